@@ -1,0 +1,55 @@
+"""The ``vitrina`` command: ``vitrina [FOLDER]`` opens the studio; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+
+SUBCOMMANDS = ("batch", "models")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from app.cli import batch, models
+
+    parser = argparse.ArgumentParser(
+        prog="vitrina", description="Product photos → marketplace card bundles.")
+    parser.add_argument("--version", action="version", version=f"vitrina {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{batch,models}")
+    batch.add_parser(sub)
+    models.add_parser(sub)
+    return parser
+
+
+def _open_gui(folder: Path | None) -> int:
+    try:
+        from ui.main import run_gui  # noqa: PLC0415  (Qt loads only for the GUI)
+    except ImportError:
+        print("vitrina: the desktop studio is not part of this build yet. Use the command line:\n"
+              "  vitrina batch FOLDER -o OUTPUT   (see `vitrina batch --help`)", file=sys.stderr)
+        return 2
+    return run_gui(folder)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        if len(args_list) > 1:
+            _parser().error(f"unknown command {args_list[0]!r}")
+        folder = Path(args_list[0]) if args_list else None
+        if folder is not None and not folder.is_dir():
+            print(f"vitrina: error: not a folder: {folder}", file=sys.stderr)
+            return 2
+        return _open_gui(folder)
+    args = _parser().parse_args(args_list)
+    if getattr(args, "func", None) is None:
+        _parser().print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130

@@ -1,0 +1,73 @@
+"""``vitrina batch INPUT -o OUTPUT …``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.backgrounds import parse_background
+from app.cli.progress import ProgressPrinter
+from app.errors import VitrinaError
+from app.marketplaces import marketplaces
+from app.pipeline.batch import run_batch
+from app.pipeline.options import BatchOptions
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("batch", help="process a folder of photos into card bundles")
+    p.add_argument("input", type=Path, help="folder of photos (a subfolder = one product)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the card bundles")
+    p.add_argument("--background", default="plane",
+                   help="plane | a preset (white, warm-grey, cream, pale-blue, mint, soft-pink) | "
+                        "solid:#RRGGBB | gradient:#TOP:#BOTTOM | image:PATH | transparent")
+    p.add_argument("--marketplace", default="none", choices=[*marketplaces(), "none"],
+                   help="canvas size and fill of that marketplace (none: keep the photo size)")
+    p.add_argument("--seg-model", default="birefnet",
+                   help="segmentation model name (see `vitrina models list`) or a model folder")
+    p.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu"])
+    p.add_argument("--batch-size", type=int, default=None, help="photos per model call (default: auto)")
+    p.add_argument("--no-text", action="store_true", help="images only, no card text")
+    p.add_argument("--overwrite", action="store_true", help="replace bundles that already exist")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.input.is_dir():
+        print(f"vitrina: error: input folder not found: {args.input}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch_size is not None and args.batch_size < 1:
+        print("vitrina: error: --batch-size must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        background = parse_background(args.background)
+    except ValueError as exc:
+        print(f"vitrina: error: --background: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    options = BatchOptions(
+        background=background,
+        marketplace=None if args.marketplace == "none" else args.marketplace,
+        seg_model=args.seg_model, device=args.device, batch_size=args.batch_size,
+        overwrite=args.overwrite,
+    )
+    printer = ProgressPrinter()
+    try:
+        result = run_batch(args.input, args.output, options, events=printer)
+    except VitrinaError as exc:
+        printer.close()
+        print(f"vitrina: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        printer.close()
+    done, failed = result.done, result.failed
+    skipped = sum(r.status == "skipped" for r in result.rows)
+    summary = f"{done} photo(s) exported, {failed} failed, {skipped} skipped"
+    if result.report_path:
+        summary += f" — details in {result.report_path}"
+    print(summary, file=sys.stderr)
+    if result.cancelled:
+        print("Stopped. Run the same command again to continue where it left off.", file=sys.stderr)
+        return EXIT_CANCELLED
+    return EXIT_SOME_FAILED if failed else EXIT_OK

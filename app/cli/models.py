@@ -1,0 +1,51 @@
+"""``vitrina models list`` / ``vitrina models download NAME``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app.cli.progress import ProgressPrinter
+from app.errors import VitrinaError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("models", help="list or download models")
+    sub = p.add_subparsers(dest="models_command", required=True)
+    sub.add_parser("list", help="the models Vitrina knows, with size, licence and whether downloaded") \
+        .set_defaults(func=list_models)
+    d = sub.add_parser("download", help="download a model at its pinned revision (resumable)")
+    d.add_argument("name")
+    d.set_defaults(func=download)
+
+
+def list_models(args: argparse.Namespace) -> int:
+    from app.segment import VARIANTS, cached_path
+
+    print("Segmentation models:")
+    for v in VARIANTS.values():
+        if v.revision is None:
+            state = "not pinned: use a local folder"
+        else:
+            state = "downloaded" if cached_path(v) else "not downloaded"
+        licence = v.licence if v.commercial_use else f"{v.licence} — NON-COMMERCIAL"
+        print(f"  {v.name:<18} {v.repo:<30} ~{v.download_mb} MB  {licence:<28} {state}")
+        print(f"  {'':<18} {v.note}")
+    return 0
+
+
+def download(args: argparse.Namespace) -> int:
+    from app.segment import download as download_model
+    from app.segment import resolve
+
+    printer = ProgressPrinter()
+    try:
+        spec = resolve(args.name)
+        path = download_model(spec, events=printer)
+    except VitrinaError as exc:
+        printer.close()
+        print(f"vitrina: error: {exc}", file=sys.stderr)
+        return 1
+    printer.close()
+    print(f"{args.name}: ready in {path}")
+    return 0

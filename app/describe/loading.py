@@ -1,0 +1,109 @@
+"""Device, dtype and quantisation choices shared by the local models (describer and writer).
+
+One place decides them, so both models behave the same: fp32 on CPU (half precision on CPU is
+slow or unsupported), bf16 on Ampere+ GPUs, fp16 on older ones (T4 has no bf16), and
+bitsandbytes 8/4-bit only on CUDA, only when asked, to fit memory.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import threading
+from typing import Any
+
+from app.errors import ModelError
+from app.events import EventSink, Notice
+
+# The GPU runs one local model at a time; the describer and the local writer both take this lock.
+GPU_LOCK = threading.Lock()
+
+QUANTIZE_CHOICES = ("8bit", "4bit")
+_DTYPE_NAMES = {
+    "float32": "float32",
+    "fp32": "float32",
+    "float16": "float16",
+    "fp16": "float16",
+    "bfloat16": "bfloat16",
+    "bf16": "bfloat16",
+}
+
+
+def pick_device(device: str, events: EventSink) -> str:
+    import torch
+
+    if device == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        events(Notice("No CUDA GPU found: the local model runs on the CPU (much slower)."))
+        return "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"Device {device!r} was asked for, but no CUDA GPU is available.")
+    return device
+
+
+def pick_dtype(device: str, dtype: Any = None) -> Any:
+    """A torch dtype from a name (``"bf16"``, ``"float32"``...), a torch dtype, or the device."""
+    import torch
+
+    if dtype is not None:
+        if isinstance(dtype, torch.dtype):
+            return dtype
+        name = _DTYPE_NAMES.get(str(dtype).lower())
+        if name is None:
+            raise ModelError(f"Unknown dtype {dtype!r}; use one of: {', '.join(sorted(_DTYPE_NAMES))}.")
+        return getattr(torch, name)
+    if not device.startswith("cuda"):
+        return torch.float32
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
+def pretrained_kwargs(device: str, dtype: Any, quantize: str | None, skip_modules: list[str]) -> dict:
+    """Keyword arguments for ``from_pretrained``: never remote code; quantisation only on CUDA."""
+    kwargs: dict[str, Any] = {"dtype": dtype, "trust_remote_code": False}
+    if quantize is None:
+        return kwargs
+    if quantize not in QUANTIZE_CHOICES:
+        raise ModelError(f"Unknown quantisation {quantize!r}; use one of: {', '.join(QUANTIZE_CHOICES)}.")
+    if not device.startswith("cuda"):
+        raise ModelError(f"{quantize} quantisation needs a CUDA GPU; on the CPU run the model unquantised.")
+    missing = [pkg for pkg in ("bitsandbytes", "accelerate") if importlib.util.find_spec(pkg) is None]
+    if missing:
+        raise ModelError(
+            f"{quantize} quantisation needs {' and '.join(missing)}: pip install {' '.join(missing)}"
+        )
+    from transformers import BitsAndBytesConfig
+
+    if quantize == "8bit":
+        config = BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=skip_modules)
+    else:
+        config = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_compute_dtype=dtype,
+            llm_int8_skip_modules=skip_modules,
+        )
+    # bitsandbytes weights are placed at load time; they cannot be moved with .to() afterwards.
+    kwargs.update(quantization_config=config, device_map={"": device})
+    return kwargs
+
+
+def place(model: Any, device: str, quantize: str | None) -> Any:
+    """Move an unquantised model to its device (quantised ones were placed while loading)."""
+    if quantize is None:
+        model = model.to(device)
+    return model.eval()
+
+
+def free_memory() -> None:
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def is_out_of_memory(err: BaseException) -> bool:
+    import torch
+
+    return isinstance(err, torch.cuda.OutOfMemoryError) or "out of memory" in str(err).lower()

@@ -1,0 +1,138 @@
+"""Local models as data: a name maps to a hub repo pinned to a commit, its size, licence and family.
+
+A local directory works wherever a name does. Entries without a known commit (``revision=None``)
+are listed so the user can see them, but are refused unless a directory is given: unpinned hub
+files are never fetched. None of these families needs remote code (native transformers classes).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.errors import ModelError
+from app.events import EventSink, Notice, ignore
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    repo: str
+    revision: str | None
+    size_gb: float
+    licence: str
+    family: str  # "qwen3_vl", "internvl" (image+text) or "causal_lm" (text only)
+    note: str = ""
+
+
+DEFAULT_DESCRIBER = "qwen3-vl-2b"
+
+_CONVERT_HINT = "download it yourself, check it, and pass its local directory instead of the name"
+
+DESCRIBERS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in (
+        ModelSpec(
+            name="qwen3-vl-2b",
+            repo="Qwen/Qwen3-VL-2B-Instruct",
+            revision="89644892e4d85e24eaac8bacfd4f463576704203",
+            size_gb=4.3,
+            licence="Apache-2.0",
+            family="qwen3_vl",
+        ),
+        ModelSpec(
+            name="qwen3-vl-4b",
+            repo="Qwen/Qwen3-VL-4B-Instruct",
+            revision="ebb281ec70b05090aa6165b016eac8ec08e71b17",
+            size_gb=8.9,
+            licence="Apache-2.0",
+            family="qwen3_vl",
+            note="writes Russian well; 8-bit fits an 8 GB GPU",
+        ),
+        ModelSpec("internvl3-1b", "OpenGVLab/InternVL3-1B-hf", None, 1.9, "Apache-2.0", "internvl"),
+        ModelSpec("internvl3-2b", "OpenGVLab/InternVL3-2B-hf", None, 4.2, "Apache-2.0", "internvl"),
+        ModelSpec("internvl3.5-2b", "OpenGVLab/InternVL3_5-2B-HF", None, 4.2, "Apache-2.0", "internvl"),
+        ModelSpec(
+            name="internvl2-2b",
+            repo="OpenGVLab/InternVL2-2B",
+            revision=None,
+            size_gb=4.4,
+            licence="MIT",
+            family="internvl",
+            note="its hub code does not run on transformers 5; convert the weights with transformers' "
+            "models/internvl/convert_internvl_weights_to_hf.py and pass the converted directory",
+        ),
+    )
+}
+
+# Only what native loading reads: no *.py (never remote code), no duplicate *.bin weights.
+_ALLOW = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
+
+_VLM_TYPES = {"qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl", "internvl": "internvl"}
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """Where the files are and what to record as provenance."""
+
+    path: Path
+    model_id: str
+    revision: str
+    family: str
+
+
+def family_of(directory: Path) -> str:
+    """The family of a model directory, read from its ``config.json``."""
+    try:
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{directory} is not a model directory (no readable config.json): {err}") from None
+    model_type = str(config.get("model_type", ""))
+    if model_type in _VLM_TYPES:
+        return _VLM_TYPES[model_type]
+    if "vision_config" in config:
+        return model_type or "vlm"
+    return "causal_lm"
+
+
+def resolve(
+    name_or_dir: str | Path, table: dict[str, ModelSpec], *, events: EventSink = ignore
+) -> ResolvedModel:
+    """A local directory as is, or a pinned registry entry (downloaded once into the hub cache)."""
+    as_path = Path(name_or_dir).expanduser()
+    if as_path.is_dir():
+        return ResolvedModel(as_path, str(as_path), "local", family_of(as_path))
+    name = str(name_or_dir)
+    spec = table.get(name)
+    if spec is None:
+        known = ", ".join(sorted(table))
+        raise ModelError(f"Unknown model {name!r} (not a directory either). Known models: {known}.")
+    if spec.revision is None:
+        extra = f" Note: {spec.note}." if spec.note else ""
+        raise ModelError(
+            f"Model {name!r} ({spec.repo}) has no pinned revision, so Vitrina will not download it: "
+            f"{_CONVERT_HINT}.{extra}"
+        )
+    return ResolvedModel(_download(spec, events), spec.repo, spec.revision, spec.family)
+
+
+def _download(spec: ModelSpec, events: EventSink) -> Path:
+    from huggingface_hub import snapshot_download
+
+    assert spec.revision is not None
+    try:
+        # The cache first: no network round-trip once the pinned snapshot is there.
+        return Path(
+            snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW, local_files_only=True)
+        )
+    except Exception:  # any cache miss (or an offline hub) means "download it"
+        pass
+    events(Notice(f"Downloading {spec.repo} ({spec.size_gb:.1f} GB, {spec.licence}); this happens once."))
+    try:
+        return Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW))
+    except Exception as err:  # network, disk, auth: all end as one user message
+        raise ModelError(
+            f"Could not download {spec.repo}@{spec.revision[:8]}: {err}. "
+            "Check the internet connection and free disk space, or pass a local model directory."
+        ) from err

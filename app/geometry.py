@@ -1,0 +1,224 @@
+"""Where the product is in its mask: bounding box, the row it stands on, how much frame it fills.
+
+Masks from a segmenter carry crumbs: stray pixels, a second small false blob, a soft rim. The
+geometry is therefore taken from connected components, labelled on a block-downscaled copy of the
+mask (so a 12 MP mask costs a few milliseconds), then refined on full-resolution pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PIL import Image
+
+# Labelling runs on a copy whose longer side is at most this; "any pixel set" pooling keeps thin
+# parts (straps, stems) connected to their object.
+_LABEL_SIDE = 512
+# A component smaller than this fraction of the largest one is a crumb, not part of the product.
+_SIGNIFICANT = 0.05
+# The base is the lowest row at least this wide (fraction of the object's median row width), so a
+# few merged noise pixels under the product do not lower the floor.
+_BASE_ROW_WIDTH = 0.03
+_BASE_ROW_MIN_PX = 3
+# Fewer set pixels than this (fraction of the frame, and absolute) means "no object".
+_EMPTY_FRACTION = 1e-5
+_EMPTY_MIN_PX = 4
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class MaskGeometry:
+    """Object geometry in pixel coordinates of a width×height frame.
+
+    ``bbox`` is (x0, y0, x1, y1) with exclusive ends, covering the main object and any part of
+    comparable size (a pair of shoes, a cap beside its bottle) but not crumbs. ``base_y`` is the
+    row the main object stands on (inclusive), so the floor starts at ``base_y + 1``.
+    """
+
+    width: int
+    height: int
+    bbox: Box
+    base_y: int
+    touches_bottom: bool
+    touches_frame: bool
+    area_fraction: float
+    empty: bool
+
+    @classmethod
+    def nothing(cls, width: int, height: int) -> MaskGeometry:
+        return cls(width, height, (0, 0, 0, 0), height - 1, False, False, 0.0, True)
+
+    @property
+    def floor_y(self) -> int:
+        """First row below the object's base: where a floor under it begins."""
+        return self.base_y + 1
+
+    def placed(self, scale: float, dx: float, dy: float, width: int, height: int) -> MaskGeometry:
+        """This geometry after scaling by ``scale`` then shifting by (dx, dy), in a width×height frame."""
+        if self.empty:
+            return MaskGeometry.nothing(width, height)
+        x0, y0, x1, y1 = self.bbox
+        box = (
+            max(0, round(x0 * scale + dx)),
+            max(0, round(y0 * scale + dy)),
+            min(width, round(x1 * scale + dx)),
+            min(height, round(y1 * scale + dy)),
+        )
+        base_y = min(height - 1, round((self.base_y + 1) * scale + dy) - 1)
+        area = self.area_fraction * self.width * self.height * scale * scale / (width * height)
+        return replace(
+            self,
+            width=width,
+            height=height,
+            bbox=box,
+            base_y=base_y,
+            touches_bottom=box[3] >= height,
+            touches_frame=box[0] <= 0 or box[1] <= 0 or box[2] >= width or box[3] >= height,
+            area_fraction=min(1.0, area),
+        )
+
+
+def geometry_of(alpha: np.ndarray, threshold: int = 128) -> MaskGeometry:
+    """Geometry of the object in a uint8 H×W alpha mask (pixels ≥ threshold are the object)."""
+    if alpha.ndim != 2:
+        raise ValueError(f"alpha must be H×W, got shape {alpha.shape}")
+    height, width = alpha.shape
+    solid = alpha >= threshold
+    total = int(np.count_nonzero(solid))
+    if total < max(_EMPTY_MIN_PX, _EMPTY_FRACTION * width * height):
+        return MaskGeometry.nothing(width, height)
+
+    factor = max(1, math.ceil(max(width, height) / _LABEL_SIDE))
+    # Block means of the binary mask: > 0 marks blocks holding any object pixel, the value itself
+    # says how many, so component areas come out in full-resolution pixels.
+    density = np.asarray(Image.fromarray(solid.view(np.uint8) * np.uint8(255)).reduce(factor))
+    occupied = density > 0
+    labels, count = _label(occupied)
+    weights = density.astype(np.float32) * (_block_areas(height, width, factor) / 255.0)
+    areas = np.bincount(labels.ravel(), weights.ravel(), minlength=count + 1)[1:]
+    main = int(np.argmax(areas)) + 1
+    significant = np.flatnonzero(areas >= _SIGNIFICANT * areas[main - 1]) + 1
+
+    main_blocks = labels == main
+    object_blocks = np.isin(labels, significant)
+    x0, y0, x1, y1 = _tight_box(solid, object_blocks, factor)
+    base_y = _base_row(solid, main_blocks, weights, factor)
+    return MaskGeometry(
+        width=width,
+        height=height,
+        bbox=(x0, y0, x1, y1),
+        base_y=base_y,
+        touches_bottom=y1 >= height,
+        touches_frame=x0 <= 0 or y0 <= 0 or x1 >= width or y1 >= height,
+        area_fraction=min(1.0, float(areas[significant - 1].sum()) / (width * height)),
+        empty=False,
+    )
+
+
+def _label(occupied: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected component labels (1..count, 0 = background) of a small boolean image.
+
+    Works on horizontal runs: runs in adjacent rows that overlap (diagonals included) are joined,
+    then labels are settled by min-label hooking with pointer jumping — all vectorised, so even a
+    noisy mask with tens of thousands of runs labels in milliseconds.
+    """
+    h, w = occupied.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = occupied
+    edges = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)  # exclusive; same row-major order as the starts
+    n = rows.size
+    if n == 0:
+        return np.zeros((h, w), np.int32), 0
+
+    # For each run B in row r+1, the runs A of row r touching it form one contiguous range of
+    # the row-major run list: A.end >= B.start and A.start <= B.end (8-connectivity).
+    stride = w + 2
+    end_keys = rows * stride + ends
+    start_keys = rows * stride + starts
+    prev = (rows - 1) * stride
+    lo = np.searchsorted(end_keys, prev + starts, side="left")
+    hi = np.searchsorted(start_keys, prev + ends, side="right")
+    links = np.maximum(hi - lo, 0)
+    b = np.repeat(np.arange(n), links)
+    a = np.repeat(lo, links) + (np.arange(b.size) - np.repeat(np.cumsum(links) - links, links))
+
+    parent = np.arange(n)
+    while True:
+        pa, pb = parent[a], parent[b]
+        low = np.minimum(pa, pb)
+        hooked = parent.copy()
+        np.minimum.at(hooked, pa, low)
+        np.minimum.at(hooked, pb, low)
+        while True:
+            jumped = hooked[hooked]
+            if np.array_equal(jumped, hooked):
+                break
+            hooked = jumped
+        if np.array_equal(hooked, parent):
+            break
+        parent = hooked
+
+    roots, run_label = np.unique(parent, return_inverse=True)
+    # Paint runs into a label image: +label at each start, -label at each end, cumulative sum.
+    paint = np.zeros((h, w + 1), np.int32)
+    np.add.at(paint, (rows, starts), run_label + 1)
+    np.add.at(paint, (rows, ends), -(run_label + 1))
+    return np.cumsum(paint, axis=1)[:, :w], int(roots.size)
+
+
+def _block_areas(height: int, width: int, factor: int) -> np.ndarray:
+    """Pixels per block of the downscaled grid (the last row/column of blocks may be partial)."""
+    def sides(n: int) -> np.ndarray:
+        out = np.full(math.ceil(n / factor), factor, np.float32)
+        out[-1] = n - factor * (out.size - 1)
+        return out
+
+    return np.outer(sides(height), sides(width))
+
+
+def _strip(solid: np.ndarray, blocks: np.ndarray, factor: int, r0: int, r1: int) -> np.ndarray:
+    """Full-res object pixels in block rows r0..r1-1, restricted to the given blocks."""
+    height, width = solid.shape
+    up = np.repeat(np.repeat(blocks[r0:r1], factor, axis=0), factor, axis=1)
+    y0, y1 = r0 * factor, min(height, r1 * factor)
+    return solid[y0:y1] & up[: y1 - y0, :width]
+
+
+def _tight_box(solid: np.ndarray, blocks: np.ndarray, factor: int) -> Box:
+    """Exact full-res bbox of the object pixels inside ``blocks``, reading only its border strips."""
+    rows = np.flatnonzero(blocks.any(axis=1))
+    cols = np.flatnonzero(blocks.any(axis=0))
+    top = _strip(solid, blocks, factor, rows[0], rows[0] + 1).any(axis=1)
+    bottom = _strip(solid, blocks, factor, rows[-1], rows[-1] + 1).any(axis=1)
+    left = _strip(solid.T, blocks.T, factor, cols[0], cols[0] + 1).any(axis=1)
+    right = _strip(solid.T, blocks.T, factor, cols[-1], cols[-1] + 1).any(axis=1)
+    return (
+        int(cols[0] * factor + np.argmax(left)),
+        int(rows[0] * factor + np.argmax(top)),
+        int(cols[-1] * factor + len(right) - np.argmax(right[::-1])),
+        int(rows[-1] * factor + len(bottom) - np.argmax(bottom[::-1])),
+    )
+
+
+def _base_row(solid: np.ndarray, blocks: np.ndarray, weights: np.ndarray, factor: int) -> int:
+    """Lowest full-res row of the main object that is a real part of it, not a merged crumb."""
+    band_widths = (weights * blocks).sum(axis=1) / factor  # mean full-res row width per block row
+    rows = np.flatnonzero(band_widths > 0)
+    need = max(_BASE_ROW_MIN_PX, _BASE_ROW_WIDTH * float(np.median(band_widths[rows])))
+    bottom = int(rows[-1]) + 1
+    span = 2
+    while True:
+        top = max(int(rows[0]), bottom - span)
+        counts = _strip(solid, blocks, factor, top, bottom).sum(axis=1)
+        wide = np.flatnonzero(counts >= need)
+        if wide.size:
+            return top * factor + int(wide[-1])
+        if top == rows[0]:
+            # Nothing is wide enough (a hair-thin object): fall back to its lowest pixel row.
+            return top * factor + int(np.flatnonzero(counts)[-1])
+        span *= 4

@@ -1,0 +1,53 @@
+"""``report.csv`` (one row per input file) and ``manifest.csv`` (one row per exported product)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app import atomic
+from app.export import csv_text
+
+DONE, FAILED, SKIPPED, EXISTS, CANCELLED = "done", "failed", "skipped", "exists", "cancelled"
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    file: str
+    product: str
+    status: str
+    message: str = ""
+    bundle: str = ""
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    product: str
+    bundle: str
+    photos: int
+    images: str
+    background: str
+    marketplace: str
+    title: str = ""
+    text_status: str = ""
+
+
+def write_report(output: Path, rows: list[ReportRow]) -> Path:
+    path = output / "report.csv"
+    text = csv_text(
+        ("file", "product", "status", "message", "bundle"),
+        ((r.file, r.product, r.status, r.message, r.bundle) for r in rows),
+    )
+    atomic.write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def write_manifest(output: Path, rows: list[ManifestRow]) -> Path:
+    path = output / "manifest.csv"
+    text = csv_text(
+        ("product", "bundle", "photos", "images", "background", "marketplace", "title", "text_status"),
+        ((r.product, r.bundle, r.photos, r.images, r.background, r.marketplace, r.title, r.text_status)
+         for r in rows),
+    )
+    atomic.write_bytes(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,35 @@
+"""Per-photo and per-product work items as they move through a run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.imaging import Photo
+from app.project import Product
+
+
+@dataclass
+class LoadedPhoto:
+    product: Product
+    rel: str
+    photo: Photo | None = None
+    content_hash: str = ""
+    error: str = ""
+
+
+@dataclass
+class ProductWork:
+    product: Product
+    bundle_name: str
+    loaded: dict[str, LoadedPhoto] = field(default_factory=dict)
+    masks: dict[str, np.ndarray] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # rel -> message
+
+    @property
+    def resolved(self) -> bool:
+        return all(rel in self.masks or rel in self.failed for rel in self.product.photos)
+
+    def good_photos(self) -> list[LoadedPhoto]:
+        return [self.loaded[rel] for rel in self.product.photos if rel in self.masks]

@@ -1,0 +1,86 @@
+"""Scan a folder into products: a subfolder with photos is one product, a loose photo is another."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.imaging import is_photo_name
+
+STATE_DIR_NAME = ".vitrina"
+
+
+@dataclass(frozen=True)
+class Product:
+    """``key`` is the product's path relative to the root (posix), stable across runs."""
+
+    key: str
+    name: str
+    photos: tuple[str, ...]  # paths relative to the root, posix, sorted by name
+
+
+@dataclass
+class ScanResult:
+    products: list[Product] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why)
+
+    @property
+    def photo_count(self) -> int:
+        return sum(len(p.photos) for p in self.products)
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    return (name.casefold(), name)
+
+
+def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
+    """Walk ``root`` (not following symlinked folders, so loops cannot hang us).
+
+    Each folder below the root that directly holds photos becomes one product; photos lying in
+    the root itself are one product each.
+    """
+    root = Path(root)
+    excluded = {p.resolve() for p in exclude}
+    result = ScanResult()
+
+    def walk(folder: Path, rel: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: _sort_key(e.name))
+        except OSError as exc:
+            result.skipped.append((rel or ".", f"folder cannot be read: {exc.strerror or exc}"))
+            return
+        photos: list[str] = []
+        subfolders: list[os.DirEntry[str]] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == STATE_DIR_NAME:
+                continue
+            entry_rel = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if Path(entry.path).resolve() not in excluded:
+                        subfolders.append(entry)
+                    continue
+                if entry.is_symlink() and not os.path.exists(entry.path):
+                    if is_photo_name(entry.name):
+                        result.skipped.append((entry_rel, "broken link: the file it points to is missing"))
+                    continue
+                if entry.is_symlink() and os.path.isdir(entry.path):
+                    result.skipped.append((entry_rel, "linked folder not followed (could loop)"))
+                    continue
+            except OSError as exc:
+                result.skipped.append((entry_rel, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            if is_photo_name(entry.name):
+                photos.append(entry_rel)
+        if rel and photos:
+            result.products.append(Product(key=rel, name=Path(rel).name, photos=tuple(photos)))
+        elif not rel:
+            for photo in photos:
+                result.products.append(Product(key=photo, name=Path(photo).stem, photos=(photo,)))
+        for sub in subfolders:
+            walk(Path(sub.path), f"{rel}/{sub.name}" if rel else sub.name)
+
+    walk(root, "")
+    result.products.sort(key=lambda p: _sort_key(p.key))
+    return result

@@ -1,0 +1,65 @@
+"""The per-folder state (what was computed, what the user chose and edited), as plain values.
+
+Serialised to ``state.json`` with a ``schema_version``; unknown keys are kept out, missing keys
+get defaults, so older sidecars load and newer ones are refused (moved aside) instead of misread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+@dataclass
+class PhotoState:
+    content_hash: str = ""
+    status: str = PENDING
+    mask_source: str = ""  # "model" | "edited" | "" (none yet)
+    mask_model: str = ""  # "repo_or_dir@revision" that made the model mask
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+    background: dict[str, Any] | None = None  # per-photo override of the product's background
+
+
+@dataclass
+class ProductState:
+    background: dict[str, Any] | None = None
+    marketplace: str = ""
+    card: dict[str, Any] | None = None
+    card_edited: bool = False  # the user's text wins over any later generation
+    text_error: str = ""
+    exported_to: str = ""
+
+
+@dataclass
+class ProjectState:
+    photos: dict[str, PhotoState] = field(default_factory=dict)
+    products: dict[str, ProductState] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "photos": {k: asdict(v) for k, v in self.photos.items()},
+            "products": {k: asdict(v) for k, v in self.products.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProjectState:
+        version = data.get("schema_version")
+        if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
+            raise ValueError(f"unsupported state version {version!r} (this app reads ≤ {SCHEMA_VERSION})")
+        return cls(
+            photos={k: _build(PhotoState, v) for k, v in dict(data.get("photos") or {}).items()},
+            products={k: _build(ProductState, v) for k, v in dict(data.get("products") or {}).items()},
+        )
+
+
+def _build(kind: type, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ValueError(f"malformed entry: {raw!r:.80}")
+    known = kind.__dataclass_fields__
+    return kind(**{k: v for k, v in raw.items() if k in known})

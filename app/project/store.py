@@ -1,0 +1,150 @@
+"""A project: a scanned folder plus its sidecar state, saved atomically; originals are never touched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+from PIL import Image
+
+from app import atomic
+from app.errors import StateError
+from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
+from app.project.state import PhotoState, ProductState, ProjectState
+
+STATE_FILE = "state.json"
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+        return True
+    except OSError:
+        return False
+
+
+def state_dir_for(root: Path) -> Path:
+    """``ROOT/.vitrina``, or a folder in the user's data dir when ROOT is read-only."""
+    local = root / STATE_DIR_NAME
+    if _writable(local):
+        return local
+    digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    fallback = Path(platformdirs.user_data_dir("vitrina", appauthor=False)) / "projects" / digest
+    if _writable(fallback):
+        return fallback
+    raise StateError(f"Cannot save project state: neither {local} nor {fallback} is writable.")
+
+
+class Project:
+    """Thread-safe: the pipeline's workers update photo state while the UI edits choices."""
+
+    def __init__(self, root: Path, *, exclude: tuple[Path, ...] = ()) -> None:
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise StateError(f"Not a folder: {root}")
+        self.state_dir = state_dir_for(self.root)
+        self.messages: list[str] = []
+        self._lock = threading.RLock()
+        self._dirty = False
+        self._last_save = 0.0
+        self.state = self._load_state()
+        self.scan: ScanResult = scan_folder(self.root, exclude=(*exclude, self.state_dir))
+
+    # -- state file -------------------------------------------------------------------------
+    @property
+    def state_path(self) -> Path:
+        return self.state_dir / STATE_FILE
+
+    def _load_state(self) -> ProjectState:
+        path = self.state_path
+        if not path.exists():
+            return ProjectState()
+        try:
+            return ProjectState.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            aside = path.with_name(f"{STATE_FILE}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                os.replace(path, aside)
+            except OSError:
+                aside = path
+            self.messages.append(
+                f"The saved project state could not be read ({exc}); it was kept as {aside.name} "
+                "and the project starts fresh."
+            )
+            return ProjectState()
+
+    def save(self, *, force: bool = True, min_interval: float = 2.0) -> None:
+        """Write the state now (``force``) or when the last write is ``min_interval`` s old."""
+        with self._lock:
+            if not force and (not self._dirty or time.monotonic() - self._last_save < min_interval):
+                return
+            try:
+                atomic.write_json(self.state_path, self.state.to_json())
+            except OSError as exc:
+                raise StateError(f"Cannot save project state to {self.state_path}: {exc}") from exc
+            self._dirty = False
+            self._last_save = time.monotonic()
+
+    def mark_dirty(self) -> None:
+        with self._lock:
+            self._dirty = True
+
+    # -- items ------------------------------------------------------------------------------
+    @property
+    def products(self) -> list[Product]:
+        return self.scan.products
+
+    def photo(self, rel: str) -> PhotoState:
+        with self._lock:
+            return self.state.photos.setdefault(rel, PhotoState())
+
+    def product(self, key: str) -> ProductState:
+        with self._lock:
+            return self.state.products.setdefault(key, ProductState())
+
+    def photo_path(self, rel: str) -> Path:
+        return self.root / rel
+
+    # -- masks ------------------------------------------------------------------------------
+    def mask_path(self, rel: str) -> Path:
+        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()
+        return self.state_dir / "masks" / f"{digest}.png"
+
+    def load_mask(self, rel: str) -> np.ndarray | None:
+        path = self.mask_path(rel)
+        try:
+            with Image.open(path) as im:
+                return np.asarray(im.convert("L"))
+        except (OSError, ValueError):
+            return None
+
+    def save_mask(self, rel: str, alpha: np.ndarray, *, source: str, model: str = "") -> None:
+        image = Image.fromarray(np.ascontiguousarray(alpha, dtype=np.uint8), mode="L")
+        atomic.write_with(self.mask_path(rel), lambda fh: image.save(fh, format="PNG", compress_level=1))
+        with self._lock:
+            state = self.photo(rel)
+            state.mask_source = source
+            if source == "model":
+                state.mask_model = model
+            self._dirty = True
+        if source == "edited":
+            self.save()  # the user's work is saved the moment it is made
+
+    def has_current_mask(self, rel: str, content_hash: str, model: str) -> bool:
+        """True when the cached mask still fits the photo file and the chosen model.
+
+        An edited mask fits any model: the user's touch-ups are never replaced by a re-run.
+        """
+        state = self.state.photos.get(rel)
+        if state is None or state.content_hash != content_hash or not self.mask_path(rel).exists():
+            return False
+        return state.mask_source == "edited" or (state.mask_source == "model" and state.mask_model == model)

@@ -1,0 +1,43 @@
+"""The core never imports Qt or the UI: it must run under a CLI, a test or a cluster job."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "qasync", "ui", "shiboken6")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_core_modules_never_import_qt_or_ui() -> None:
+    offenders = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() == "app/cli/__init__.py":
+            continue  # the one place that hands over to the GUI, inside a function
+        for name in _imports(path):
+            if name.split(".")[0] in FORBIDDEN:
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_importing_the_core_loads_no_qt_and_no_torch() -> None:
+    code = (
+        "import sys, app.cli, app.pipeline.batch, app.project, app.compose, app.segment;"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','torch','transformers')];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"heavy or Qt modules imported at start-up: {out.stdout}"

@@ -1,0 +1,123 @@
+"""Scanning a folder into products, and the sidecar state that makes runs resumable."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.project import Project, scan_folder
+from app.project import store as store_module
+from app.project.state import SCHEMA_VERSION
+
+
+def _photo(path: Path, colour: tuple[int, int, int] = (200, 50, 50)) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (32, 24), colour).save(path)
+    return path
+
+
+def test_subfolders_are_products_and_loose_photos_are_products_of_one(tmp_path: Path) -> None:
+    _photo(tmp_path / "Кружка" / "b.jpg")
+    _photo(tmp_path / "Кружка" / "a.jpg")
+    _photo(tmp_path / "Кружка" / "notes.txt")
+    _photo(tmp_path / "vase.png")
+    _photo(tmp_path / "Bag" / "side.webp")
+    (tmp_path / "empty").mkdir()
+    result = scan_folder(tmp_path)
+    assert [(p.key, p.name, p.photos) for p in result.products] == [
+        ("Bag", "Bag", ("Bag/side.webp",)),
+        ("vase.png", "vase", ("vase.png",)),
+        ("Кружка", "Кружка", ("Кружка/a.jpg", "Кружка/b.jpg")),
+    ]
+
+
+def test_hidden_and_system_files_are_ignored(tmp_path: Path) -> None:
+    _photo(tmp_path / "item.jpg")
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    _photo(tmp_path / "._item.jpg")
+    _photo(tmp_path / ".hidden" / "x.jpg")
+    assert [p.key for p in scan_folder(tmp_path).products] == ["item.jpg"]
+
+
+def test_symlink_loop_and_dangling_link_are_reported_not_followed(tmp_path: Path) -> None:
+    _photo(tmp_path / "box" / "1.jpg")
+    os.symlink(tmp_path, tmp_path / "box" / "loop")
+    os.symlink(tmp_path / "missing.jpg", tmp_path / "gone.jpg")
+    result = scan_folder(tmp_path)
+    assert [p.key for p in result.products] == ["box"]
+    reasons = dict(result.skipped)
+    assert "missing" in reasons["gone.jpg"]
+    assert "not followed" in reasons["box/loop"]
+
+
+def test_state_survives_reopening(tmp_path: Path) -> None:
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    project.photo("a.jpg").content_hash = "abc"
+    mask = np.tile(np.arange(32, dtype=np.uint8) * 8, (24, 1))
+    project.save_mask("a.jpg", mask, source="edited")
+    project.product("a.jpg").card = {"title": "Кружка"}
+    project.save()
+    again = Project(tmp_path)
+    assert again.photo("a.jpg").mask_source == "edited"
+    assert again.product("a.jpg").card == {"title": "Кружка"}
+    assert np.array_equal(again.load_mask("a.jpg"), mask)
+    assert again.has_current_mask("a.jpg", "abc", "any-model@rev")  # edits fit every model
+    assert not again.has_current_mask("a.jpg", "changed-file", "any-model@rev")
+
+
+def test_model_mask_is_current_only_for_the_model_that_made_it(tmp_path: Path) -> None:
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    project.photo("a.jpg").content_hash = "h"
+    project.save_mask("a.jpg", np.zeros((24, 32), np.uint8), source="model", model="m@1")
+    assert project.has_current_mask("a.jpg", "h", "m@1")
+    assert not project.has_current_mask("a.jpg", "h", "m@2")
+
+
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"schema_version": SCHEMA_VERSION + 1})])
+def test_unreadable_or_future_state_is_moved_aside_with_a_message(tmp_path: Path, content: str) -> None:
+    _photo(tmp_path / "a.jpg")
+    state_dir = tmp_path / ".vitrina"
+    state_dir.mkdir()
+    (state_dir / "state.json").write_text(content)
+    project = Project(tmp_path)
+    assert project.state.photos == {}
+    assert len(project.messages) == 1 and "kept as" in project.messages[0]
+    kept = [p for p in state_dir.iterdir() if p.name.startswith("state.json.unreadable-")]
+    assert len(kept) == 1 and kept[0].read_text() == content
+
+
+def test_read_only_folder_keeps_state_in_the_user_data_dir(tmp_path: Path, monkeypatch) -> None:
+    _photo(tmp_path / "shoot" / "a.jpg")
+    real = store_module._writable
+    monkeypatch.setattr(store_module, "_writable", lambda folder: ".vitrina" not in folder.parts and real(folder))
+    project = Project(tmp_path / "shoot")
+    project.save()
+    assert not (tmp_path / "shoot" / ".vitrina").exists()
+    assert project.state_path.exists()
+    assert Path(os.environ["XDG_DATA_HOME"]) in project.state_path.parents
+
+
+def test_state_writes_are_atomic(tmp_path: Path, monkeypatch) -> None:
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    project.product("a.jpg").marketplace = "wb"
+    project.save()
+    before = project.state_path.read_bytes()
+    project.product("a.jpg").marketplace = "ozon"
+
+    def broken_dump(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", broken_dump)
+    with pytest.raises(Exception, match="No space left"):
+        project.save()
+    assert project.state_path.read_bytes() == before
+    assert [p.name for p in project.state_dir.iterdir() if p.name.endswith(".tmp")] == []
