@@ -24,7 +24,7 @@ def _photo(path: Path, colour: tuple[int, int, int] = (200, 50, 50)) -> Path:
 def test_subfolders_are_products_and_loose_photos_are_products_of_one(tmp_path: Path) -> None:
     _photo(tmp_path / "Кружка" / "b.jpg")
     _photo(tmp_path / "Кружка" / "a.jpg")
-    _photo(tmp_path / "Кружка" / "notes.txt")
+    (tmp_path / "Кружка" / "notes.txt").write_text("shot list")
     _photo(tmp_path / "vase.png")
     _photo(tmp_path / "Bag" / "side.webp")
     (tmp_path / "empty").mkdir()

@@ -19,7 +19,7 @@ import numpy as np
 
 from app import __version__, imaging
 from app.compose import CanvasSpec, compose
-from app.errors import Cancelled, VitrinaError
+from app.errors import Cancelled, ModelError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
 from app.marketplaces import get as get_marketplace
@@ -80,6 +80,7 @@ class BatchRun:
         self.canvas = self._canvas()
         self.result = BatchResult()
         self._segmenter: Segmenter | None = None
+        self._model_error = ""
         self._done_photos = 0
         self._lock = threading.Lock()
 
@@ -136,9 +137,17 @@ class BatchRun:
     def _segment(self, batch: list[LoadedPhoto], works: dict[str, ProductWork]) -> None:
         if not batch:
             return
-        if self._segmenter is None:
-            self._segmenter = self.segmenter_factory(self.options, self.events)
         try:
+            if self._model_error:
+                raise ModelError(self._model_error)
+            if self._segmenter is None:
+                try:
+                    self._segmenter = self.segmenter_factory(self.options, self.events)
+                except ModelError as exc:
+                    # Said once, then every photo that needed the model fails with the same reason.
+                    self._model_error = str(exc)
+                    self.events(Notice(f"The segmentation model could not be loaded: {exc}"))
+                    raise
             masks = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
             for lp in batch:

@@ -1,0 +1,171 @@
+"""Loading a photo safely: header checks before decoding, orientation, colour, clear errors."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from app.errors import BadPhotoError, VitrinaError
+from app.imaging import formats  # noqa: F401  (registers the optional HEIC opener before any open)
+from app.imaging.color import to_rgb_alpha
+from app.imaging.files import describe_unreadable, open_readonly
+
+DEFAULT_MAX_MEGAPIXELS = 80
+MAX_MEGAPIXELS_ENV = "VITRINA_MAX_MEGAPIXELS"
+
+# This module is the one gate for user photos and checks the pixel count itself, on the header,
+# with a message naming the limit and the setting. PIL's own global check would fire first (a
+# warning above 89 MP, an error above 179 MP) with its own text and ignore the user's setting.
+Image.MAX_IMAGE_PIXELS = None
+
+_EXIF_ORIENTATION = 0x0112
+_ANIMATED_FORMATS = frozenset({"GIF", "WEBP", "PNG", "AVIF"})
+
+
+@dataclass(frozen=True, eq=False)
+class Photo:
+    """A decoded photo. The arrays are read-only: copy before editing."""
+
+    rgb: np.ndarray  # H×W×3 uint8, sRGB
+    alpha: np.ndarray | None = None  # H×W uint8 when the file had real transparency
+    notes: tuple[str, ...] = ()  # what was changed on the way in, for the user
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height)."""
+        return int(self.rgb.shape[1]), int(self.rgb.shape[0])
+
+
+def max_pixels_limit() -> int:
+    """The pixel-count limit: ``VITRINA_MAX_MEGAPIXELS`` when set, else 80 MP."""
+    raw = os.environ.get(MAX_MEGAPIXELS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_MEGAPIXELS * 1_000_000
+    try:
+        megapixels = float(raw)
+    except ValueError:
+        megapixels = -1.0
+    if not megapixels > 0:
+        raise VitrinaError(f"{MAX_MEGAPIXELS_ENV} must be a positive number of megapixels, not {raw!r}")
+    return int(megapixels * 1_000_000)
+
+
+def load_photo(path: str | os.PathLike[str], *, max_pixels: int | None = None) -> Photo:
+    """Decode ``path`` into an upright 8-bit sRGB :class:`Photo`; raise BadPhotoError saying why not."""
+    limit = max_pixels if max_pixels is not None else max_pixels_limit()
+    notes: list[str] = []
+    with _open_image(path) as im:
+        _check_pixels(im, limit, from_env=max_pixels is None)
+        # is_animated, unlike n_frames, does not walk every frame of a long GIF to count them.
+        if getattr(im, "is_animated", False):
+            if note := _frames_note(im.format):
+                notes.append(note)
+            im.seek(0)
+        deep = _has_16_bit_samples(im)
+        _decode(im)
+        if deep:
+            notes.append("16-bit reduced to 8-bit")
+        im = _upright(im, notes)
+        rgb, alpha = to_rgb_alpha(im, notes)
+    if alpha is not None:
+        if not alpha.any():
+            raise BadPhotoError("image is fully transparent (nothing visible)")
+        if alpha.min() == 255:
+            alpha = None  # an opaque alpha plane carries nothing: treat it as a plain photo
+    return Photo(rgb=rgb, alpha=alpha, notes=tuple(dict.fromkeys(notes)))
+
+
+def read_size(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """(width, height) as displayed, i.e. after EXIF orientation, from the header alone."""
+    with _open_image(path) as im:
+        w, h = im.size
+        if _orientation(im) in (5, 6, 7, 8):  # these orientations turn the picture by 90°
+            w, h = h, w
+    return w, h
+
+
+@contextlib.contextmanager
+def _open_image(path: str | os.PathLike[str]) -> Iterator[Image.Image]:
+    """PIL image over a read-only handle; only the header has been read."""
+    with open_readonly(path) as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            raise BadPhotoError("file is empty (0 bytes)")
+        try:
+            im = Image.open(fh)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            # Only if someone re-enabled PIL's global limit (see MAX_IMAGE_PIXELS above).
+            raise BadPhotoError("image is too large to open safely") from None
+        except MemoryError:
+            raise BadPhotoError("not enough memory to open this image") from None
+        except Exception as err:  # every decoder's "this is not my format / is broken"
+            fh.seek(0)
+            raise BadPhotoError(describe_unreadable(fh.read(512))) from err
+        with im:
+            yield im
+
+
+def _check_pixels(im: Image.Image, limit: int, *, from_env: bool) -> None:
+    w, h = im.size
+    if w <= 0 or h <= 0:
+        raise BadPhotoError(f"image has no pixels ({w}×{h})")
+    if w * h > limit:
+        hint = f" (set {MAX_MEGAPIXELS_ENV} to change it)" if from_env else ""
+        raise BadPhotoError(f"image is {w * h / 1e6:.1f} MP ({w}×{h}); the limit is {limit / 1e6:g} MP{hint}")
+
+
+def _frames_note(fmt: str | None) -> str | None:
+    if fmt == "MPO":
+        return None  # camera JPEG with an extra preview/depth frame: the first frame is the photo
+    if fmt in _ANIMATED_FORMATS:
+        return "animated: first frame used"
+    if fmt == "TIFF":
+        return "multi-page file: first page used"
+    return "several images in the file: the first one used"
+
+
+def _has_16_bit_samples(im: Image.Image) -> bool:
+    """True when PIL will reduce 16-bit colour samples itself on decode (48/64-bit PNG, TIFF)."""
+    if im.mode not in ("RGB", "RGBA", "LA"):
+        return False  # single-channel deep modes are reduced (and noted) in color.py
+    return any(";16" in str(tile.args) for tile in im.tile)
+
+
+def _decode(im: Image.Image) -> None:
+    try:
+        im.load()
+    except MemoryError:
+        raise BadPhotoError("not enough memory to decode this image") from None
+    except Exception as err:
+        fmt = im.format or "image"
+        if isinstance(err, EOFError) or "truncated" in str(err).lower():
+            raise BadPhotoError(f"truncated {fmt} (the file ends early; copy or export it again)") from err
+        raise BadPhotoError(f"damaged {fmt} file (cannot be decoded: {err})") from err
+
+
+def _upright(im: Image.Image, notes: list[str]) -> Image.Image:
+    try:
+        ImageOps.exif_transpose(im, in_place=True)
+    except Exception:
+        notes.append("EXIF data unreadable: orientation not applied")
+    return im
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        if im.format == "PNG":
+            # PngImageFile.getexif() decodes the whole image to look for a late eXIf chunk.
+            raw = im.info.get("exif")
+            if not raw:
+                return 1
+            exif = Image.Exif()
+            exif.load(raw)
+        else:
+            exif = im.getexif()
+        return int(exif.get(_EXIF_ORIENTATION, 1))
+    except Exception:
+        return 1  # unreadable EXIF: load_photo will not rotate either
