@@ -32,7 +32,7 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
 
 @pytest.fixture(scope="session")
 def tiny_seg_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A BiRefNet-layout model folder with tiny random weights (built once per session)."""
+    """A BiRefNet-layout model folder with tiny hand-set weights (built once per session)."""
     from tests.tiny_birefnet import make_tiny_birefnet
 
     return make_tiny_birefnet(tmp_path_factory.mktemp("models") / "tiny-birefnet")
