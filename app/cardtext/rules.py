@@ -60,7 +60,7 @@ def _stem(word: str) -> str:
 
 def _word_pattern(word: str) -> str:
     word = word.casefold()
-    stem = re.escape(_stem(word)).replace("е", "[её]").replace("ё", "[её]")
+    stem = "".join("[её]" if c in "её" else re.escape(c) for c in _stem(word))
     if _CYRILLIC.search(word):
         return stem + "(?:" + "|".join(_ENDINGS) + ")?"
     return stem
@@ -166,7 +166,11 @@ def trim(text: str, limit: int, *, prose: bool = False) -> str:
         return text
     if not prose:
         return _cut_at_word(text, limit)
-    ends = [i + 1 for i, c in enumerate(text[:limit]) if c in ".!?…" and (i + 1 == len(text) or text[i + 1].isspace())]
+    ends = [
+        i + 1
+        for i, c in enumerate(text[:limit])
+        if c in ".!?…" and (i + 1 == len(text) or text[i + 1].isspace())
+    ]
     if ends and ends[-1] >= limit // 2:
         return text[: ends[-1]]
     return _cut_at_word(text, limit - 1).rstrip(".") + "…"
@@ -191,7 +195,8 @@ def check(card: Card, marketplace: Marketplace) -> list[str]:
             problems.append(f"words in capitals in the {field}: {', '.join(caps)}")
     n = len(card.description)
     if card.description.strip() and n < marketplace.description_min:
-        problems.append(f"the description is {n} characters; {name} asks for at least {marketplace.description_min}")
+        least = marketplace.description_min
+        problems.append(f"the description is {n} characters; {name} asks for at least {least}")
     return problems
 
 

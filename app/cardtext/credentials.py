@@ -1,0 +1,93 @@
+"""The GigaChat authorization key: kept in the OS keyring, never in a plain file.
+
+``GIGACHAT_CREDENTIALS`` is the fallback for machines without a keyring (CI, headless Linux).
+Keyring backends fail in many ways (no D-Bus, a locked wallet, a denied prompt), so every call is
+guarded: reading falls back to the environment, writing raises a CredentialsError with advice.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+
+import keyring
+import keyring.errors
+
+from app.cardtext.schema import CardTextError
+
+SERVICE = "vitrina"
+USERNAME = "gigachat"
+ENV_VAR = "GIGACHAT_CREDENTIALS"
+
+log = logging.getLogger(__name__)
+
+
+class CredentialsError(CardTextError):
+    """The key could not be read, saved or removed."""
+
+
+def normalize(key: str) -> str:
+    """Accept a key pasted with surrounding blanks or with the "Basic " prefix from the docs."""
+    key = key.strip()
+    if key.lower().startswith("basic "):
+        key = key[6:].strip()
+    return key
+
+
+def get_key() -> str | None:
+    """The stored key, else ``GIGACHAT_CREDENTIALS``, else None."""
+    try:
+        stored = keyring.get_password(SERVICE, USERNAME)
+    except Exception as exc:  # any backend failure: the env fallback still works
+        log.warning("cannot read the GigaChat key from the system keyring (%s)", type(exc).__name__)
+        stored = None
+    if stored:
+        return stored
+    return normalize(os.environ.get(ENV_VAR, "")) or None
+
+
+def set_key(key: str) -> None:
+    key = normalize(key)
+    if not key:
+        raise CredentialsError("the GigaChat key is empty")
+    try:
+        keyring.set_password(SERVICE, USERNAME, key)
+    except Exception as exc:
+        raise CredentialsError(
+            f"cannot save the GigaChat key in the system keyring ({type(exc).__name__}); "
+            f"set the {ENV_VAR} environment variable instead"
+        ) from None
+
+
+def delete_key() -> None:
+    try:
+        keyring.delete_password(SERVICE, USERNAME)
+    except keyring.errors.PasswordDeleteError:
+        return  # nothing stored: already in the wanted state
+    except Exception as exc:
+        raise CredentialsError(
+            f"cannot remove the GigaChat key from the system keyring ({type(exc).__name__})"
+        ) from None
+
+
+def _secret_parts(secret: str) -> list[str]:
+    # The key is base64("client_id:client_secret"); the decoded secret must not leak either.
+    parts = [secret]
+    try:
+        decoded = base64.b64decode(secret, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return parts
+    parts.append(decoded)
+    parts.extend(p for p in decoded.split(":") if len(p) >= 8)
+    return parts
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with the key (and its decoded client secret) replaced by ``***``."""
+    if not secret:
+        return text
+    for part in sorted(_secret_parts(secret), key=len, reverse=True):
+        text = text.replace(part, "***")
+    return text

@@ -1,0 +1,309 @@
+"""A loopback GigaChat server for tests: the real SDK talks HTTP to it, nothing leaves the machine.
+
+Speaks what the SDK sends and expects (see docs/gigachat.md): OAuth with Basic auth + RqUID +
+scope, ``GET /api/v1/models``, ``POST /api/v1/chat/completions`` answered from a per-test script of
+``Reply`` values, and ``POST /api/v1/files``. It records every request (to assert retry counts,
+what was sent, and the most requests ever in flight) and stops itself: delays end at ``stop()``
+and a watchdog shuts it down after ``lifetime`` seconds even if a test forgets.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+CARD = {
+    "title": "Кружка керамическая красная 350 мл",
+    "description": "Керамическая кружка красного цвета с белой ручкой.\n\nОбъём 350 мл.",
+    "attributes": {"Материал": "керамика", "Цвет": "красный", "Объём": "350 мл"},
+    "keywords": ["кружка", "керамическая кружка", "красная кружка"],
+}
+
+
+@dataclass
+class Reply:
+    """One scripted answer to ``POST /chat/completions``."""
+
+    status: int = 200
+    content: str = ""
+    function_call: dict[str, Any] | None = None
+    finish_reason: str = "stop"
+    delay: float = 0.0  # seconds before answering (to provoke client timeouts)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None  # raw body instead of a chat completion (garbled responses)
+    drop: bool = False  # close the connection without answering
+
+    @classmethod
+    def card(cls, obj: dict[str, Any] | None = None, **kw: Any) -> Reply:
+        return cls(content=json.dumps(CARD if obj is None else obj, ensure_ascii=False), **kw)
+
+    @classmethod
+    def function(cls, obj: dict[str, Any] | None = None, name: str = "write_product_card") -> Reply:
+        call = {"name": name, "arguments": CARD if obj is None else obj}
+        return cls(function_call=call, finish_reason="function_call")
+
+    @classmethod
+    def error(cls, status: int, message: str = "error", retry_after: float | None = None) -> Reply:
+        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+        body = json.dumps({"status": status, "message": message}).encode()
+        return cls(status=status, body=body, headers=headers)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class FakeGigaChat:
+    """Start with ``with FakeGigaChat(...) as server:``; point the SDK at ``base_url``/``auth_url``."""
+
+    def __init__(
+        self,
+        *,
+        key: str = "dGVzdC1jbGllbnQ6dGVzdC1zZWNyZXQtdmFsdWU=",  # base64("test-client:test-secret-value")
+        scope: str = "GIGACHAT_API_PERS",
+        models: tuple[str, ...] = ("GigaChat-2", "GigaChat-2-Pro", "GigaChat-2-Max"),
+        response_format_supported: bool = True,
+        default: Reply | None = None,
+        tls: ssl.SSLContext | None = None,
+        lifetime: float = 60.0,
+    ) -> None:
+        self.key, self.scope, self.models = key, scope, models
+        self.response_format_supported = response_format_supported
+        self.default = default or Reply.card()
+        self.requests: list[Recorded] = []
+        self.max_in_flight = 0
+        self._script: deque[Reply] = deque()
+        self._tokens: set[str] = set()
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._sockets: set[socket.socket] = set()
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.fake = self
+        if tls is not None:
+            # Handshakes happen lazily in handler threads, so a refused client never blocks accept().
+            self._server.socket = tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
+        self.port = self._server.server_address[1]
+        scheme = "https" if tls else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{self.port}/api/v1"
+        self.auth_url = f"{scheme}://127.0.0.1:{self.port}/api/v2/oauth"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="fake-gigachat", daemon=True
+        )  # a short poll interval: stop() returns at once instead of after the default 0.5 s
+        self._watchdog = threading.Timer(lifetime, self.stop)
+        self._watchdog.daemon = True
+
+    def __enter__(self) -> FakeGigaChat:
+        self._thread.start()
+        self._watchdog.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        self._watchdog.cancel()
+        self._server.shutdown()
+        with self._lock:
+            for sock in self._sockets:  # wake handlers blocked on idle keep-alive connections
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        self._server.server_close()
+        self._thread.join(5)
+
+    def script(self, *replies: Reply) -> None:
+        """Queue answers for the next chat requests; when empty, ``default`` answers."""
+        with self._lock:
+            self._script.extend(replies)
+
+    def chat_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def oauth_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.endswith("/oauth")]
+
+    # -- called from handler threads ------------------------------------------------------------
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            return self._script.popleft() if self._script else self.default
+
+    def _issue_token(self) -> str:
+        token = f"token-{uuid.uuid4().hex}"
+        with self._lock:
+            self._tokens.add(token)
+        return token
+
+    def _token_ok(self, headers: dict[str, str]) -> bool:
+        auth = headers.get("authorization", "")
+        with self._lock:
+            return auth.startswith("Bearer ") and auth[7:] in self._tokens
+
+    def revoke_tokens(self) -> None:
+        """Make every issued token invalid (the SDK must re-authenticate after a 401)."""
+        with self._lock:
+            self._tokens.clear()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # server_close() then joins every handler thread
+    fake: FakeGigaChat
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # failed handshakes and clients that hang up are expected here, not noise to print
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real service
+    timeout = 10  # an idle connection frees its thread
+
+    def setup(self) -> None:
+        super().setup()
+        with self.fake._lock:
+            self.fake._sockets.add(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.fake._lock:
+                self.fake._sockets.discard(self.connection)
+
+    @property
+    def fake(self) -> FakeGigaChat:
+        return self.server.fake
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass  # keep test output clean
+
+    def _send(
+        self,
+        status: int,
+        payload: Any = None,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = body if body is not None else json.dumps(payload, ensure_ascii=False).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            self.close_connection = True  # the client gave up (timeout): nothing to answer
+
+    def _record(self) -> tuple[dict[str, str], bytes]:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        body = self.rfile.read(int(headers.get("content-length", "0") or 0))
+        self.fake.requests.append(Recorded(self.command, self.path, headers, body, time.monotonic()))
+        return headers, body
+
+    def do_GET(self) -> None:
+        headers, _ = self._record()
+        if not self.path.startswith("/api/v1/models"):
+            return self._send(404, {"status": 404, "message": "not found"})
+        if not self.fake._token_ok(headers):
+            return self._send(401, {"status": 401, "message": "Unauthorized"})
+        data = [{"id": m, "object": "model", "owned_by": "sber", "type": "chat"} for m in self.fake.models]
+        self._send(200, {"object": "list", "data": data})
+
+    def do_POST(self) -> None:
+        headers, body = self._record()
+        if self.path == "/api/v2/oauth":
+            return self._oauth(headers, body)
+        if not self.fake._token_ok(headers):
+            return self._send(401, {"status": 401, "message": "Unauthorized"})
+        if self.path == "/api/v1/chat/completions":
+            return self._chat(json.loads(body))
+        if self.path == "/api/v1/files":
+            return self._upload(headers, body)
+        self._send(404, {"status": 404, "message": "not found"})
+
+    def _oauth(self, headers: dict[str, str], body: bytes) -> None:
+        form = parse_qs(body.decode())
+        try:
+            uuid.UUID(headers.get("rquid", ""))
+        except ValueError:
+            return self._send(400, {"code": 5, "message": "RqUID is not a UUID"})
+        if headers.get("authorization") != f"Basic {self.fake.key}":
+            return self._send(401, {"code": 6, "message": "credentials doesn't match db data"})
+        if form.get("scope") != [self.fake.scope]:
+            return self._send(401, {"code": 7, "message": "scope from db not fully includes consumed scope"})
+        expires = int((time.time() + 1800) * 1000)
+        self._send(200, {"access_token": self.fake._issue_token(), "expires_at": expires})
+
+    def _chat(self, request: dict[str, Any]) -> None:
+        fake = self.fake
+        if "response_format" in request and not fake.response_format_supported:
+            return self._send(400, {"status": 400, "message": "response_format is not supported"})
+        reply = fake._next_reply()
+        with fake._lock:
+            fake._in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake._in_flight)
+        try:
+            if reply.delay and fake._stopping.wait(reply.delay):
+                self.close_connection = True
+                return
+            if reply.drop:
+                self.close_connection = True
+                return
+            if reply.status != 200 or reply.body is not None:
+                return self._send(reply.status, body=reply.body or b"{}", headers=reply.headers)
+            message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+            if reply.function_call is not None:
+                message["function_call"] = reply.function_call
+            completion = {
+                "choices": [{"message": message, "index": 0, "finish_reason": reply.finish_reason}],
+                "created": int(time.time()),
+                "model": request.get("model", "GigaChat-2") + ":2.0.0",
+                "object": "chat.completion",
+                "usage": {"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30},
+            }
+            self._send(200, completion, headers=reply.headers)
+        finally:
+            with fake._lock:
+                fake._in_flight -= 1
+
+    def _upload(self, headers: dict[str, str], body: bytes) -> None:
+        multipart = headers.get("content-type", "").startswith("multipart/form-data")
+        if not multipart or b'name="file"' not in body:
+            return self._send(400, {"status": 400, "message": "multipart file expected"})
+        purpose = "assistant" if b"assistant" in body.split(b'name="purpose"')[-1][:40] else "general"
+        uploaded = {
+            "id": str(uuid.uuid4()),
+            "object": "file",
+            "bytes": len(body),
+            "created_at": int(time.time()),
+            "filename": "upload",
+            "purpose": purpose,
+        }
+        self._send(200, uploaded)
