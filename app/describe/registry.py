@@ -96,13 +96,13 @@ def family_of(directory: Path) -> str:
     return "causal_lm"
 
 
-def resolve(
-    name_or_dir: str | Path, table: dict[str, ModelSpec], *, events: EventSink = ignore
-) -> ResolvedModel:
-    """A local directory as is, or a pinned registry entry (downloaded once into the hub cache)."""
-    as_path = Path(name_or_dir).expanduser()
-    if as_path.is_dir():
-        return ResolvedModel(as_path, str(as_path), "local", family_of(as_path))
+def check(name_or_dir: str | Path, table: dict[str, ModelSpec]) -> ModelSpec | None:
+    """The pinned entry for a name, None for a local directory; raises for anything else.
+
+    Cheap (no download, no torch), so a caller can refuse a bad choice before any slow work.
+    """
+    if Path(name_or_dir).expanduser().is_dir():
+        return None
     name = str(name_or_dir)
     spec = table.get(name)
     if spec is None:
@@ -114,13 +114,24 @@ def resolve(
             f"Model {name!r} ({spec.repo}) has no pinned revision, so Vitrina will not download it: "
             f"{_CONVERT_HINT}.{extra}"
         )
+    return spec
+
+
+def resolve(
+    name_or_dir: str | Path, table: dict[str, ModelSpec], *, events: EventSink = ignore
+) -> ResolvedModel:
+    """A local directory as is, or a pinned registry entry (downloaded once into the hub cache)."""
+    spec = check(name_or_dir, table)
+    if spec is None:
+        path = Path(name_or_dir).expanduser().resolve()
+        return ResolvedModel(path, str(path), "local", family_of(path))
+    assert spec.revision is not None
     return ResolvedModel(_download(spec, events), spec.repo, spec.revision, spec.family)
 
 
 def _download(spec: ModelSpec, events: EventSink) -> Path:
     from huggingface_hub import snapshot_download
 
-    assert spec.revision is not None
     try:
         # The cache first: no network round-trip once the pinned snapshot is there.
         return Path(
@@ -133,6 +144,6 @@ def _download(spec: ModelSpec, events: EventSink) -> Path:
         return Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW))
     except Exception as err:  # network, disk, auth: all end as one user message
         raise ModelError(
-            f"Could not download {spec.repo}@{spec.revision[:8]}: {err}. "
+            f"Could not download {spec.repo}@{spec.revision}: {err}. "
             "Check the internet connection and free disk space, or pass a local model directory."
         ) from err
