@@ -1,0 +1,223 @@
+"""Backgrounds: what a BackgroundSpec means, and the pixels it renders to.
+
+Every generator is a pure function of (frame size, object geometry in that frame, parameters) and
+returns float32 H×W×3 in [0, 1], or None for a transparent result. Plane, solid and gradient
+backgrounds vary only by row, so they come back as a read-only broadcast view of one column:
+no 12 MP float image is ever materialised for them (compose relies on this for speed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from app.errors import VitrinaError
+from app.geometry import MaskGeometry
+from app.resources import resource_path
+
+KINDS = ("plane", "preset", "solid", "gradient", "image", "transparent")
+# Which spec fields each kind uses; only these are written by to_json.
+_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "plane": ("wall", "floor", "softness", "wall_gradient", "floor_gradient"),
+    "preset": ("name",),
+    "solid": ("color",),
+    "gradient": ("top", "bottom"),
+    "image": ("path",),
+    "transparent": (),
+}
+# Where the floor starts when the object's own base cannot say (it is cut by the bottom edge).
+FALLBACK_HORIZON = 0.8
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class BackgroundSpec:
+    """A background choice, as stored in a project and given on the command line.
+
+    plane: ``wall`` above and ``floor`` below a horizon at the object's base, blended over a band
+    of ``softness`` × height; the wall lightens toward the top by ``wall_gradient`` (fraction of
+    the way to white), the floor darkens toward the viewer by ``floor_gradient`` (negative:
+    lightens). preset: ``name`` from resources/backgrounds.json. solid: ``color``. gradient:
+    ``top`` to ``bottom``. image: ``path``, cover-fitted. transparent: no background.
+    """
+
+    kind: str = "plane"
+    wall: str = "#f4f3f1"
+    floor: str = "#e3e1dd"
+    softness: float = 0.04
+    wall_gradient: float = 0.3
+    floor_gradient: float = 0.06
+    name: str = ""
+    color: str = "#ffffff"
+    top: str = "#ffffff"
+    bottom: str = "#e6e6e6"
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown background kind {self.kind!r}; choices: {', '.join(KINDS)}")
+        for key in ("wall", "floor", "color", "top", "bottom"):
+            if not _COLOUR.fullmatch(getattr(self, key)):
+                raise ValueError(f"background {key} must be a #rrggbb colour, got {getattr(self, key)!r}")
+        if not 0.0 <= self.softness <= 1.0:
+            raise ValueError(f"plane softness must be within 0..1, got {self.softness}")
+        if not 0.0 <= self.wall_gradient <= 1.0 or not -1.0 <= self.floor_gradient <= 1.0:
+            raise ValueError("plane gradients must be within 0..1 (wall) and -1..1 (floor)")
+        if self.kind == "preset" and self.name not in presets():
+            raise ValueError(f"unknown background preset {self.name!r}; choices: {', '.join(presets())}")
+        if self.kind == "image" and not self.path:
+            raise ValueError("an image background needs a path")
+
+    def to_json(self) -> dict[str, Any]:
+        values = asdict(self)
+        return {"kind": self.kind, **{key: values[key] for key in _KIND_FIELDS[self.kind]}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BackgroundSpec:
+        # Unknown keys are ignored so a project saved by a newer version still opens.
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+@dataclass(frozen=True)
+class Background:
+    """Rendered background: pixels (None = transparent), the floor's first row, and why it moved."""
+
+    pixels: np.ndarray | None
+    horizon_y: int | None = None
+    note: str | None = None
+
+
+@cache
+def presets() -> dict[str, dict[str, Any]]:
+    data = json.loads(resource_path("backgrounds.json").read_text(encoding="utf-8"))
+    return data["presets"]
+
+
+def resolve(spec: BackgroundSpec) -> BackgroundSpec:
+    """The concrete spec a preset stands for (other kinds are returned as they are)."""
+    if spec.kind != "preset":
+        return spec
+    resolved = BackgroundSpec.from_json(presets()[spec.name])
+    if resolved.kind == "preset":
+        raise ValueError(f"preset {spec.name!r} refers to another preset")
+    return resolved
+
+
+def parse_background(text: str) -> BackgroundSpec:
+    """CLI form: plane | PRESET | solid:#rrggbb | gradient:#top:#bottom | image:PATH | transparent."""
+    kind, _, rest = text.strip().partition(":")
+    kind = kind.lower()
+    try:
+        if kind in ("plane", "transparent") and not rest:
+            return BackgroundSpec(kind=kind)
+        if kind in presets() and not rest:
+            return BackgroundSpec(kind="preset", name=kind)
+        if kind == "solid" and rest:
+            return BackgroundSpec(kind="solid", color=rest)
+        if kind == "gradient" and rest.count(":") == 1:
+            top, bottom = rest.split(":")
+            return BackgroundSpec(kind="gradient", top=top, bottom=bottom)
+        if kind == "image" and rest:
+            return BackgroundSpec(kind="image", path=rest)
+    except ValueError as err:
+        raise ValueError(f"bad background {text!r}: {err}") from None
+    choices = ["plane", *presets(), "solid:#rrggbb", "gradient:#rrggbb:#rrggbb", "image:PATH", "transparent"]
+    raise ValueError(f"unknown background {text!r}; choices: {', '.join(choices)}")
+
+
+def render(spec: BackgroundSpec, size: tuple[int, int], geometry: MaskGeometry) -> Background:
+    """Background pixels for a width×height frame holding an object with this geometry."""
+    spec = resolve(spec)
+    width, height = size
+    if spec.kind == "transparent":
+        return Background(None)
+    if spec.kind == "solid":
+        return Background(_rows(np.repeat(_rgb(spec.color)[None], height, axis=0), width))
+    if spec.kind == "gradient":
+        return Background(vertical_gradient(size, _rgb(spec.top), _rgb(spec.bottom)))
+    if spec.kind == "image":
+        return Background(cover_image(Path(spec.path), size))
+    horizon, note = plane_horizon(geometry)
+    return Background(plane(size, horizon, spec), horizon, note)
+
+
+def plane_horizon(geometry: MaskGeometry) -> tuple[int, str | None]:
+    """The floor's first row for a plane: right under the object, unless its base is not visible."""
+    fallback = round(FALLBACK_HORIZON * geometry.height)
+    if geometry.empty:
+        return fallback, f"no object to stand on; horizon set at {FALLBACK_HORIZON * 100:.0f} %"
+    if geometry.touches_bottom:
+        return fallback, f"object touches the bottom edge; horizon set at {FALLBACK_HORIZON * 100:.0f} %"
+    return geometry.floor_y, None
+
+
+def plane(size: tuple[int, int], horizon_y: int, spec: BackgroundSpec) -> np.ndarray:
+    """Wall above ``horizon_y``, floor from it down, blended over a band centred on it."""
+    width, height = size
+    y = np.arange(height, dtype=np.float32) + 0.5
+    wall, floor = _rgb(spec.wall), _rgb(spec.floor)
+    # Wall: lightest at the top, its own colour at the horizon (and below, where the band reaches).
+    up = np.clip(1.0 - y / max(horizon_y, 1), 0.0, 1.0)[:, None]
+    wall_rows = wall + (1.0 - wall) * (spec.wall_gradient * up)
+    # Floor: its own colour at the horizon, shading toward the viewer at the bottom edge.
+    near = np.clip((y - horizon_y) / max(height - horizon_y, 1), 0.0, 1.0)[:, None]
+    toward = floor * (1.0 - spec.floor_gradient) if spec.floor_gradient >= 0 else (
+        floor + (1.0 - floor) * -spec.floor_gradient
+    )
+    floor_rows = floor + (toward - floor) * near
+    band = max(spec.softness * height, 1.0)
+    t = np.clip((y - horizon_y) / band + 0.5, 0.0, 1.0)
+    mix = (t * t * (3.0 - 2.0 * t))[:, None]  # smoothstep: no visible kink where the band ends
+    return _rows(wall_rows + (floor_rows - wall_rows) * mix, width)
+
+
+def vertical_gradient(size: tuple[int, int], top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    width, height = size
+    t = ((np.arange(height, dtype=np.float32) + 0.5) / height)[:, None]
+    return _rows(top + (bottom - top) * t, width)
+
+
+def cover_image(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """The image at ``path`` scaled to cover the frame (centre crop), resampled with Lanczos."""
+    width, height = size
+    try:
+        with Image.open(path) as im:
+            im.draft("RGB", (width, height))  # JPEG: decode at a reduced scale still ≥ the frame
+            im = ImageOps.exif_transpose(im).convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError) as err:
+        raise VitrinaError(f"cannot read background image {path}: {err}") from err
+    scale = max(width / im.width, height / im.height)
+    crop_w, crop_h = width / scale, height / scale
+    left, top = (im.width - crop_w) / 2, (im.height - crop_h) / 2
+    box = (left, top, left + crop_w, top + crop_h)
+    fitted = im.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    return np.asarray(fitted, dtype=np.float32) * np.float32(1 / 255)
+
+
+def is_row_constant(pixels: np.ndarray) -> bool:
+    """True when every row is one colour (the broadcast views made here)."""
+    return pixels.ndim == 3 and pixels.strides[1] == 0
+
+
+def row_colours(pixels: np.ndarray) -> np.ndarray:
+    """H×3 colours of a row-constant background."""
+    return pixels[:, 0, :]
+
+
+def _rows(colours: np.ndarray, width: int) -> np.ndarray:
+    """An H×W×3 read-only view repeating one H×3 column across the width."""
+    column = np.clip(colours, 0.0, 1.0).astype(np.float32)
+    return np.broadcast_to(column[:, None, :], (column.shape[0], width, 3))
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], np.float32) / np.float32(255)
