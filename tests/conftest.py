@@ -36,3 +36,11 @@ def tiny_seg_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.tiny_birefnet import make_tiny_birefnet
 
     return make_tiny_birefnet(tmp_path_factory.mktemp("models") / "tiny-birefnet")
+
+
+@pytest.fixture(scope="session")
+def tiny_vlm_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Qwen3-VL model folder (native classes) with tiny random weights, built once per session."""
+    from tests.tiny_vlm import make_tiny_qwen3_vl
+
+    return make_tiny_qwen3_vl(tmp_path_factory.mktemp("models") / "tiny-qwen3-vl")

@@ -15,12 +15,12 @@ import pytest
 import skimage.data
 from PIL import Image
 
+from app.backgrounds import parse_background
 from app.cli import main
 from app.events import Progress
 from app.pipeline import batch as batch_module
 from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
-from app.backgrounds import parse_background
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(skimage.data.__file__).parent

@@ -97,7 +97,8 @@ def test_unreadable_or_future_state_is_moved_aside_with_a_message(tmp_path: Path
 def test_read_only_folder_keeps_state_in_the_user_data_dir(tmp_path: Path, monkeypatch) -> None:
     _photo(tmp_path / "shoot" / "a.jpg")
     real = store_module._writable
-    monkeypatch.setattr(store_module, "_writable", lambda folder: ".vitrina" not in folder.parts and real(folder))
+    monkeypatch.setattr(store_module, "_writable",
+                        lambda folder: ".vitrina" not in folder.parts and real(folder))
     project = Project(tmp_path / "shoot")
     project.save()
     assert not (tmp_path / "shoot" / ".vitrina").exists()

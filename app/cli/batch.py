@@ -9,9 +9,11 @@ from pathlib import Path
 from app.backgrounds import parse_background
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
+from app.events import Notice
 from app.marketplaces import marketplaces
 from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
+from app.pipeline.text import TextOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
@@ -29,9 +31,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="segmentation model name (see `vitrina models list`) or a model folder")
     p.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu"])
     p.add_argument("--batch-size", type=int, default=None, help="photos per model call (default: auto)")
+    p.add_argument("--text-provider", default="auto", choices=["auto", "gigachat", "local", "none"],
+                   help="who writes the Russian card text (auto: GigaChat when a key is stored or "
+                        "GIGACHAT_CREDENTIALS is set, otherwise none)")
     p.add_argument("--no-text", action="store_true", help="images only, no card text")
+    p.add_argument("--vlm-model", default="qwen3-vl-2b",
+                   help="model that describes the photos (name or folder; see `vitrina models list`)")
+    p.add_argument("--writer-model", default=None, help="local writer model (name or folder)")
+    p.add_argument("--gigachat-model", default=None, help="GigaChat model, e.g. GigaChat-2-Pro")
+    p.add_argument("--regenerate-text", action="store_true",
+                   help="write new cards even where an earlier run made one (your edits are kept)")
     p.add_argument("--overwrite", action="store_true", help="replace bundles that already exist")
     p.set_defaults(func=run)
+
+
+def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
+    if args.no_text:
+        return "none"
+    if args.text_provider != "auto":
+        return args.text_provider
+    from app.cardtext.credentials import CredentialsError, get_key
+
+    try:
+        has_key = bool(get_key())
+    except CredentialsError:
+        has_key = False
+    if has_key:
+        return "gigachat"
+    printer(Notice("Card text is off: no GigaChat key is stored (set GIGACHAT_CREDENTIALS, or use "
+                   "--text-provider local for a local model). Images are made as usual."))
+    return "none"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,13 +75,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"vitrina: error: --background: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    printer = ProgressPrinter()
     options = BatchOptions(
         background=background,
         marketplace=None if args.marketplace == "none" else args.marketplace,
         seg_model=args.seg_model, device=args.device, batch_size=args.batch_size,
-        overwrite=args.overwrite,
+        overwrite=args.overwrite, regenerate_text=args.regenerate_text,
+        text=TextOptions(provider=_text_provider(args, printer), vlm_model=args.vlm_model,
+                         writer_model=args.writer_model, gigachat_model=args.gigachat_model,
+                         device=args.device),
     )
-    printer = ProgressPrinter()
     try:
         result = run_batch(args.input, args.output, options, events=printer)
     except VitrinaError as exc:

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from app import __version__, imaging
+from app.cardtext.card import Card
+from app.cardtext.render import card_text
 from app.compose import CanvasSpec, compose
 from app.errors import Cancelled, ModelError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
@@ -27,14 +29,17 @@ from app.naming import safe_name, unique_name
 from app.pipeline import report
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
+from app.pipeline.text import TextRequest, TextStage
 from app.pipeline.work import LoadedPhoto, ProductWork
 from app.project import DONE, FAILED, Product, Project
-from app.segment import Segmenter, load_segmenter, resolve
+from app.segment import Segmenter, resolve
 
 SegmenterFactory = Callable[[BatchOptions, EventSink], Segmenter]
 
 
 def _default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
+    from app.segment import load_segmenter  # torch loads here, when a photo needs the model
+
     return load_segmenter(options.seg_model, device=options.device, batch_size=options.batch_size,
                           events=events)
 
@@ -47,11 +52,11 @@ class BatchResult:
 
     @property
     def failed(self) -> int:
-        return sum(r.status == report.FAILED for r in self.rows)
+        return sum(r.status in (report.FAILED, report.TEXT_FAILED) for r in self.rows)
 
     @property
     def done(self) -> int:
-        return sum(r.status in (report.DONE, report.EXISTS) for r in self.rows)
+        return sum(r.status in (report.DONE, report.EXISTS, report.TEXT_FAILED) for r in self.rows)
 
 
 def bundle_names(products: list[Product]) -> dict[str, str]:
@@ -68,7 +73,8 @@ def bundle_names(products: list[Product]) -> dict[str, str]:
 class BatchRun:
     def __init__(self, input_dir: Path, output_dir: Path, options: BatchOptions, *,
                  events: EventSink = ignore, cancel: threading.Event | None = None,
-                 segmenter_factory: SegmenterFactory = _default_segmenter) -> None:
+                 segmenter_factory: SegmenterFactory = _default_segmenter,
+                 text_stage: TextStage | None = None) -> None:
         self.output = Path(output_dir).resolve()
         self.options = options
         self.events = events
@@ -76,11 +82,21 @@ class BatchRun:
         self.segmenter_factory = segmenter_factory
         self.project = Project(Path(input_dir), exclude=(self.output,))
         self.model_spec = resolve(options.seg_model)
+        if self.model_spec.revision is None:
+            raise ModelError(f"{options.seg_model} has no pinned revision yet, so Vitrina will not run its "
+                             "code from the hub; download it yourself and pass its folder to --seg-model.")
         self.model_key = f"{self.model_spec.model_id}@{self.model_spec.revision}"
         self.canvas = self._canvas()
         self.result = BatchResult()
         self._segmenter: Segmenter | None = None
         self._model_error = ""
+        self.text_marketplace = get_marketplace(options.marketplace or "wb")
+        self.text = text_stage
+        if self.text is None and options.text.enabled:
+            self.text = TextStage(options.text, self.text_marketplace, events=events)
+        self._composer: ThreadPoolExecutor | None = None
+        self._waiting_text: dict[str, ProductWork] = {}
+        self._finishing: list[Future[None]] = []
         self._done_photos = 0
         self._lock = threading.Lock()
 
@@ -97,7 +113,7 @@ class BatchRun:
             if row.status in (report.DONE, report.FAILED, report.EXISTS):
                 self._done_photos += 1
             done = self._done_photos
-        if row.status == report.FAILED:
+        if row.status in (report.FAILED, report.TEXT_FAILED):
             self.events(ItemFailed(item=row.file, stage="batch", message=row.message))
         self.events(Progress("photos", done, self.total, item=row.file))
 
@@ -122,7 +138,8 @@ class BatchRun:
         state = self.project.photo(lp.rel)
         if state.content_hash != lp.content_hash:
             # A changed file invalidates everything derived from it, even an edited mask.
-            state.content_hash, state.mask_source, state.mask_model, state.status = lp.content_hash, "", "", ""
+            state.content_hash, state.mask_source, state.mask_model = lp.content_hash, "", ""
+            state.status = ""
         if self.project.has_current_mask(lp.rel, lp.content_hash, self.model_key):
             mask = self.project.load_mask(lp.rel)
             if mask is not None and mask.shape == lp.photo.rgb.shape[:2]:
@@ -158,7 +175,43 @@ class BatchRun:
             works[lp.product.key].masks[lp.rel] = mask
         self.project.save(force=False)
 
-    def _finish(self, work: ProductWork) -> None:
+    # -- card text ----------------------------------------------------------------------------
+    def _dispatch(self, ready: list[ProductWork]) -> None:
+        """Send resolved products on: to the text stage when they need a card, else to finishing."""
+        requests = []
+        for work in ready:
+            state = self.project.product(work.product.key)
+            good = work.good_photos()
+            if state.card and (state.card_edited or not self.options.regenerate_text):
+                # The user's edits always win; a card from an earlier run is kept, not paid for again.
+                self._submit_finish(work, Card.from_json(state.card), "")
+            elif self.text is None or not good:
+                self._submit_finish(work, None, "")
+            else:
+                requests.append(TextRequest(work.product.key, work.product.name,
+                                            [lp.photo.rgb for lp in good if lp.photo is not None]))
+                self._waiting_text[work.product.key] = work
+        if requests and self.text is not None:
+            self.text.submit(requests, self._on_card)
+
+    def _on_card(self, key: str, card: Card | None, error: str) -> None:
+        work = self._waiting_text.pop(key)
+        state = self.project.product(key)
+        if card is not None:
+            if state.card_edited and state.card:
+                card = Card.from_json(state.card)  # edited while we were writing: the edit wins
+            else:
+                state.card, state.text_error = card.to_json(), ""
+        else:
+            state.text_error = error
+        self.project.mark_dirty()
+        self._submit_finish(work, card, error)
+
+    def _submit_finish(self, work: ProductWork, card: Card | None, text_error: str) -> None:
+        assert self._composer is not None
+        self._finishing.append(self._composer.submit(self._finish, work, card, text_error))
+
+    def _finish(self, work: ProductWork, card: Card | None = None, text_error: str = "") -> None:
         """Compose every good photo of a product and write its bundle (runs on a CPU thread)."""
         product = work.product
         for rel, message in work.failed.items():
@@ -169,7 +222,8 @@ class BatchRun:
             return
         try:
             photos = [self._compose(lp, work.masks[lp.rel]) for lp in good]
-            write_bundle(self.output, self._bundle(work, photos), overwrite=self.options.overwrite)
+            write_bundle(self.output, self._bundle(work, photos, card, text_error),
+                         overwrite=self.options.overwrite)
         except VitrinaError as exc:
             for lp in good:
                 self._row(report.ReportRow(lp.rel, product.key, report.FAILED, f"export failed: {exc}"))
@@ -177,8 +231,9 @@ class BatchRun:
         for lp in good:
             state = self.project.photo(lp.rel)
             state.status, state.error = DONE, ""
-            self._row(report.ReportRow(lp.rel, product.key, report.DONE, "; ".join(state.notes),
-                                       work.bundle_name))
+            status = report.TEXT_FAILED if text_error else report.DONE
+            message = "; ".join(m for m in (text_error, *state.notes) if m)
+            self._row(report.ReportRow(lp.rel, product.key, status, message, work.bundle_name))
         self.project.product(product.key).exported_to = str(self.output / work.bundle_name)
         self.project.mark_dirty()
         self.events(ItemDone(item=product.key, stage="export"))
@@ -192,7 +247,13 @@ class BatchRun:
             self.events(Notice(note, item=lp.rel))
         return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes)
 
-    def _bundle(self, work: ProductWork, photos: list[BundlePhoto]) -> Bundle:
+    def _bundle(self, work: ProductWork, photos: list[BundlePhoto], text: Card | None,
+                text_error: str) -> Bundle:
+        state = self.project.product(work.product.key)
+        if text is not None:
+            text_status = "edited" if state.card_edited else "done"
+        else:
+            text_status = text_error or ("off" if self.text is None else "")
         card = {
             "product": work.product.name,
             "source": work.product.key,
@@ -201,8 +262,12 @@ class BatchRun:
             "models": {"segmentation": {"id": self.model_spec.model_id,
                                         "revision": self.model_spec.revision}},
             "app": {"name": "vitrina", "version": __version__},
+            "card": text.to_json() if text is not None else None,
+            "text_status": text_status,
         }
-        return Bundle(name=work.bundle_name, product_key=work.product.key, photos=photos, card=card)
+        body = card_text(text, marketplace_name=self.text_marketplace.name) if text is not None else ""
+        return Bundle(name=work.bundle_name, product_key=work.product.key, photos=photos, card=card,
+                      card_text=body)
 
     # -- the run ----------------------------------------------------------------------------
     def _photos(self, products: list[Product]) -> Iterator[tuple[Product, str]]:
@@ -227,8 +292,8 @@ class BatchRun:
             else:
                 todo.append(product)
         works = {p.key: ProductWork(p, names[p.key]) for p in todo}
-        finishing: list[Future[None]] = []
-        composer = ThreadPoolExecutor(self.options.compose_workers, thread_name_prefix="vitrina-compose")
+        self._composer = ThreadPoolExecutor(self.options.compose_workers,
+                                            thread_name_prefix="vitrina-compose")
         batch_size = max(1, self.options.batch_size or 4)
         loads = prefetch(self._photos(todo), self._load, workers=self.options.load_workers,
                          depth=batch_size * 2 + 2)
@@ -248,19 +313,24 @@ class BatchRun:
                 if len(queue) >= batch_size:
                     self._segment(queue, works)
                     queue = []
-                finishing += [composer.submit(self._finish, w) for w in self._pop_resolved(works)]
+                self._dispatch(self._pop_resolved(works))
             self._segment(queue, works)
-            finishing += [composer.submit(self._finish, w) for w in self._pop_resolved(works)]
-            for future in finishing:
+            self._dispatch(self._pop_resolved(works))
+            if self.text is not None:
+                self.text.wait()
+            for future in list(self._finishing):
                 future.result()
         except (Cancelled, KeyboardInterrupt):
             self.result.cancelled = True
             self.cancel.set()
         finally:
             loads.close()
+            if self.text is not None:
+                self.text.close(cancel=self.cancel.is_set())
             # Products already segmented are finished even on cancel: that work is cheap and kept.
-            composer.shutdown(wait=True)
+            self._composer.shutdown(wait=True)
             self._close()
+        works.update({w.product.key: w for w in self._waiting_text.values()})
         for work in works.values():
             for rel in work.product.photos:
                 self.result.rows.append(report.ReportRow(rel, work.product.key, report.CANCELLED,
@@ -309,6 +379,7 @@ class BatchRun:
 
 def run_batch(input_dir: Path, output_dir: Path, options: BatchOptions, *, events: EventSink = ignore,
               cancel: threading.Event | None = None,
-              segmenter_factory: SegmenterFactory = _default_segmenter) -> BatchResult:
+              segmenter_factory: SegmenterFactory = _default_segmenter,
+              text_stage: TextStage | None = None) -> BatchResult:
     return BatchRun(input_dir, output_dir, options, events=events, cancel=cancel,
-                    segmenter_factory=segmenter_factory).run()
+                    segmenter_factory=segmenter_factory, text_stage=text_stage).run()

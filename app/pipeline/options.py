@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.backgrounds import BackgroundSpec
+from app.pipeline.text import TextOptions
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,5 @@ class BatchOptions:
     max_pixels: int | None = None
     load_workers: int = 2
     compose_workers: int = 2
+    text: TextOptions = field(default_factory=TextOptions)
+    regenerate_text: bool = False  # replace generated cards from earlier runs (never the user's edits)

@@ -9,6 +9,7 @@ from app import atomic
 from app.export import csv_text
 
 DONE, FAILED, SKIPPED, EXISTS, CANCELLED = "done", "failed", "skipped", "exists", "cancelled"
+TEXT_FAILED = "images only"  # exported, but the card text failed (the message says why)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""The card-text stage: describe on the GPU worker, write cards concurrently on an event loop.
+
+The describer runs on the caller's thread — the pipeline's single GPU worker — between
+segmentation batches. Writers are async (HTTP for GigaChat); they run on a private event loop
+thread so several products are written while the GPU keeps segmenting later photos.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.cardtext.card import Card, CardWriter
+from app.describe.protocol import Describer, Description
+from app.errors import VitrinaError
+from app.events import EventSink, Notice, ignore
+from app.marketplaces import Marketplace
+
+PROVIDERS = ("gigachat", "local", "none")
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    provider: str = "none"
+    vlm_model: str = "qwen3-vl-2b"
+    writer_model: str | None = None  # the local writer's model (name or folder)
+    gigachat_model: str | None = None
+    device: str = "auto"
+    writer_settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def enabled(self) -> bool:
+        return self.provider != "none"
+
+
+@dataclass(frozen=True)
+class TextRequest:
+    key: str
+    name: str
+    photos: Sequence[np.ndarray]
+
+
+TextDone = Callable[[str, Card | None, str], None]  # (product key, card or None, error message)
+DescriberFactory = Callable[[TextOptions, EventSink], Describer]
+WriterFactory = Callable[[TextOptions, EventSink], CardWriter]
+
+
+def default_describer(options: TextOptions, events: EventSink) -> Describer:
+    from app.describe import load_describer
+
+    return load_describer(options.vlm_model, device=options.device, events=events)
+
+
+def default_writer(options: TextOptions, events: EventSink) -> CardWriter:
+    from app.cardtext.registry import make_writer
+
+    settings = dict(options.writer_settings)
+    if options.provider == "gigachat" and options.gigachat_model:
+        settings.setdefault("model", options.gigachat_model)
+    if options.provider == "local":
+        if options.writer_model:
+            settings.setdefault("model", options.writer_model)
+        settings.setdefault("device", options.device)
+    return make_writer(options.provider, **settings)
+
+
+class TextStage:
+    def __init__(self, options: TextOptions, marketplace: Marketplace, *, events: EventSink = ignore,
+                 describer_factory: DescriberFactory = default_describer,
+                 writer_factory: WriterFactory = default_writer) -> None:
+        self.options = options
+        self.marketplace = marketplace
+        self.events = events
+        self._describer_factory = describer_factory
+        self._writer_factory = writer_factory
+        self._describer: Describer | None = None
+        self._writer: CardWriter | None = None
+        self._load_error = ""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="vitrina-text", daemon=True)
+        self._thread.start()
+        self._pending: set[Future[None]] = set()
+
+    def _models(self) -> tuple[Describer, CardWriter]:
+        if self._load_error:
+            raise VitrinaError(self._load_error)
+        try:
+            if self._describer is None:
+                self._describer = self._describer_factory(self.options, self.events)
+            if self._writer is None:
+                self._writer = self._writer_factory(self.options, self.events)
+        except VitrinaError as exc:
+            self._load_error = str(exc)
+            self.events(Notice(f"Card text is off for this run: {exc}"))
+            raise
+        return self._describer, self._writer
+
+    def submit(self, requests: list[TextRequest], on_done: TextDone) -> None:
+        """Describe ``requests`` now (this thread owns the GPU), then write their cards concurrently."""
+        if not requests:
+            return
+        try:
+            describer, writer = self._models()
+            descriptions = describer.describe([r.photos for r in requests])
+        except VitrinaError as exc:
+            for r in requests:
+                on_done(r.key, None, f"card text failed: {exc}")
+            return
+        for request, description in zip(requests, descriptions, strict=True):
+            future = asyncio.run_coroutine_threadsafe(
+                self._write(writer, request, description, on_done), self._loop)
+            self._pending.add(future)
+            future.add_done_callback(self._pending.discard)
+
+    async def _write(self, writer: CardWriter, request: TextRequest, description: Description,
+                     on_done: TextDone) -> None:
+        try:
+            card = await writer.write(description, product_name=request.name, marketplace=self.marketplace)
+        except VitrinaError as exc:
+            on_done(request.key, None, f"card text failed: {exc}")
+        except Exception as exc:  # a writer bug must not take the batch down
+            on_done(request.key, None, f"card text failed unexpectedly: {type(exc).__name__}: {exc}")
+        else:
+            on_done(request.key, card, "")
+
+    def wait(self) -> None:
+        for future in list(self._pending):
+            future.result()
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Finish (or cancel) the writes in flight, close the writer and the describer."""
+        if cancel:
+            for future in list(self._pending):
+                future.cancel()
+        else:
+            self.wait()
+        if self._writer is not None:
+            asyncio.run_coroutine_threadsafe(self._writer.aclose(), self._loop).result(timeout=30)
+            self._writer = None
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+        self._loop.close()
+        if self._describer is not None:
+            self._describer.close()
+            self._describer = None
