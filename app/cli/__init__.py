@@ -9,18 +9,19 @@ from pathlib import Path
 
 from app import __version__
 
-SUBCOMMANDS = ("batch", "models")
+SUBCOMMANDS = ("batch", "models", "gigachat")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import batch, models
+    from app.cli import batch, gigachat, models
 
     parser = argparse.ArgumentParser(
         prog="vitrina", description="Product photos → marketplace card bundles.")
     parser.add_argument("--version", action="version", version=f"vitrina {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{batch,models}")
+    sub = parser.add_subparsers(dest="command", metavar="{batch,models,gigachat}")
     batch.add_parser(sub)
     models.add_parser(sub)
+    gigachat.add_parser(sub)
     return parser
 
 

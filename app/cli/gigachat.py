@@ -1,0 +1,67 @@
+"""``vitrina gigachat set-key | forget-key | test`` — the key lives in the OS keyring, never a file."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from app.errors import VitrinaError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("gigachat", help="store the GigaChat key and test the connection")
+    sub = p.add_subparsers(dest="gigachat_command", required=True)
+    sub.add_parser("set-key", help="store the authorization key in the system keyring (asks for it)") \
+        .set_defaults(func=set_key)
+    sub.add_parser("forget-key", help="remove the stored key").set_defaults(func=forget_key)
+    t = sub.add_parser("test", help="sign in and list the models this key can use")
+    t.add_argument("--scope", default="GIGACHAT_API_PERS",
+                   choices=["GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP"])
+    t.set_defaults(func=test)
+
+
+def set_key(args: argparse.Namespace) -> int:
+    from app.cardtext.credentials import set_key as store
+
+    key = getpass.getpass("GigaChat authorization key (input hidden): ") if sys.stdin.isatty() \
+        else sys.stdin.readline()
+    try:
+        store(key)
+    except VitrinaError as exc:
+        print(f"vitrina: error: {exc}", file=sys.stderr)
+        return 1
+    print("Saved in the system keyring. Check it with: vitrina gigachat test")
+    return 0
+
+
+def forget_key(args: argparse.Namespace) -> int:
+    from app.cardtext.credentials import delete_key
+
+    try:
+        delete_key()
+    except VitrinaError as exc:
+        print(f"vitrina: error: {exc}", file=sys.stderr)
+        return 1
+    print("The stored GigaChat key was removed.")
+    return 0
+
+
+def test(args: argparse.Namespace) -> int:
+    from app.cardtext.gigachat_writer import GigaChatSettings, GigaChatWriter
+
+    async def models() -> list[str]:
+        writer = GigaChatWriter(GigaChatSettings(scope=args.scope, max_retries=1))
+        try:
+            return await writer.list_models()
+        finally:
+            await writer.aclose()
+
+    try:
+        names = asyncio.run(models())
+    except VitrinaError as exc:
+        print(f"vitrina: GigaChat: {exc}", file=sys.stderr)
+        return 1
+    print("Connected. Models: " + ", ".join(names))
+    return 0
