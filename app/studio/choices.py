@@ -1,0 +1,115 @@
+"""What the user chose for a photo or product — background, marketplace, card text — saved at once.
+
+A photo's background is its own override, else its product's choice, else the project default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.backgrounds import BackgroundSpec
+from app.cardtext.card import Card
+from app.compose import CanvasSpec
+from app.marketplaces import Marketplace
+from app.marketplaces import get as get_marketplace
+from app.project import Project
+from app.studio.items import product_of
+
+# The project-wide default until the sidecar can hold one: the wall-and-floor plane.
+DEFAULT_BACKGROUND = BackgroundSpec()
+# Card text limits need a marketplace; Wildberries' are the strictest, as in the batch run.
+TEXT_FALLBACK_MARKETPLACE = "wb"
+
+
+def _spec(raw: dict | None) -> BackgroundSpec | None:
+    if not raw:
+        return None
+    try:
+        return BackgroundSpec.from_json(raw)
+    except (TypeError, ValueError):
+        return None  # a choice this version cannot read falls back to the next level
+
+
+def background_for(project: Project, rel: str) -> BackgroundSpec:
+    """The background a photo is composed on: its override, its product's choice, or the default."""
+    own = _spec(project.photo(rel).background)
+    if own is not None:
+        return own
+    return product_background(project, product_of(project, rel).key)
+
+
+def product_background(project: Project, key: str) -> BackgroundSpec:
+    return _spec(project.product(key).background) or DEFAULT_BACKGROUND
+
+
+def set_photo_background(project: Project, rels: Iterable[str], spec: BackgroundSpec | None) -> None:
+    """Override the background of these photos (None: follow the product again)."""
+    value = spec.to_json() if spec is not None else None
+    for rel in rels:
+        project.photo(rel).background = value
+    project.save()
+
+
+def set_product_background(project: Project, keys: Iterable[str], spec: BackgroundSpec) -> None:
+    """Set the products' background and drop their photos' overrides, so every photo shows it."""
+    for key in keys:
+        project.product(key).background = spec.to_json()
+        for rel in _photos_of(project, key):
+            project.photo(rel).background = None
+    project.save()
+
+
+def set_all_backgrounds(project: Project, spec: BackgroundSpec) -> None:
+    set_product_background(project, [p.key for p in project.products], spec)
+
+
+def marketplace_of(project: Project, key: str) -> str:
+    """The product's marketplace key, or "" for no canvas (the photo keeps its own size)."""
+    return project.product(key).marketplace
+
+
+def set_marketplace(project: Project, keys: Iterable[str], marketplace: str) -> None:
+    if marketplace:
+        get_marketplace(marketplace)  # refuse unknown keys before anything is stored
+    for key in keys:
+        project.product(key).marketplace = marketplace
+    project.save()
+
+
+def canvas_for(project: Project, key: str) -> CanvasSpec | None:
+    market = marketplace_of(project, key)
+    if not market:
+        return None
+    try:
+        return CanvasSpec.for_marketplace(market)
+    except KeyError:
+        return None  # a marketplace dropped from marketplaces.json: keep the photo's size
+
+
+def text_marketplace(project: Project, key: str) -> Marketplace:
+    """Whose title/description limits apply to the product's card text."""
+    try:
+        return get_marketplace(marketplace_of(project, key) or TEXT_FALLBACK_MARKETPLACE)
+    except KeyError:
+        return get_marketplace(TEXT_FALLBACK_MARKETPLACE)
+
+
+def card_of(project: Project, key: str) -> Card | None:
+    raw = project.product(key).card
+    return Card.from_json(raw) if raw else None
+
+
+def set_card(project: Project, key: str, card: Card) -> None:
+    """Store the user's card text; ``card_edited`` keeps any later generation from replacing it."""
+    state = project.product(key)
+    state.card = card.to_json()
+    state.card_edited = True
+    state.text_error = ""
+    project.save()
+
+
+def _photos_of(project: Project, key: str) -> tuple[str, ...]:
+    for product in project.products:
+        if product.key == key:
+            return product.photos
+    return ()

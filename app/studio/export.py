@@ -1,0 +1,184 @@
+"""Export card bundles from what the studio holds: saved masks, background and canvas choices, card text.
+
+Nothing is recomputed by a model here; a photo without a current mask is reported, not guessed.
+The bundle layout, names, ``report.csv`` and ``manifest.csv`` are the batch run's.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import __version__, imaging
+from app.cardtext.card import Card
+from app.cardtext.render import card_text
+from app.compose import compose
+from app.errors import ExportError, VitrinaError
+from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
+from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
+from app.pipeline import report
+from app.pipeline.batch import bundle_names
+from app.project import Product, Project
+from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
+
+STAGE = "export"
+
+
+@dataclass
+class ExportResult:
+    rows: list[report.ReportRow] = field(default_factory=list)
+    bundles: dict[str, Path] = field(default_factory=dict)  # product key -> bundle folder
+    existing: list[str] = field(default_factory=list)  # products whose bundle was there and kept
+    cancelled: bool = False
+    report_path: Path | None = None
+
+    @property
+    def failed(self) -> int:
+        return sum(r.status == report.FAILED for r in self.rows)
+
+
+def export_products(project: Project, keys: Iterable[str], output: Path, *, overwrite: bool = False,
+                    events: EventSink = ignore, cancel: threading.Event | None = None) -> ExportResult:
+    """Write one bundle per chosen product into ``output``; per-photo failures do not stop the run."""
+    output = Path(output).resolve()
+    if output == project.root or project.root in output.parents:
+        # A bundle inside the photo folder would be scanned as new products next time.
+        raise ExportError(f"Choose an export folder outside the photo folder {project.root}.")
+    cancel = cancel or threading.Event()
+    wanted = set(keys)
+    chosen = [p for p in project.products if p.key in wanted]
+    names = bundle_names(project.products)  # from all products, so names never depend on the choice
+    result = ExportResult()
+    clean_partials(output)
+    for index, product in enumerate(chosen):
+        if cancel.is_set():
+            result.cancelled = True
+            result.rows += [report.ReportRow(rel, product.key, report.CANCELLED, "not exported: cancelled")
+                            for p in chosen[index:] for rel in p.photos]
+            break
+        _export_one(project, product, output, names[product.key], overwrite, events, result)
+        events(Progress(STAGE, index + 1, len(chosen), item=product.key))
+    try:
+        project.save()
+        result.report_path = report.write_report(output, result.rows)
+        report.write_manifest(output, _manifest(project, names, output))
+    except (OSError, VitrinaError) as exc:
+        events(Notice(f"Cannot write report.csv/manifest.csv in {output}: {exc}"))
+    return result
+
+
+def _export_one(project: Project, product: Product, output: Path, name: str, overwrite: bool,
+                events: EventSink, result: ExportResult) -> None:
+    def row(rel: str, status: str, message: str = "") -> None:
+        result.rows.append(report.ReportRow(rel, product.key, status, message, name))
+        if status == report.FAILED:
+            events(ItemFailed(item=rel, stage=STAGE, message=message))
+
+    if (output / name).exists() and not overwrite:
+        result.existing.append(product.key)
+        for rel in product.photos:
+            row(rel, report.EXISTS, "bundle already exported (allow replacing to redo it)")
+        return
+    photos: list[BundlePhoto] = []
+    for rel in product.photos:
+        try:
+            photos.append(_compose(project, rel, product, events))
+        except VitrinaError as exc:
+            row(rel, report.FAILED, str(exc))
+        except OSError as exc:
+            row(rel, report.FAILED, f"cannot be read: {exc.strerror or exc}")
+    if not photos:
+        return
+    try:
+        folder = write_bundle(output, _bundle(project, product, name, photos), overwrite=overwrite)
+    except VitrinaError as exc:
+        for photo in photos:
+            row(photo.source, report.FAILED, f"export failed: {exc}")
+        return
+    for photo in photos:
+        row(photo.source, report.DONE, "; ".join(photo.notes))
+    project.product(product.key).exported_to = str(folder)
+    project.mark_dirty()
+    result.bundles[product.key] = folder
+    events(ItemDone(item=product.key, stage=STAGE))
+
+
+def _compose(project: Project, rel: str, product: Product, events: EventSink) -> BundlePhoto:
+    path = project.photo_path(rel)
+    state = project.photo(rel)
+    if not state.mask_source:
+        raise VitrinaError("not processed yet: process it before exporting")
+    if state.content_hash and state.content_hash != imaging.content_hash(path):
+        raise VitrinaError("the photo changed since it was processed: process it again")
+    photo = imaging.load_photo(path)
+    mask = project.load_mask(rel)
+    if mask is None or mask.shape != photo.rgb.shape[:2]:
+        raise VitrinaError("its saved mask is missing or does not fit the photo: process it again")
+    composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key))
+    for note in composed.notes:
+        events(Notice(note, item=rel))
+    return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes])
+
+
+def _bundle(project: Project, product: Product, name: str, photos: list[BundlePhoto]) -> Bundle:
+    state = project.product(product.key)
+    card = card_of(project, product.key)
+    backgrounds = {p.source: background_for(project, p.source).to_json() for p in photos}
+    first = next(iter(backgrounds.values()))
+    if card is not None:
+        text_status = "edited" if state.card_edited else "done"
+    else:
+        text_status = state.text_error or "off"
+    data: dict[str, Any] = {
+        "product": product.name,
+        "source": product.key,
+        "background": first,
+        "marketplace": marketplace_of(project, product.key),
+        "models": {"segmentation": _segmentation_model(project, [p.source for p in photos])},
+        "masks": {p.source: project.photo(p.source).mask_source for p in photos},
+        "app": {"name": "vitrina", "version": __version__},
+        "card": card.to_json() if card is not None else None,
+        "text_status": text_status,
+    }
+    if any(spec != first for spec in backgrounds.values()):
+        data["photo_backgrounds"] = backgrounds
+    body = _card_body(card, text_marketplace(project, product.key).name)
+    return Bundle(name=name, product_key=product.key, photos=photos, card=data, card_text=body)
+
+
+def _card_body(card: Card | None, marketplace_name: str) -> str:
+    return card_text(card, marketplace_name=marketplace_name) if card is not None else ""
+
+
+def _segmentation_model(project: Project, rels: list[str]) -> dict[str, str] | None:
+    """The model that made these masks (``id@revision`` as the process run records it)."""
+    for rel in rels:
+        made_by = project.photo(rel).mask_model
+        if made_by:
+            model_id, _, revision = made_by.rpartition("@")
+            return {"id": model_id, "revision": revision}
+    return None
+
+
+def _manifest(project: Project, names: dict[str, str], output: Path) -> list[report.ManifestRow]:
+    """One row per bundle in ``output`` (earlier exports included), read back from its card.json."""
+    rows = []
+    for product in project.products:
+        try:
+            card = json.loads((output / names[product.key] / "card.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        text = card.get("card") or {}
+        files = card.get("files", [])
+        rows.append(report.ManifestRow(
+            product=product.name, bundle=names[product.key], photos=len(files),
+            images=" ".join(f["image"] for f in files),
+            background=json.dumps(card.get("background", {}), ensure_ascii=False),
+            marketplace=card.get("marketplace", ""), title=text.get("title", ""),
+            text_status=card.get("text_status", ""),
+        ))
+    return rows

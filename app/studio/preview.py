@@ -1,0 +1,140 @@
+"""A fast, faithful preview: the photo and its result composed at screen size.
+
+Photo and mask are downscaled *before* composing, so a preview costs a fraction of an export. To
+keep the preview faithful on a marketplace canvas, the scale is chosen so that the product lands
+on the (scaled) canvas exactly as it will in the export: same fill, and the same "kept at source
+size" decision when the photo is too small to fill the canvas.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from app import imaging
+from app.compose import CanvasSpec, compose
+from app.geometry import MaskGeometry, geometry_of
+from app.project import Project
+from app.studio.choices import background_for, canvas_for
+from app.studio.items import product_of
+
+DEFAULT_MAX_SIDE = 1024
+# Headroom so that rounding in the downscaled mask never turns "fills the canvas" into "too small".
+_FIT_HEADROOM = 1.05
+
+
+_Stamp = tuple[str, int, int, int]  # photo path, its mtime and size, the mask's mtime (0: none)
+
+
+class Preview(NamedTuple):
+    original: np.ndarray  # RGB uint8 at preview size
+    result: np.ndarray | None  # RGB (or RGBA for a transparent background); None: no mask yet
+    notes: list[str]
+
+
+class _Lru:
+    """A tiny thread-safe LRU: the GUI renders previews on pool threads."""
+
+    def __init__(self, capacity: int) -> None:
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+
+# Re-rendering the same photo with another background only recomposes: the decoded, downscaled
+# sources are kept. Full-size sources are few (a 12 MP photo and mask take ~48 MB).
+_geometry = _Lru(256)
+_full = _Lru(2)
+_scaled = _Lru(6)
+
+
+def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SIDE) -> Preview:
+    """The photo and its result at about ``max_side`` pixels, with the photo's own choices."""
+    key = _stamp(project, rel)
+    canvas = canvas_for(project, product_of(project, rel).key)
+    info = _geometry.get(key)
+    if info is None:
+        photo, mask = _load_full(project, rel, key)
+        info = (photo.size, geometry_of(mask) if mask is not None else None)
+        _geometry.put(key, info)
+    size, geometry = info
+    scale = _scale(size, geometry, canvas, max_side)
+    scaled = _scaled.get((key, scale))
+    if scaled is None:
+        photo, mask = _load_full(project, rel, key)
+        target = max(1, round(max(size) * scale))
+        small_mask = imaging.thumbnail(mask, target) if mask is not None else None
+        scaled = (imaging.thumbnail(photo.rgb, target), small_mask, list(photo.notes))
+        _scaled.put((key, scale), scaled)
+    rgb, mask, notes = scaled
+    if mask is None:
+        return Preview(rgb, None, list(notes))
+    preview_canvas = None
+    if canvas is not None:
+        k = _canvas_scale(canvas, max_side)
+        preview_canvas = CanvasSpec(max(1, round(canvas.width * k)), max(1, round(canvas.height * k)),
+                                    canvas.fill, canvas.allow_upscale)
+    composed = compose(rgb, mask, background_for(project, rel), preview_canvas)
+    return Preview(rgb, composed.image, [*notes, *composed.notes])
+
+
+def _stamp(project: Project, rel: str) -> _Stamp:
+    """What the sources depend on: the photo file and the saved mask (0 when there is none)."""
+    st = project.photo_path(rel).stat()
+    mask_stamp = 0
+    if project.photo(rel).mask_source:
+        try:
+            mask_stamp = project.mask_path(rel).stat().st_mtime_ns
+        except OSError:
+            mask_stamp = 0
+    return (str(project.photo_path(rel)), st.st_mtime_ns, st.st_size, mask_stamp)
+
+
+def _load_full(project: Project, rel: str, key: _Stamp) -> tuple[imaging.Photo, np.ndarray | None]:
+    cached = _full.get(key)
+    if cached is None:
+        photo = imaging.load_photo(project.photo_path(rel))
+        mask = project.load_mask(rel) if key[3] else None
+        if mask is not None and mask.shape != photo.rgb.shape[:2]:
+            mask = None  # made for another version of the file: not this photo's mask
+        cached = (photo, mask)
+        _full.put(key, cached)
+    return cached
+
+
+def _canvas_scale(canvas: CanvasSpec, max_side: int) -> float:
+    return min(1.0, max_side / max(canvas.width, canvas.height))
+
+
+def _scale(size: tuple[int, int], geometry: MaskGeometry | None, canvas: CanvasSpec | None,
+           max_side: int) -> float:
+    """How much to shrink the photo before composing (1.0 = full size)."""
+    fast = min(1.0, max_side / max(size))
+    if canvas is None or geometry is None or geometry.empty:
+        return fast
+    k = _canvas_scale(canvas, max_side)
+    x0, y0, x1, y1 = geometry.bbox
+    fit = min(canvas.fill * canvas.height / (y1 - y0), canvas.fill * canvas.width / (x1 - x0))
+    if fit > 1.0:
+        # The export places the product at its source size (or upscales it by ``fit``): shrinking
+        # the photo exactly as much as the canvas keeps that decision, and its note, identical.
+        return k
+    return min(1.0, max(fast, fit * k * _FIT_HEADROOM))

@@ -1,0 +1,223 @@
+"""The studio's Qt-free operations: process, preview, choices, export, thumbnails."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app import imaging
+from app.backgrounds import BackgroundSpec
+from app.cardtext.card import Card
+from app.compose import CanvasSpec, compose
+from app.errors import ExportError
+from app.events import Event, ItemFailed, Progress
+from app.project import Project
+from app.studio import (
+    DEFAULT_BACKGROUND,
+    all_photos,
+    background_for,
+    cached_thumbnail,
+    card_of,
+    export_products,
+    photo_status,
+    process_photos,
+    render_preview,
+    set_card,
+    set_marketplace,
+    set_photo_background,
+    set_product_background,
+)
+from app.studio.thumbs import thumbnail_path
+from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, draw_product, fake_mask, make_shoot
+
+RED = BackgroundSpec(kind="solid", color="#ff0000")
+BLUE = BackgroundSpec(kind="solid", color="#0000ff")
+
+
+class FakeSegmenter:
+    """Stands in for BiRefNet where the test is about the run, not the model."""
+
+    def __init__(self, log: dict[str, int]) -> None:
+        self.model_id, self.revision, self.device = "fake", "0", "cpu"
+        self.log = log
+        log["loaded"] = log.get("loaded", 0) + 1
+
+    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
+        self.log["photos"] = self.log.get("photos", 0) + len(images)
+        return [fake_mask(im) for im in images]
+
+    def close(self) -> None:
+        self.log["closed"] = self.log.get("closed", 0) + 1
+
+
+@pytest.fixture
+def shoot(tmp_path: Path) -> Path:
+    return make_shoot(tmp_path)
+
+
+def _process(project: Project, model: Path, log: dict[str, int], **kw) -> object:
+    return process_photos(project, all_photos(project), seg_model=str(model), device="cpu",
+                          segmenter_factory=lambda *_: FakeSegmenter(log), **kw)
+
+
+def test_process_makes_masks_reports_bad_files_and_reuses_them(shoot, tiny_seg_model) -> None:
+    project = Project(shoot)
+    events: list[Event] = []
+    log: dict[str, int] = {}
+    result = _process(project, tiny_seg_model, log, events=events.append)
+    good = [f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg", LOOSE]
+    assert sorted(result.done) == sorted(good)
+    assert list(result.failed) == [BROKEN]
+    assert [e.item for e in events if isinstance(e, ItemFailed)] == [BROKEN]
+    assert [e.done for e in events if isinstance(e, Progress)] == [1, 2, 3, 4]
+    assert log == {"loaded": 1, "photos": 3, "closed": 1}  # one model per call, closed at the end
+    assert {rel: photo_status(project, rel) for rel in all_photos(project)} == {
+        **dict.fromkeys(good, "done"), BROKEN: "error"}
+    assert project.load_mask(LOOSE).shape == (150, 200)
+
+    again: dict[str, int] = {}
+    reopened = Project(shoot)
+    second = _process(reopened, tiny_seg_model, again)
+    assert sorted(second.reused) == sorted(good)
+    assert again == {}  # nothing to segment, so the model was never loaded
+
+
+def test_an_edited_mask_survives_a_rerun_and_a_changed_photo_is_redone(shoot, tiny_seg_model) -> None:
+    project = Project(shoot)
+    _process(project, tiny_seg_model, {})
+    edited = np.full((150, 200), 77, np.uint8)
+    project.save_mask(LOOSE, edited, source="edited")
+    draw_product(shoot / PRODUCT / "1.png", (10, 10, 10))  # the photographer replaced the file
+    log: dict[str, int] = {}
+    result = _process(Project(shoot), tiny_seg_model, log)
+    assert log["photos"] == 1 and LOOSE in result.reused
+    reopened = Project(shoot)
+    assert np.array_equal(reopened.load_mask(LOOSE), edited)
+    assert photo_status(reopened, LOOSE) == "edited"
+
+
+def test_the_real_loader_runs_the_tiny_model(shoot, tiny_seg_model) -> None:
+    project = Project(shoot)
+    result = process_photos(project, [LOOSE], seg_model=str(tiny_seg_model), device="cpu")
+    assert result.done == [LOOSE]
+    mask = project.load_mask(LOOSE)
+    assert mask[75, 100] > 200 and mask[5, 5] < 50  # the ellipse is in, the white corner is out
+    assert project.photo(LOOSE).mask_model.startswith(f"local:{tiny_seg_model.resolve()}@")
+
+
+def test_cancel_stops_between_batches_and_keeps_what_was_done(tmp_path, tiny_seg_model) -> None:
+    project = Project(make_shoot(tmp_path, extra=6))
+    cancel = threading.Event()
+
+    def events(event: Event) -> None:
+        if isinstance(event, Progress) and event.done == 1:
+            cancel.set()
+
+    result = _process(project, tiny_seg_model, {}, batch_size=1, events=events, cancel=cancel)
+    assert result.cancelled
+    assert 1 <= len(result.done) < len(all_photos(project)) - 1
+    assert all(Project(project.root).load_mask(rel) is not None for rel in result.done)
+
+
+def test_background_choice_falls_back_photo_then_product_then_default(shoot) -> None:
+    project = Project(shoot)
+    one, two = f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg"
+    assert background_for(project, one) == DEFAULT_BACKGROUND
+    set_product_background(project, [PRODUCT], RED)
+    set_photo_background(project, [two], BLUE)
+    reopened = Project(shoot)  # saved at once
+    assert background_for(reopened, one) == RED and background_for(reopened, two) == BLUE
+    set_product_background(reopened, [PRODUCT], RED)  # a product choice reaches all its photos
+    assert background_for(reopened, two) == RED
+
+
+def test_set_card_is_saved_at_once_and_marked_edited(shoot) -> None:
+    project = Project(shoot)
+    set_card(project, LOOSE, Card(title="Мяч", description="Зелёный мяч", attributes={"Цвет": "зелёный"}))
+    reopened = Project(shoot)
+    assert card_of(reopened, LOOSE).attributes == {"Цвет": "зелёный"}
+    assert reopened.product(LOOSE).card_edited
+
+
+def test_preview_follows_the_choices_and_matches_the_export(shoot, tiny_seg_model, tmp_path) -> None:
+    project = Project(shoot)
+    assert render_preview(project, LOOSE).result is None  # not processed yet
+    _process(project, tiny_seg_model, {})
+    set_product_background(project, [LOOSE], RED)
+    red = render_preview(project, LOOSE, max_side=100)
+    assert red.original.shape == (75, 100, 3)
+    assert tuple(red.result[2, 2]) == (255, 0, 0)
+    set_photo_background(project, [LOOSE], BLUE)
+    assert tuple(render_preview(project, LOOSE, max_side=100).result[2, 2]) == (0, 0, 255)
+
+    set_marketplace(project, [LOOSE], "wb")  # 1200×1600 canvas
+    preview = render_preview(project, LOOSE, max_side=400)
+    assert preview.result.shape == (400, 300, 3)
+    export_products(project, [LOOSE], tmp_path / "out")
+    exported = Image.open(tmp_path / "out" / "ball" / "01.jpg").convert("RGB").resize((300, 400))
+    assert np.abs(np.asarray(exported, np.int16) - preview.result).mean() < 3
+    assert any("source size" in note for note in preview.notes)  # the same placement decision
+
+
+def test_export_writes_bundles_reports_and_keeps_existing_ones(shoot, tiny_seg_model, tmp_path) -> None:
+    project = Project(shoot)
+    _process(project, tiny_seg_model, {})
+    set_product_background(project, [PRODUCT], RED)
+    set_card(project, PRODUCT, Card(title="Красная кружка", description="Кружка."))
+    out = tmp_path / "cards"
+    result = export_products(project, [p.key for p in project.products], out)
+    assert sorted(result.bundles) == sorted([PRODUCT, LOOSE])
+    card = json.loads((out / PRODUCT / "card.json").read_text("utf-8"))
+    assert card["card"]["title"] == "Красная кружка" and card["text_status"] == "edited"
+    assert card["background"] == RED.to_json()
+    assert "Красная кружка" in (out / PRODUCT / "card.txt").read_text("utf-8")
+    photo = imaging.load_photo(shoot / PRODUCT / "1.png")
+    expected = compose(photo.rgb, project.load_mask(f"{PRODUCT}/1.png"), RED, None).image
+    saved = np.asarray(Image.open(out / PRODUCT / "01.jpg").convert("RGB"), np.int16)
+    assert np.abs(saved - expected).mean() < 2
+    report = (out / "report.csv").read_text("utf-8-sig")
+    assert f"{BROKEN},{BROKEN},failed,not processed yet" in report
+    assert "Красная кружка" in (out / "manifest.csv").read_text("utf-8-sig")
+
+    again = export_products(project, [LOOSE], out)
+    assert [r.status for r in again.rows] == ["exists"]
+    assert export_products(project, [LOOSE], out, overwrite=True).bundles == {LOOSE: out / "ball"}
+
+
+def test_export_refuses_a_folder_inside_the_photos(shoot) -> None:
+    with pytest.raises(ExportError, match="outside the photo folder"):
+        export_products(Project(shoot), [LOOSE], shoot / "cards")
+
+
+def test_export_cancel_reports_the_rest(shoot, tiny_seg_model, tmp_path) -> None:
+    project = Project(shoot)
+    _process(project, tiny_seg_model, {})
+    cancel = threading.Event()
+    cancel.set()
+    result = export_products(project, [LOOSE], tmp_path / "out", cancel=cancel)
+    assert result.cancelled and [r.status for r in result.rows] == ["cancelled"]
+
+
+def test_thumbnails_are_cached_on_disk(shoot) -> None:
+    project = Project(shoot)
+    first = cached_thumbnail(project, LOOSE, 64)
+    assert first.shape == (48, 64, 3)
+    assert Path(thumbnail_path(project, LOOSE, 64)).is_file()
+    assert cached_thumbnail(Project(shoot), LOOSE, 64).shape == (48, 64, 3)
+    with pytest.raises(Exception, match="not"):
+        cached_thumbnail(project, BROKEN, 64)
+
+
+def test_preview_of_a_canvas_keeps_the_marketplace_shape(shoot, tiny_seg_model) -> None:
+    project = Project(shoot)
+    _process(project, tiny_seg_model, {})
+    set_marketplace(project, [PRODUCT], "ym")  # 1600×1600
+    result = render_preview(project, f"{PRODUCT}/2.jpg", max_side=256).result
+    assert result.shape == (256, 256, 3)
+    assert CanvasSpec.for_marketplace("ym").width == 1600

@@ -1,0 +1,45 @@
+"""GUI tests: private settings, and no test may leave a worker thread or a window behind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from ui.main_window import MainWindow
+from ui.worker import running_threads
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(qapp: QApplication, tmp_path: Path) -> None:
+    """QSettings (recent folders, chosen model) go to a temp INI file, never the developer's."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running(qapp: QApplication) -> Iterator[None]:
+    before = set(qapp.topLevelWidgets())
+    yield
+    left = running_threads()
+    for thread in left:
+        thread.wait(10_000)  # do not let a stray thread crash the next test
+    assert not left, f"test left task threads running: {[t.objectName() for t in left]}"
+    assert QThreadPool.globalInstance().waitForDone(5_000)
+    windows = [w for w in qapp.topLevelWidgets() if w not in before and w.isVisible()]
+    for widget in windows:
+        widget.close()
+    assert not windows, f"test left windows open: {windows}"
+
+
+@pytest.fixture
+def window(qapp: QApplication) -> Iterator[MainWindow]:
+    win = MainWindow()
+    win.resize(1400, 900)
+    win.show()
+    yield win
+    win.close()  # cancels and waits for its task, stops its thread pools
+    win.deleteLater()
+    qapp.processEvents()

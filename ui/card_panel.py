@@ -1,0 +1,185 @@
+"""The product's card text: title, description and attributes, checked against the marketplace's
+limits as the user types, and saved (debounced) through ``app.studio.set_card``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.cardtext.card import Card
+from app.project import Project
+from app.studio import card_of, set_card, text_marketplace
+
+SAVE_DELAY_MS = 600  # save after the user pauses typing, not on every key
+_OVER = "color: #c62828; font-weight: bold"
+_UNDER = "color: #b35900"
+
+
+class CardPanel(QWidget):
+    saved = Signal(str)  # product key
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.key = ""
+        self._base: Card | None = None  # what was loaded: keywords, provenance, flags carry over
+        self._loading = False
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("Product title"))
+        self.title_count = QLabel()
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText(self.tr("Description for the marketplace"))
+        self.description_count = QLabel()
+        self.attributes = QTableWidget(0, 2)
+        self.attributes.setHorizontalHeaderLabels([self.tr("Attribute"), self.tr("Value")])
+        self.attributes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.attributes.verticalHeader().hide()
+        self.attributes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.add_button, self.remove = QPushButton(self.tr("Add attribute")), QPushButton(self.tr("Remove"))
+        self.add_button.clicked.connect(self._add_row)
+        self.remove.clicked.connect(self._remove_rows)
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.flags.setStyleSheet(_UNDER)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_now)
+        self.title.textChanged.connect(self._edited)
+        self.description.textChanged.connect(self._edited)
+        self.attributes.itemChanged.connect(self._edited)
+
+        rows = QHBoxLayout()
+        rows.addWidget(self.add_button)
+        rows.addWidget(self.remove)
+        rows.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        for label, editor, count in ((self.tr("Title"), self.title, self.title_count),
+                                     (self.tr("Description"), self.description, self.description_count)):
+            line = QHBoxLayout()
+            line.addWidget(QLabel(f"<b>{label}</b>"))
+            line.addStretch(1)
+            line.addWidget(count)
+            layout.addLayout(line)
+            layout.addWidget(editor, 2 if editor is self.description else 0)
+        layout.addWidget(QLabel(f"<b>{self.tr('Attributes')}</b>"))
+        layout.addWidget(self.attributes, 1)
+        layout.addLayout(rows)
+        layout.addWidget(self.flags)
+        self.set_product(None, "")
+
+    # -- which product --------------------------------------------------------------------------
+    def set_product(self, project: Project | None, key: str) -> None:
+        self.flush()
+        self.project, self.key = project, key
+        card = card_of(project, key) if project is not None and key else None
+        self._base = card
+        self._loading = True
+        self.title.setText(card.title if card else "")
+        self.description.setPlainText(card.description if card else "")
+        self.attributes.setRowCount(0)
+        for name, value in (card.attributes if card else {}).items():
+            self._append(name, value)
+        self._loading = False
+        enabled = project is not None and bool(key)
+        for widget in (self.title, self.description, self.attributes, self.add_button, self.remove):
+            widget.setEnabled(enabled)
+        self.heading.setText(self._heading(project, key))
+        self.flags.setText("\n".join(f"• {flag}" for flag in card.flags) if card and card.flags else "")
+        self._update_counts()
+
+    def _heading(self, project: Project | None, key: str) -> str:
+        if project is None or not key:
+            return self.tr("Select a photo to edit its product's card text.")
+        market = text_marketplace(project, key)
+        state = project.product(key)
+        origin = self.tr("edited by you") if state.card_edited else (
+            self.tr("generated") if state.card else self.tr("no text yet"))
+        return self.tr("<b>{0}</b> · limits of {1} · {2}").format(
+            next(p.name for p in project.products if p.key == key), market.name, origin)
+
+    # -- editing --------------------------------------------------------------------------------
+    def card(self) -> Card:
+        attributes = {}
+        for row in range(self.attributes.rowCount()):
+            name, value = (self.attributes.item(row, c) for c in (0, 1))
+            name_text = name.text().strip() if name else ""
+            if name_text:
+                attributes[name_text] = value.text().strip() if value else ""
+        base = self._base
+        return Card(title=self.title.text().strip(), description=self.description.toPlainText().strip(),
+                    attributes=attributes, keywords=list(base.keywords) if base else [],
+                    provenance=dict(base.provenance) if base else {},
+                    flags=list(base.flags) if base else [])
+
+    def _edited(self, *_: object) -> None:
+        self._update_counts()
+        if not self._loading and self.project is not None and self.key:
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Save a pending edit now (switching product, closing the window)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self.save_now()
+
+    def save_now(self) -> None:
+        if self.project is None or not self.key:
+            return
+        card = self.card()
+        set_card(self.project, self.key, card)
+        self._base = card
+        self.heading.setText(self._heading(self.project, self.key))
+        self.saved.emit(self.key)
+
+    def _update_counts(self) -> None:
+        if self.project is None or not self.key:
+            self.title_count.setText("")
+            self.description_count.setText("")
+            return
+        market = text_marketplace(self.project, self.key)
+        title, body = len(self.title.text()), len(self.description.toPlainText())
+        self.title_count.setText(f"{title} / {market.title_max}")
+        self.title_count.setStyleSheet(_OVER if title > market.title_max else "")
+        self.title_count.setToolTip(self.tr("{0} allows at most {1} characters").format(
+            market.name, market.title_max))
+        self.description_count.setText(f"{body} / {market.description_min}–{market.description_max}")
+        over, under = body > market.description_max, 0 < body < market.description_min
+        self.description_count.setStyleSheet(_OVER if over else _UNDER if under else "")
+        self.description_count.setToolTip(self.tr("{0} wants {1}–{2} characters").format(
+            market.name, market.description_min, market.description_max))
+
+    def title_over_limit(self) -> bool:
+        return self.title_count.styleSheet() == _OVER
+
+    def _append(self, name: str, value: str) -> None:
+        row = self.attributes.rowCount()
+        self.attributes.insertRow(row)
+        self.attributes.setItem(row, 0, QTableWidgetItem(name))
+        self.attributes.setItem(row, 1, QTableWidgetItem(value))
+
+    def _add_row(self) -> None:
+        self._append("", "")
+        self.attributes.setCurrentCell(self.attributes.rowCount() - 1, 0)
+        self.attributes.editItem(self.attributes.item(self.attributes.rowCount() - 1, 0))
+
+    def _remove_rows(self) -> None:
+        for row in sorted({i.row() for i in self.attributes.selectedIndexes()}, reverse=True):
+            self.attributes.removeRow(row)
+        self._edited()

@@ -1,0 +1,49 @@
+"""The small dialogs and menus around folders: export target, "open the folder?", recent folders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from ui import settings
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("dialogs", text)
+
+
+def choose_export(parent: QWidget) -> tuple[str, bool] | None:
+    """The export folder and whether existing bundles may be replaced; None when cancelled."""
+    folder = QFileDialog.getExistingDirectory(parent, _tr("Export the card bundles into…"))
+    if not folder:
+        return None
+    buttons = QMessageBox.StandardButton
+    question = _tr("Replace bundles that already exist in this folder?")
+    replace = QMessageBox.question(parent, _tr("Export"), question, buttons.Yes | buttons.No, buttons.No)
+    return folder, replace == buttons.Yes
+
+
+def export_finished(parent: QWidget, text: str, folder: Path) -> QMessageBox:
+    """Offer to open the export folder; shown with open(), not exec(), so nothing waits on it."""
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Information, _tr("Export finished"), text,
+                      buttons.Open | buttons.Close, parent)
+    url = QUrl.fromLocalFile(str(folder))
+    box.button(buttons.Open).clicked.connect(lambda: QDesktopServices.openUrl(url))
+    box.open()
+    return box
+
+
+def fill_recent_menu(menu: QMenu, open_folder: Callable[[str], object]) -> None:
+    menu.clear()
+    for folder in settings.recent_folders():
+        menu.addAction(folder, lambda f=folder: open_folder(f))
+    if menu.isEmpty():
+        menu.addAction(_tr("(none yet)")).setEnabled(False)
+    else:
+        menu.addSeparator()
+        menu.addAction(_tr("Clear the list"), settings.clear_recent_folders)

@@ -1,0 +1,226 @@
+"""The photo gallery: a virtualised list of every photo with its thumbnail and status badge.
+
+Only visible rows ask for thumbnails; they are made on a small thread pool (cached on disk by
+``app.studio.thumbs``) and arrive as signals, so scrolling thousands of photos never blocks.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import PurePosixPath
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from app.project import Project
+from app.studio import all_photos, cached_thumbnail, photo_status, product_of
+from app.studio.thumbs import THUMB_SIDE
+from ui.images import placeholder, to_qimage
+
+StatusRole = Qt.ItemDataRole.UserRole + 1
+RelRole = Qt.ItemDataRole.UserRole + 2
+_CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
+BADGE_COLOURS = {"pending": QColor(160, 160, 160), "done": QColor(46, 160, 67),
+                 "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _ThumbSignals(QObject):
+    ready = Signal(int, str, object)  # generation, rel, QImage (None: unreadable)
+
+
+class _ThumbJob(QRunnable):
+    def __init__(self, project: Project, rel: str, generation: int, signals: _ThumbSignals) -> None:
+        super().__init__()
+        self.project, self.rel, self.generation, self.signals = project, rel, generation, signals
+
+    def run(self) -> None:
+        try:
+            image: QImage | None = to_qimage(cached_thumbnail(self.project, self.rel, THUMB_SIDE))
+        except Exception:  # an unreadable photo gets a broken-image tile; its error shows on Process
+            image = None
+        self.signals.ready.emit(self.generation, self.rel, image)
+
+
+class PhotoModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self._rels: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._thumbs: OrderedDict[str, QPixmap] = OrderedDict()
+        self._asked: set[str] = set()
+        self._generation = 0
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._signals = _ThumbSignals()
+        self._signals.ready.connect(self._on_thumb)
+        self._waiting = placeholder(THUMB_SIDE)
+        self._broken = placeholder(THUMB_SIDE, self.tr("unreadable"))
+
+    def set_project(self, project: Project | None) -> None:
+        self.beginResetModel()
+        self._generation += 1  # thumbnails still in flight for the old folder are dropped
+        self.project = project
+        self._rels = all_photos(project) if project is not None else []
+        self._rows = {rel: i for i, rel in enumerate(self._rels)}
+        self._thumbs.clear()
+        self._asked.clear()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rels)
+
+    def rel(self, row: int) -> str:
+        return self._rels[row]
+
+    def row_of(self, rel: str) -> int:
+        return self._rows[rel]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.project is None:
+            return None
+        rel = self._rels[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._label(rel)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbnail(rel)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(rel)
+        if role == StatusRole:
+            return photo_status(self.project, rel)
+        if role == RelRole:
+            return rel
+        return None
+
+    def refresh(self, rel: str | None = None) -> None:
+        """Statuses changed (one photo, or all of them)."""
+        if not self._rels:
+            return
+        if rel is None:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rels) - 1))
+        elif rel in self._rows:
+            self.dataChanged.emit(self.index(self._rows[rel]), self.index(self._rows[rel]))
+
+    def _label(self, rel: str) -> str:
+        assert self.project is not None
+        product = product_of(self.project, rel)
+        name = PurePosixPath(rel).name
+        return name if len(product.photos) == 1 else f"{product.name} / {name}"
+
+    def _tooltip(self, rel: str) -> str:
+        assert self.project is not None
+        state = self.project.photo(rel)
+        status = {"pending": self.tr("not processed yet"), "done": self.tr("mask ready"),
+                  "edited": self.tr("mask edited by hand"),
+                  "error": self.tr("error: {0}").format(state.error)}[photo_status(self.project, rel)]
+        notes = "".join(f"\n• {note}" for note in state.notes)
+        return f"{rel}\n{status}{notes}"
+
+    def _thumbnail(self, rel: str) -> QPixmap:
+        pixmap = self._thumbs.get(rel)
+        if pixmap is not None:
+            self._thumbs.move_to_end(rel)
+            return pixmap
+        if rel not in self._asked and self.project is not None:
+            self._asked.add(rel)
+            self.pool.start(_ThumbJob(self.project, rel, self._generation, self._signals))
+        return self._waiting
+
+    def _on_thumb(self, generation: int, rel: str, image: QImage | None) -> None:
+        if generation != self._generation or rel not in self._rows:
+            return
+        self._thumbs[rel] = QPixmap.fromImage(image) if image is not None else self._broken
+        while len(self._thumbs) > _CACHED_THUMBS:
+            dropped, _ = self._thumbs.popitem(last=False)
+            self._asked.discard(dropped)  # asked again if it scrolls back into view
+        row = self._rows[rel]
+        self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
+
+    def shutdown(self) -> None:
+        self._generation += 1
+        self.pool.clear()
+        self.pool.waitForDone()
+
+
+class _BadgeDelegate(QStyledItemDelegate):
+    """The default tile, plus a coloured dot in the corner: pending/done/edited/error."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        colour = BADGE_COLOURS.get(index.data(StatusRole), BADGE_COLOURS["pending"])
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor(255, 255, 255))
+        painter.setBrush(colour)
+        painter.drawEllipse(rect.right() - 20, rect.top() + 6, 13, 13)
+        painter.restore()
+
+
+class Gallery(QListView):
+    selection_changed = Signal(list)  # the selected photos' rels, in gallery order
+    current_changed = Signal(str)  # the photo to preview ("" when none)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.photos = PhotoModel(self)
+        self.setModel(self.photos)
+        self.setItemDelegate(_BadgeDelegate(self))
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)  # lays out big folders in slices
+        self.setBatchSize(200)
+        self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
+        self.setGridSize(QSize(THUMB_SIDE + 24, THUMB_SIDE + 44))
+        self.setWordWrap(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setMinimumWidth(THUMB_SIDE + 48)
+        self.selectionModel().selectionChanged.connect(self._on_selection)
+        self.selectionModel().currentChanged.connect(self._on_current)
+
+    def set_project(self, project: Project | None) -> None:
+        self.photos.set_project(project)
+        self.selection_changed.emit([])
+        self.current_changed.emit("")
+
+    def selected_rels(self) -> list[str]:
+        rows = sorted(index.row() for index in self.selectionModel().selectedIndexes())
+        return [self.photos.rel(row) for row in rows]
+
+    def select(self, rels: list[str]) -> None:
+        """Select these photos and make the first one current (what a click does)."""
+        model = self.selectionModel()
+        selection = QItemSelection()
+        for rel in rels:
+            index = self.photos.index(self.photos.row_of(rel))
+            selection.select(index, index)
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if rels:
+            first = self.photos.index(self.photos.row_of(rels[0]))
+            model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.scrollTo(first)
+
+    def _on_selection(self, *_: object) -> None:
+        self.selection_changed.emit(self.selected_rels())
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit(self.photos.rel(current.row()) if current.isValid() else "")

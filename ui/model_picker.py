@@ -1,0 +1,66 @@
+"""The segmentation model chooser in the toolbar: pinned hub models, or a model folder on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
+
+from app.segment import VARIANTS
+from ui import settings
+
+_CHOOSE = "\0choose"
+
+
+class ModelPicker(QComboBox):
+    model_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip(self.tr("Segmentation model (hub models download on first use)"))
+        self.setMinimumContentsLength(16)
+        self._fill()
+        self.activated.connect(self._on_activated)
+
+    def _fill(self) -> None:
+        self.blockSignals(True)
+        self.clear()
+        for variant in VARIANTS.values():
+            if variant.revision is not None:  # unpinned models are not run from the hub
+                self.addItem(f"{variant.name} ({variant.download_mb} MB)", variant.name)
+                self.setItemData(self.count() - 1, variant.note, Qt.ItemDataRole.ToolTipRole)
+        for folder in settings.model_folders():
+            self.addItem(self.tr("Folder: {0}").format(Path(folder).name), folder)
+            self.setItemData(self.count() - 1, folder, Qt.ItemDataRole.ToolTipRole)
+        self.addItem(self.tr("Choose a model folder…"), _CHOOSE)
+        current = settings.seg_model()
+        index = self.findData(current)
+        if index < 0 and current:
+            self.insertItem(self.count() - 1, Path(current).name, current)
+            index = self.count() - 2
+        self.setCurrentIndex(max(index, 0))
+        self.blockSignals(False)
+
+    def seg_model(self) -> str:
+        return settings.seg_model()
+
+    def set_model(self, value: str) -> None:
+        """Use ``value`` (a registry name or a model folder) for the next runs, and remember it."""
+        if value not in VARIANTS:
+            settings.add_model_folder(value)
+        settings.set_seg_model(value)
+        self._fill()
+        self.model_changed.emit(value)
+
+    def _on_activated(self, index: int) -> None:
+        value = self.itemData(index)
+        if value != _CHOOSE:
+            self.set_model(value)
+            return
+        title = self.tr("Model folder (config.json, model.safetensors)")
+        folder = QFileDialog.getExistingDirectory(self, title)
+        if folder:
+            self.set_model(folder)
+        else:
+            self._fill()  # cancelled: show the model still in use
