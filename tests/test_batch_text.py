@@ -28,7 +28,8 @@ def shoot(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def gigachat(monkeypatch):
-    with FakeGigaChat() as server:
+    # A long watchdog: describing on a busy 2-core CI machine can take a minute before any call.
+    with FakeGigaChat(lifetime=900) as server:
         monkeypatch.setenv("GIGACHAT_CREDENTIALS", server.key)
         monkeypatch.setenv("GIGACHAT_BASE_URL", server.base_url)
         monkeypatch.setenv("GIGACHAT_AUTH_URL", server.auth_url)

@@ -122,3 +122,23 @@ def test_state_writes_are_atomic(tmp_path: Path, monkeypatch) -> None:
         project.save()
     assert project.state_path.read_bytes() == before
     assert [p.name for p in project.state_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_edit_keeps_the_model_mask_until_the_model_runs_again(tmp_path: Path) -> None:
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    model = np.zeros((24, 32), np.uint8)
+    model[5:15, 8:20] = 255
+    project.save_mask("a.jpg", model, source="model", model="m@1")
+    assert np.array_equal(project.load_model_mask("a.jpg"), model)
+    edited = model.copy()
+    edited[0:4, 0:4] = 255
+    project.save_mask("a.jpg", edited, source="edited")
+    project.save_mask("a.jpg", np.zeros_like(model), source="edited")  # a second edit keeps the first copy
+    again = Project(tmp_path)
+    assert np.array_equal(again.load_model_mask("a.jpg"), model)
+    assert not again.load_mask("a.jpg").any()
+    fresh = np.full_like(model, 255)
+    again.save_mask("a.jpg", fresh, source="model", model="m@2")
+    assert not again.model_mask_path("a.jpg").exists()
+    assert np.array_equal(again.load_model_mask("a.jpg"), fresh)

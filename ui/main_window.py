@@ -24,6 +24,7 @@ from ui.background_panel import BackgroundPanel
 from ui.card_panel import CardPanel
 from ui.gallery import Gallery
 from ui.log_panel import LogPanel
+from ui.mask_tab import MaskTab
 from ui.model_picker import ModelPicker
 from ui.preview import PreviewPane
 from ui.progress import ProgressStatus
@@ -71,6 +72,9 @@ class MainWindow(QMainWindow):
         self.progress = ProgressStatus()
         self.statusBar().addPermanentWidget(self.progress)
         self.model_picker = ModelPicker()
+        self.mask_tab = MaskTab()
+        self.add_editor_tab(self.mask_tab, self.tr("Mask"))
+        self._mask_stale = True  # the tab loads the full photo only while it is shown
         self._make_actions()
         self._connect()
         geometry = settings.settings().value("window/geometry")
@@ -132,6 +136,9 @@ class MainWindow(QMainWindow):
         self.runner.notice.connect(lambda message, item: self.log.add(message, item))
         self.runner.finished.connect(self._on_task_finished)
         self.runner.failed.connect(self._on_task_failed)
+        self.editors.currentChanged.connect(lambda _index: self._sync_mask_tab())
+        self.mask_tab.maskSaved.connect(self._on_mask_saved)
+        self.mask_tab.saveFailed.connect(lambda rel, why: self.log.add(why, rel, error=True))
 
     def _update_actions(self) -> None:
         idle, has_project = not self.runner.busy, self.project is not None
@@ -204,9 +211,22 @@ class MainWindow(QMainWindow):
 
     def _on_current(self, rel: str) -> None:
         self.preview.show_photo(self.project, rel)
+        self._sync_mask_tab(stale=True)
         key = product_of(self.project, rel).key if self.project is not None and rel else ""
         if key != self.card.key or self.project is not self.card.project:
             self.card.set_product(self.project, key)
+
+    def _sync_mask_tab(self, *, stale: bool = False) -> None:
+        """Show the current photo in the Mask tab now if it is on screen, else when it next is."""
+        self._mask_stale = self._mask_stale or stale
+        if self._mask_stale and self.editors.currentWidget() is self.mask_tab:
+            self._mask_stale = False
+            self.mask_tab.show_photo(self.project, self.preview.rel)
+
+    def _on_mask_saved(self, rel: str) -> None:
+        self.gallery.photos.refresh(rel)
+        if rel == self.preview.rel:
+            self.preview.show_photo(self.project, rel)
 
     def _on_choice(self) -> None:
         self.preview.show_photo(self.project, self.preview.rel)
@@ -266,6 +286,8 @@ class MainWindow(QMainWindow):
             self.gallery.photos.refresh(item)
             if item == self.preview.rel:
                 self.preview.show_photo(self.project, item)
+                if self.project is not None and self.project.photo(item).mask_source != "edited":
+                    self._sync_mask_tab(stale=True)  # a new mask; the user's edits are never re-made
 
     def _on_item_failed(self, item: str, _stage: str, message: str) -> None:
         self.log.add(message, item, error=True)

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
-from app import __version__, imaging
+from app import __version__
 from app.cardtext.card import Card
 from app.cardtext.render import card_text
 from app.compose import CanvasSpec, compose
-from app.errors import Cancelled, ModelError, VitrinaError
+from app.errors import Cancelled, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
 from app.marketplaces import get as get_marketplace
 from app.naming import safe_name, unique_name
-from app.pipeline import report
+from app.pipeline import masks, report
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
 from app.pipeline.text import TextRequest, TextStage
@@ -79,17 +79,12 @@ class BatchRun:
         self.options = options
         self.events = events
         self.cancel = cancel or threading.Event()
-        self.segmenter_factory = segmenter_factory
         self.project = Project(Path(input_dir), exclude=(self.output,))
+        self.model_key = masks.model_key(options.seg_model)
         self.model_spec = resolve(options.seg_model)
-        if self.model_spec.revision is None:
-            raise ModelError(f"{options.seg_model} has no pinned revision yet, so Vitrina will not run its "
-                             "code from the hub; download it yourself and pass its folder to --seg-model.")
-        self.model_key = f"{self.model_spec.model_id}@{self.model_spec.revision}"
         self.canvas = self._canvas()
         self.result = BatchResult()
-        self._segmenter: Segmenter | None = None
-        self._model_error = ""
+        self._segmenter = masks.LazySegmenter(lambda: segmenter_factory(options, events), events)
         self.text_marketplace = get_marketplace(options.marketplace or "wb")
         self.text = text_stage
         if self.text is None and options.text.enabled:
@@ -124,53 +119,18 @@ class BatchRun:
     # -- stages -----------------------------------------------------------------------------
     def _load(self, item: tuple[Product, str]) -> LoadedPhoto:
         product, rel = item
-        path = self.project.photo_path(rel)
-        try:
-            return LoadedPhoto(product, rel, imaging.load_photo(path, max_pixels=self.options.max_pixels),
-                               imaging.content_hash(path))
-        except VitrinaError as exc:
-            return LoadedPhoto(product, rel, error=str(exc))
-        except OSError as exc:
-            return LoadedPhoto(product, rel, error=f"cannot be read: {exc.strerror or exc}")
-
-    def _existing_mask(self, lp: LoadedPhoto) -> np.ndarray | None:
-        assert lp.photo is not None
-        state = self.project.photo(lp.rel)
-        if state.content_hash != lp.content_hash:
-            # A changed file invalidates everything derived from it, even an edited mask.
-            state.content_hash, state.mask_source, state.mask_model = lp.content_hash, "", ""
-            state.status = ""
-        if self.project.has_current_mask(lp.rel, lp.content_hash, self.model_key):
-            mask = self.project.load_mask(lp.rel)
-            if mask is not None and mask.shape == lp.photo.rgb.shape[:2]:
-                return mask
-        alpha = lp.photo.alpha
-        if alpha is not None and alpha.min() < 255:
-            # The photo is already a cut-out: its own transparency is the mask.
-            self.project.save_mask(lp.rel, alpha, source="file")
-            return alpha
-        return None
+        return LoadedPhoto(**vars(masks.load(self.project, rel, self.options.max_pixels)), product=product)
 
     def _segment(self, batch: list[LoadedPhoto], works: dict[str, ProductWork]) -> None:
         if not batch:
             return
         try:
-            if self._model_error:
-                raise ModelError(self._model_error)
-            if self._segmenter is None:
-                try:
-                    self._segmenter = self.segmenter_factory(self.options, self.events)
-                except ModelError as exc:
-                    # Said once, then every photo that needed the model fails with the same reason.
-                    self._model_error = str(exc)
-                    self.events(Notice(f"The segmentation model could not be loaded: {exc}"))
-                    raise
-            masks = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
+            alphas = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
             for lp in batch:
                 works[lp.product.key].failed[lp.rel] = f"segmentation failed: {exc}"
             return
-        for lp, mask in zip(batch, masks, strict=True):
+        for lp, mask in zip(batch, alphas, strict=True):
             self.project.save_mask(lp.rel, mask, source="model", model=self.model_key)
             works[lp.product.key].masks[lp.rel] = mask
         self.project.save(force=False)
@@ -306,7 +266,7 @@ class BatchRun:
                 work.loaded[lp.rel] = lp
                 if lp.error:
                     work.failed[lp.rel] = lp.error
-                elif (mask := self._existing_mask(lp)) is not None:
+                elif (mask := masks.current_mask(self.project, lp, self.model_key)) is not None:
                     work.masks[lp.rel] = mask
                 else:
                     queue.append(lp)
@@ -339,7 +299,7 @@ class BatchRun:
         return self.result
 
     def _pop_resolved(self, works: dict[str, ProductWork]) -> list[ProductWork]:
-        ready = [w for w in works.values() if len(w.loaded) == len(w.product.photos) and w.resolved]
+        ready = [w for w in works.values() if w.resolved]
         for w in ready:
             del works[w.product.key]
         return ready
@@ -349,9 +309,7 @@ class BatchRun:
             self.project.save()
         except VitrinaError as exc:
             self.events(Notice(str(exc)))
-        if self._segmenter is not None:
-            self._segmenter.close()
-            self._segmenter = None
+        self._segmenter.close()
 
     def _write_reports(self, names: dict[str, str]) -> None:
         manifest = []

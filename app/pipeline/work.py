@@ -6,17 +6,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.imaging import Photo
+from app.pipeline.masks import Loaded
 from app.project import Product
 
 
 @dataclass
-class LoadedPhoto:
-    product: Product
-    rel: str
-    photo: Photo | None = None
-    content_hash: str = ""
-    error: str = ""
+class LoadedPhoto(Loaded):
+    product: Product | None = None
 
 
 @dataclass
@@ -29,6 +25,8 @@ class ProductWork:
 
     @property
     def resolved(self) -> bool:
+        if len(self.loaded) < len(self.product.photos):
+            return False
         return all(rel in self.masks or rel in self.failed for rel in self.product.photos)
 
     def good_photos(self) -> list[LoadedPhoto]:

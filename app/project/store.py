@@ -20,6 +20,7 @@ from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
 from app.project.state import PhotoState, ProductState, ProjectState
 
 STATE_FILE = "state.json"
+_MADE = ("model", "file")  # mask sources that are not the user's edits
 
 
 def _writable(folder: Path) -> bool:
@@ -120,14 +121,39 @@ class Project:
         return self.state_dir / "masks" / f"{digest}.png"
 
     def load_mask(self, rel: str) -> np.ndarray | None:
-        path = self.mask_path(rel)
+        return self._read_mask(self.mask_path(rel))
+
+    @staticmethod
+    def _read_mask(path: Path) -> np.ndarray | None:
         try:
             with Image.open(path) as im:
                 return np.asarray(im.convert("L"))
         except (OSError, ValueError):
             return None
 
+    def model_mask_path(self, rel: str) -> Path:
+        """Where the model's mask is kept once the user edits it (so "reset" survives a reopen)."""
+        return self.mask_path(rel).with_suffix(".model.png")
+
+    def load_model_mask(self, rel: str) -> np.ndarray | None:
+        """The made mask (model's, or the file's own alpha): the kept copy, else the current one if made."""
+        kept = self.model_mask_path(rel)
+        if kept.exists():
+            return self._read_mask(kept)
+        state = self.state.photos.get(rel)
+        return self.load_mask(rel) if state is not None and state.mask_source in _MADE else None
+
     def save_mask(self, rel: str, alpha: np.ndarray, *, source: str, model: str = "") -> None:
+        kept = self.model_mask_path(rel)
+        if source == "edited":
+            state = self.state.photos.get(rel)
+            if state is not None and state.mask_source in _MADE and not kept.exists():
+                try:  # keep the model's mask before the first edit replaces it
+                    atomic.write_bytes(kept, self.mask_path(rel).read_bytes())
+                except FileNotFoundError:
+                    pass
+        elif source in _MADE:
+            kept.unlink(missing_ok=True)  # a new model result: the old kept copy is stale
         image = Image.fromarray(np.ascontiguousarray(alpha, dtype=np.uint8), mode="L")
         atomic.write_with(self.mask_path(rel), lambda fh: image.save(fh, format="PNG", compress_level=1))
         with self._lock:

@@ -11,14 +11,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from app import imaging
-from app.errors import Cancelled, ModelError, StateError, VitrinaError
+from app.errors import Cancelled, StateError, VitrinaError
 from app.events import Event, EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
+from app.pipeline.masks import LazySegmenter, Loaded, current_mask, load, model_key
 from app.pipeline.prefetch import prefetch
-from app.project import DONE, FAILED, PENDING, Project
-from app.segment import Segmenter, resolve
+from app.project import DONE, FAILED, Project
+from app.segment import Segmenter
 
 STAGE = "photos"
 DEFAULT_BATCH = 4
@@ -39,23 +37,6 @@ class ProcessResult:
     reused: list[str] = field(default_factory=list)  # ... of which the mask was already there
     failed: dict[str, str] = field(default_factory=dict)  # rel -> message for the user
     cancelled: bool = False
-
-
-@dataclass
-class _Loaded:
-    rel: str
-    photo: imaging.Photo | None = None
-    content_hash: str = ""
-    error: str = ""
-
-
-def model_key(seg_model: str) -> str:
-    """How a model-made mask records its model: ``id@revision`` (the batch run uses the same key)."""
-    spec = resolve(seg_model)
-    if spec.revision is None:
-        raise ModelError(f"{seg_model} has no pinned revision yet, so Vitrina will not run its code "
-                         "from the hub; download it yourself and choose its folder as the model.")
-    return f"{spec.model_id}@{spec.revision}"
 
 
 def process_photos(
@@ -79,14 +60,14 @@ def process_photos(
 
     run = _Run(project, list(rels), key, make_segmenter, events, cancel or threading.Event())
     size = max(1, batch_size or DEFAULT_BATCH)
-    loads = prefetch(run.rels, lambda rel: _load(project, rel, max_pixels), workers=2, depth=size * 2 + 2)
-    queue: list[_Loaded] = []
+    loads = prefetch(run.rels, lambda rel: load(project, rel, max_pixels), workers=2, depth=size * 2 + 2)
+    queue: list[Loaded] = []
     try:
         for loaded in loads:
             run.check_cancel()
             if loaded.error:
                 run.fail(loaded.rel, loaded.error)
-            elif _current_mask(project, loaded, run.key) is not None:
+            elif current_mask(project, loaded, run.key) is not None:
                 run.succeed(loaded.rel, reused=True, notes=loaded.photo.notes if loaded.photo else ())
             else:
                 queue.append(loaded)
@@ -106,10 +87,8 @@ class _Run:
     def __init__(self, project: Project, rels: list[str], key: str, make_segmenter: Callable[[], Segmenter],
                  events: EventSink, cancel: threading.Event) -> None:
         self.project, self.rels, self.key, self.events, self.cancel = project, rels, key, events, cancel
-        self.make_segmenter = make_segmenter
         self.result = ProcessResult()
-        self._segmenter: Segmenter | None = None
-        self._model_error = ""
+        self._segmenter = LazySegmenter(make_segmenter, events)
         self._count = 0
 
     def check_cancel(self) -> None:
@@ -138,12 +117,12 @@ class _Run:
         self.events(ItemFailed(item=rel, stage="segment", message=message))
         self._progress(rel)
 
-    def segment(self, batch: list[_Loaded]) -> None:
+    def segment(self, batch: list[Loaded]) -> None:
         if not batch:
             return
         self.check_cancel()
         try:
-            masks = self._model().segment([lp.photo.rgb for lp in batch if lp.photo is not None])
+            masks = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
             for lp in batch:
                 self.fail(lp.rel, f"segmentation failed: {exc}")
@@ -157,19 +136,6 @@ class _Run:
             self.succeed(lp.rel, notes=lp.photo.notes if lp.photo else ())
         self._save(force=False)
 
-    def _model(self) -> Segmenter:
-        if self._model_error:
-            raise ModelError(self._model_error)
-        if self._segmenter is None:
-            try:
-                self._segmenter = self.make_segmenter()
-            except ModelError as exc:
-                # Said once; every photo that needed the model then fails with the same reason.
-                self._model_error = str(exc)
-                self.events(Notice(f"The segmentation model could not be loaded: {exc}"))
-                raise
-        return self._segmenter
-
     def _save(self, *, force: bool) -> None:
         try:
             self.project.save(force=force)
@@ -178,40 +144,7 @@ class _Run:
 
     def close(self) -> None:
         self._save(force=True)
-        if self._segmenter is not None:
-            self._segmenter.close()
-            self._segmenter = None
-
-
-def _load(project: Project, rel: str, max_pixels: int | None) -> _Loaded:
-    path = project.photo_path(rel)
-    try:
-        return _Loaded(rel, imaging.load_photo(path, max_pixels=max_pixels), imaging.content_hash(path))
-    except VitrinaError as exc:
-        return _Loaded(rel, error=str(exc))
-    except OSError as exc:
-        return _Loaded(rel, error=f"cannot be read: {exc.strerror or exc}")
-
-
-def _current_mask(project: Project, loaded: _Loaded, key: str) -> np.ndarray | None:
-    """The saved mask when it still fits the file and the model (an edited one fits any model)."""
-    assert loaded.photo is not None
-    state = project.photo(loaded.rel)
-    if state.content_hash != loaded.content_hash:
-        # A changed file invalidates everything derived from it, as in the batch run.
-        state.content_hash, state.mask_source, state.mask_model = loaded.content_hash, "", ""
-        state.status, state.error = PENDING, ""
-        project.mark_dirty()
-    if project.has_current_mask(loaded.rel, loaded.content_hash, key):
-        mask = project.load_mask(loaded.rel)
-        if mask is not None and mask.shape == loaded.photo.rgb.shape[:2]:
-            return mask
-    alpha = loaded.photo.alpha
-    if alpha is not None and alpha.min() < 255:
-        # The photo is already a cut-out: its own transparency is the mask.
-        project.save_mask(loaded.rel, alpha, source="file")
-        return alpha
-    return None
+        self._segmenter.close()
 
 
 def _without_inner_progress(events: EventSink) -> EventSink:

@@ -1,0 +1,96 @@
+"""What every run needs to get masks: the model key, safe loading, mask reuse, a lazily loaded model.
+
+Shared by ``vitrina batch`` (app/pipeline/batch.py) and the studio (app/studio/process.py), so
+both apply the same rules: a mask is reused while the file and the model are unchanged, an edited
+mask fits every model, and a photo that is already a cut-out keeps its own transparency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app import imaging
+from app.errors import ModelError, VitrinaError
+from app.events import EventSink, Notice
+from app.project import PENDING, Project
+from app.segment import Segmenter, resolve
+
+
+def model_key(seg_model: str) -> str:
+    """``id@revision`` recorded with a model-made mask; refuses a model without a pinned commit."""
+    spec = resolve(seg_model)
+    if spec.revision is None:
+        raise ModelError(f"{seg_model} has no pinned revision yet, so Vitrina will not run its code "
+                         "from the hub; download it yourself and pass its folder as the model.")
+    return f"{spec.model_id}@{spec.revision}"
+
+
+@dataclass
+class Loaded:
+    rel: str
+    photo: imaging.Photo | None = None
+    content_hash: str = ""
+    error: str = ""
+
+
+def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
+    """Decode one photo; any problem becomes that photo's message, never an exception."""
+    path = project.photo_path(rel)
+    try:
+        return Loaded(rel, imaging.load_photo(path, max_pixels=max_pixels), imaging.content_hash(path))
+    except VitrinaError as exc:
+        return Loaded(rel, error=str(exc))
+    except OSError as exc:
+        return Loaded(rel, error=f"cannot be read: {exc.strerror or exc}")
+
+
+def current_mask(project: Project, loaded: Loaded, key: str) -> np.ndarray | None:
+    """The saved mask while it still fits the file and the model, or the photo's own alpha."""
+    assert loaded.photo is not None
+    state = project.photo(loaded.rel)
+    if state.content_hash != loaded.content_hash:
+        # A changed file invalidates everything derived from it, even an edited mask.
+        state.content_hash, state.mask_source, state.mask_model = loaded.content_hash, "", ""
+        state.status, state.error = PENDING, ""
+        project.mark_dirty()
+    if project.has_current_mask(loaded.rel, loaded.content_hash, key):
+        mask = project.load_mask(loaded.rel)
+        if mask is not None and mask.shape == loaded.photo.rgb.shape[:2]:
+            return mask
+    alpha = loaded.photo.alpha
+    if alpha is not None and alpha.min() < 255:
+        # The photo is already a cut-out: its own transparency is the mask.
+        project.save_mask(loaded.rel, alpha, source="file")
+        return alpha
+    return None
+
+
+class LazySegmenter:
+    """Loads the model on the first photo that needs it; a load failure is said once and then
+    fails every later batch with the same reason (no reload attempt per photo)."""
+
+    def __init__(self, factory: Callable[[], Segmenter], events: EventSink) -> None:
+        self._factory = factory
+        self._events = events
+        self._segmenter: Segmenter | None = None
+        self._error = ""
+
+    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
+        if self._error:
+            raise ModelError(self._error)
+        if self._segmenter is None:
+            try:
+                self._segmenter = self._factory()
+            except ModelError as exc:
+                self._error = str(exc)
+                self._events(Notice(f"The segmentation model could not be loaded: {exc}"))
+                raise
+        return self._segmenter.segment(images)
+
+    def close(self) -> None:
+        if self._segmenter is not None:
+            self._segmenter.close()
+            self._segmenter = None
