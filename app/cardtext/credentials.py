@@ -40,7 +40,11 @@ def get_key() -> str | None:
     """The stored key, else ``GIGACHAT_CREDENTIALS``, else None."""
     try:
         stored = keyring.get_password(SERVICE, USERNAME)
-    except Exception as exc:  # any backend failure: the env fallback still works
+    except keyring.errors.NoKeyringError:
+        # No keyring service on this machine (a server, CI): the environment variable is the way.
+        log.debug("no system keyring; using %s if set", ENV_VAR)
+        stored = None
+    except Exception as exc:  # any other backend failure: the env fallback still works
         log.warning("cannot read the GigaChat key from the system keyring (%s)", type(exc).__name__)
         stored = None
     if stored:

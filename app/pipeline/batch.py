@@ -84,7 +84,8 @@ class BatchRun:
         self.model_spec = resolve(options.seg_model)
         self.canvas = self._canvas()
         self.result = BatchResult()
-        self._segmenter = masks.LazySegmenter(lambda: segmenter_factory(options, events), events)
+        self._segmenter = masks.LazySegmenter(
+            lambda: segmenter_factory(options, masks.without_inner_progress(events)), events)
         self.text_marketplace = get_marketplace(options.marketplace or "wb")
         self.text = text_stage
         if self.text is None and options.text.enabled:

@@ -14,7 +14,7 @@ import numpy as np
 
 from app import imaging
 from app.errors import ModelError, VitrinaError
-from app.events import EventSink, Notice
+from app.events import Event, EventSink, Notice, Progress
 from app.project import PENDING, Project
 from app.segment import Segmenter, resolve
 
@@ -94,3 +94,14 @@ class LazySegmenter:
         if self._segmenter is not None:
             self._segmenter.close()
             self._segmenter = None
+
+
+def without_inner_progress(events: EventSink) -> EventSink:
+    """The segmenter counts its own chunks; a run already counts photos, so those are dropped."""
+
+    def sink(event: Event) -> None:
+        if isinstance(event, Progress) and event.stage == "segment":
+            return
+        events(event)
+
+    return sink

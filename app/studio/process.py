@@ -12,8 +12,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.errors import Cancelled, StateError, VitrinaError
-from app.events import Event, EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
-from app.pipeline.masks import LazySegmenter, Loaded, current_mask, load, model_key
+from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
+from app.pipeline.masks import (
+    LazySegmenter,
+    Loaded,
+    current_mask,
+    load,
+    model_key,
+    without_inner_progress,
+)
 from app.pipeline.prefetch import prefetch
 from app.project import DONE, FAILED, Project
 from app.segment import Segmenter
@@ -56,7 +63,7 @@ def process_photos(
 
     def make_segmenter() -> Segmenter:
         factory = segmenter_factory or load_default_segmenter  # looked up late: tests swap it
-        return factory(seg_model, device, batch_size, _without_inner_progress(events))
+        return factory(seg_model, device, batch_size, without_inner_progress(events))
 
     run = _Run(project, list(rels), key, make_segmenter, events, cancel or threading.Event())
     size = max(1, batch_size or DEFAULT_BATCH)
@@ -145,14 +152,3 @@ class _Run:
     def close(self) -> None:
         self._save(force=True)
         self._segmenter.close()
-
-
-def _without_inner_progress(events: EventSink) -> EventSink:
-    """The segmenter counts its own chunks; the run already counts photos, so those are dropped."""
-
-    def sink(event: Event) -> None:
-        if isinstance(event, Progress) and event.stage == "segment":
-            return
-        events(event)
-
-    return sink
