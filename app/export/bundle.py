@@ -15,6 +15,10 @@ import numpy as np
 
 from app.errors import ExportError
 from app.imaging import save_image
+from app.project.lock import pid_alive
+
+# Temp folders carry the writer's pid, so a clean-up never removes another live run's work.
+PARTIAL_PREFIX, OLD_PREFIX = ".partial-", ".old-"
 
 
 @dataclass
@@ -47,9 +51,11 @@ def _write_files(folder: Path, bundle: Bundle) -> list[dict[str, Any]]:
         image_name = f"{i:02d}.png" if transparent else f"{i:02d}.jpg"
         save_image(folder / image_name, photo.image, quality=95)
         cutout_name = _names(count, i, "cutout") + ".png"
-        save_image(folder / cutout_name, photo.cutout)
+        # Working files for the seller, not uploads: fast compression (about 12 % larger, several
+        # times faster — at level 6 these two PNGs cost more CPU than the whole compose).
+        save_image(folder / cutout_name, photo.cutout, png_compress=1)
         mask_name = _names(count, i, "mask") + ".png"
-        save_image(folder / mask_name, photo.mask)
+        save_image(folder / mask_name, photo.mask, png_compress=1)
         files.append(
             {"source": photo.source, "image": image_name, "cutout": cutout_name, "mask": mask_name,
              "notes": list(photo.notes)}
@@ -68,7 +74,7 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False) -> Pa
         raise ExportError(f"{final} already exists (use --overwrite to replace it)")
     try:
         output.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=output))
+        tmp = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=output))
     except OSError as exc:
         raise ExportError(f"Cannot write to the output folder {output}: {exc.strerror or exc}") from exc
     try:
@@ -90,7 +96,7 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
     if not final.exists():
         os.rename(tmp, final)
         return
-    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    old = final.with_name(f"{OLD_PREFIX}{final.name}-{os.getpid()}")
     os.rename(final, old)
     try:
         os.rename(tmp, final)
@@ -101,18 +107,36 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+def check_writable(output: Path) -> None:
+    """Fail before any work when the output folder cannot take files (read-only, missing rights)."""
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        raise ExportError(f"Cannot write to the output folder {output}: {exc.strerror or exc}") from exc
+
+
+def _writer_alive(pid_text: str) -> bool:
+    return pid_text.isdigit() and pid_alive(int(pid_text))
+
+
 def clean_partials(output: Path) -> None:
-    """Remove temp folders a killed run left behind (they never hold a finished bundle)."""
+    """Remove temp folders a killed run left behind (they never hold a finished bundle); those of
+    a run still writing into the same folder (another input folder, same output) are left alone."""
     if not output.is_dir():
         return
     for entry in output.iterdir():
         if not entry.is_dir():
             continue
-        if entry.name.startswith(".partial-"):
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.name.startswith(".old-"):
+        if entry.name.startswith(PARTIAL_PREFIX):
+            pid, _, rest = entry.name[len(PARTIAL_PREFIX):].partition("-")
+            if not (rest and _writer_alive(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(OLD_PREFIX):
             # Killed mid-swap: the previous bundle is here; put it back if nothing replaced it.
-            original = output / entry.name[len(".old-"):].rsplit("-", 1)[0]
+            # (A live run holds this name only between two renames, so its pid is not checked.)
+            original = output / entry.name[len(OLD_PREFIX):].rsplit("-", 1)[0]
             if original.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             else:

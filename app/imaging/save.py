@@ -31,11 +31,13 @@ def save_image(
     fmt: ImageFormat | None = None,
     quality: int = 95,
     lossless: bool = False,
+    png_compress: int = 6,
 ) -> None:
     """Write an H×W×3 (RGB), H×W×4 (RGBA) or H×W (gray) uint8 array atomically.
 
     ``fmt`` defaults to the suffix's format. JPEG refuses RGBA: the caller flattens onto its chosen
-    background. ``lossless`` applies to WebP. Raises ValueError for bad arguments and ExportError
+    background. ``lossless`` applies to WebP; ``png_compress`` (0–9) trades PNG size for speed.
+    Raises ValueError for bad arguments and ExportError
     when the file cannot be written.
     """
     path = Path(path)
@@ -46,6 +48,8 @@ def save_image(
     if max(im.size) > _MAX_SIDE[fmt]:
         raise ValueError(f"{fmt.upper()} cannot store {im.width}×{im.height} (side limit {_MAX_SIDE[fmt]})")
     params = _encoder_params(im, fmt, quality, lossless)
+    if fmt == "png":
+        params["compress_level"] = png_compress
     if fmt == "jpeg" and im.mode == "L":
         im = im.convert("RGB")  # so that the embedded sRGB profile matches the pixels
     try:

@@ -1,0 +1,88 @@
+"""The text stage overlaps describing (GPU worker) with writing (concurrent), and keeps going on errors."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import numpy as np
+
+from app.cardtext.card import Card
+from app.describe.protocol import Description
+from app.errors import VitrinaError
+from app.marketplaces import get
+from app.pipeline.text import TextOptions, TextRequest, TextStage
+
+
+class SlowDescriber:
+    model_id, revision, batch_size = "fake-vlm", "r1", 2
+
+    def __init__(self, fail_for: str = "") -> None:
+        self.finished_at: list[float] = []
+        self.fail_for = fail_for
+
+    def describe(self, products):
+        time.sleep(0.2)
+        self.finished_at.append(time.monotonic())
+        if any(p[0][0, 0, 0] == 7 for p in products) and self.fail_for:
+            raise VitrinaError(self.fail_for)
+        return [Description(f"item {i}") for i, _ in enumerate(products)]
+
+    def close(self) -> None:
+        pass
+
+
+class RecordingWriter:
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.started_at: list[float] = []
+        self.closed = False
+
+    async def write(self, description, *, product_name, marketplace) -> Card:
+        self.started_at.append(time.monotonic())
+        await asyncio.sleep(0.05)
+        return Card(title=f"Товар {product_name}", description=description.text)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def _requests(n: int, poisoned: int = -1) -> list[TextRequest]:
+    photo = np.zeros((4, 4, 3), np.uint8)
+    bad = np.full((4, 4, 3), 7, np.uint8)
+    return [TextRequest(f"p{i}", f"p{i}", [bad if i == poisoned else photo]) for i in range(n)]
+
+
+def _stage(describer, writer) -> TextStage:
+    return TextStage(TextOptions(provider="fake"), get("wb"), describer_factory=lambda o, e: describer,
+                     writer_factory=lambda o, e: writer)
+
+
+def test_writes_start_while_later_products_are_still_described() -> None:
+    describer, writer = SlowDescriber(), RecordingWriter()
+    stage = _stage(describer, writer)
+    results: dict[str, Card | None] = {}
+    lock = threading.Lock()
+
+    def done(key, card, error):
+        with lock:
+            results[key] = card
+
+    stage.submit(_requests(6), done)
+    stage.close()
+    assert len(describer.finished_at) == 3  # three describer batches of two
+    assert min(writer.started_at) < describer.finished_at[-1]
+    assert sorted(results) == [f"p{i}" for i in range(6)] and all(results.values())
+    assert writer.closed
+
+
+def test_a_failed_describe_batch_fails_only_its_products() -> None:
+    describer, writer = SlowDescriber(fail_for="VLM out of memory"), RecordingWriter()
+    stage = _stage(describer, writer)
+    outcome: dict[str, str] = {}
+    stage.submit(_requests(4, poisoned=3), lambda key, card, error: outcome.__setitem__(key, error))
+    stage.close()
+    assert outcome["p0"] == outcome["p1"] == ""
+    assert "VLM out of memory" in outcome["p2"] and "VLM out of memory" in outcome["p3"]
