@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,19 @@ from PIL import Image, ImageOps
 
 from app.errors import VitrinaError
 from app.geometry import MaskGeometry
+from app.layout import choose_layout
 from app.resources import resource_path
 
-KINDS = ("plane", "preset", "solid", "gradient", "image", "transparent")
+KINDS = ("plane", "flat", "auto", "preset", "solid", "gradient", "image", "transparent")
+# Shadow settings apply on top of any kind that has a floor or backdrop (a preset included).
+SHADOW_FIELDS = ("shadow_opacity", "shadow_softness", "shadow_length", "shadow_direction", "reflection")
+_PLANE_FIELDS = ("wall", "floor", "softness", "wall_gradient", "floor_gradient", *SHADOW_FIELDS)
 # Which spec fields each kind uses; only these are written by to_json.
 _KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "plane": ("wall", "floor", "softness", "wall_gradient", "floor_gradient"),
-    "preset": ("name",),
+    "plane": _PLANE_FIELDS,
+    "flat": ("wall", "vignette", "shadow_opacity", "shadow_softness", "shadow_direction"),
+    "auto": (*_PLANE_FIELDS, "vignette"),
+    "preset": ("name", *SHADOW_FIELDS),
     "solid": ("color",),
     "gradient": ("top", "bottom"),
     "image": ("path",),
@@ -36,6 +42,14 @@ _KIND_FIELDS: dict[str, tuple[str, ...]] = {
 # Where the floor starts when the object's own base cannot say (it is cut by the bottom edge).
 FALLBACK_HORIZON = 0.8
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_RANGES = (
+    ("shadow_opacity", 0.0, 1.0),
+    ("shadow_softness", 0.0, 1.0),
+    ("shadow_length", 0.0, 1.0),
+    ("shadow_direction", -1.0, 1.0),
+    ("reflection", 0.0, 1.0),
+    ("vignette", 0.0, 1.0),
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +59,16 @@ class BackgroundSpec:
     plane: ``wall`` above and ``floor`` below a horizon at the object's base, blended over a band
     of ``softness`` × height; the wall lightens toward the top by ``wall_gradient`` (fraction of
     the way to white), the floor darkens toward the viewer by ``floor_gradient`` (negative:
-    lightens). preset: ``name`` from resources/backgrounds.json. solid: ``color``. gradient:
-    ``top`` to ``bottom``. image: ``path``, cover-fitted. transparent: no background.
+    lightens). flat: a top-down backdrop for flat-lays, ``wall`` colour darkening by
+    ``vignette`` toward the corners, no horizon. auto: plane or flat, chosen per photo from the
+    object's shape and the describer's hint (``app.layout``). preset: ``name`` from
+    resources/backgrounds.json (its colours; the shadow settings stay this spec's). solid:
+    ``color``. gradient: ``top`` to ``bottom``. image: ``path``, cover-fitted. transparent: none.
+
+    Shadow (plane and flat): ``shadow_opacity`` is the darkest point's darkening (0 = no shadow),
+    ``shadow_softness`` the blur as a share of the object's width, ``shadow_length`` how far the
+    shade reaches toward the viewer as a share of its height, ``shadow_direction`` −1…1 leans it
+    left/right. ``reflection`` (plane): opacity of a mirror image on a glossy floor (0 = off).
     """
 
     kind: str = "plane"
@@ -60,6 +82,12 @@ class BackgroundSpec:
     top: str = "#ffffff"
     bottom: str = "#e6e6e6"
     path: str = ""
+    shadow_opacity: float = 0.35
+    shadow_softness: float = 0.06
+    shadow_length: float = 0.06
+    shadow_direction: float = 0.0
+    reflection: float = 0.0
+    vignette: float = 0.08
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -71,6 +99,9 @@ class BackgroundSpec:
             raise ValueError(f"plane softness must be within 0..1, got {self.softness}")
         if not 0.0 <= self.wall_gradient <= 1.0 or not -1.0 <= self.floor_gradient <= 1.0:
             raise ValueError("plane gradients must be within 0..1 (wall) and -1..1 (floor)")
+        for key, lo, hi in _RANGES:
+            if not lo <= getattr(self, key) <= hi:
+                raise ValueError(f"background {key} must be within {lo}..{hi}, got {getattr(self, key)}")
         if self.kind == "preset" and self.name not in presets():
             raise ValueError(f"unknown background preset {self.name!r}; choices: {', '.join(presets())}")
         if self.kind == "image" and not self.path:
@@ -106,18 +137,19 @@ def resolve(spec: BackgroundSpec) -> BackgroundSpec:
     """The concrete spec a preset stands for (other kinds are returned as they are)."""
     if spec.kind != "preset":
         return spec
-    resolved = BackgroundSpec.from_json(presets()[spec.name])
-    if resolved.kind == "preset":
+    data = presets()[spec.name]
+    if data.get("kind") == "preset":
         raise ValueError(f"preset {spec.name!r} refers to another preset")
-    return resolved
+    return BackgroundSpec.from_json({**data, **{key: getattr(spec, key) for key in SHADOW_FIELDS}})
 
 
 def parse_background(text: str) -> BackgroundSpec:
-    """CLI form: plane | PRESET | solid:#rrggbb | gradient:#top:#bottom | image:PATH | transparent."""
+    """CLI form: plane | flat | auto | PRESET | solid:#rrggbb | gradient:#top:#bottom | image:PATH |
+    transparent."""
     kind, _, rest = text.strip().partition(":")
     kind = kind.lower()
     try:
-        if kind in ("plane", "transparent") and not rest:
+        if kind in ("plane", "flat", "auto", "transparent") and not rest:
             return BackgroundSpec(kind=kind)
         if kind in presets() and not rest:
             return BackgroundSpec(kind="preset", name=kind)
@@ -130,7 +162,8 @@ def parse_background(text: str) -> BackgroundSpec:
             return BackgroundSpec(kind="image", path=rest)
     except ValueError as err:
         raise ValueError(f"bad background {text!r}: {err}") from None
-    choices = ["plane", *presets(), "solid:#rrggbb", "gradient:#rrggbb:#rrggbb", "image:PATH", "transparent"]
+    choices = ["plane", "flat", "auto", *presets(), "solid:#rrggbb", "gradient:#rrggbb:#rrggbb", "image:PATH",
+               "transparent"]
     raise ValueError(f"unknown background {text!r}; choices: {', '.join(choices)}")
 
 
@@ -146,6 +179,10 @@ def render(spec: BackgroundSpec, size: tuple[int, int], geometry: MaskGeometry) 
         return Background(vertical_gradient(size, _rgb(spec.top), _rgb(spec.bottom)))
     if spec.kind == "image":
         return Background(cover_image(Path(spec.path), size))
+    if spec.kind == "auto":
+        spec = replace(spec, kind=choose_layout(geometry, None))
+    if spec.kind == "flat":
+        return Background(flat(size, spec))
     horizon, note = plane_horizon(geometry)
     return Background(plane(size, horizon, spec), horizon, note)
 
@@ -178,6 +215,22 @@ def plane(size: tuple[int, int], horizon_y: int, spec: BackgroundSpec) -> np.nda
     t = np.clip((y - horizon_y) / band + 0.5, 0.0, 1.0)
     mix = (t * t * (3.0 - 2.0 * t))[:, None]  # smoothstep: no visible kink where the band ends
     return _rows(wall_rows + (floor_rows - wall_rows) * mix, width)
+
+
+def flat(size: tuple[int, int], spec: BackgroundSpec) -> np.ndarray:
+    """A top-down backdrop: ``wall`` colour at the centre, ``vignette`` darker in the corners.
+
+    The darkening is a sum of a row term and a column term (an elliptic paraboloid), so the
+    frame is built with one broadcast pass.
+    """
+    width, height = size
+    u = ((np.arange(width, dtype=np.float32) + 0.5) / width * 2 - 1) ** 2
+    v = ((np.arange(height, dtype=np.float32) + 0.5) / height * 2 - 1) ** 2
+    k = np.float32(spec.vignette / 2)
+    colour = _rgb(spec.wall)
+    pixels = np.empty((height, width, 3), np.float32)
+    np.multiply(1 - k * (v[:, None] + u[None, :])[..., None], colour, out=pixels)
+    return pixels
 
 
 def vertical_gradient(size: tuple[int, int], top: np.ndarray, bottom: np.ndarray) -> np.ndarray:

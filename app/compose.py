@@ -4,11 +4,15 @@ Compositing is I = αF + (1−α)B in float32 with one rounding at the end, so s
 exactly the linear mix (no dark or light fringe). Only the soft edge pixels need that arithmetic:
 opaque pixels are copied and fully transparent ones take the background, which keeps a 12 MP photo
 well under a second on one core.
+
+F at soft edges is the estimated product colour (``app.decontaminate``), not the photo's pixel,
+which still holds part of the old backdrop. Shadow and reflection (``app.shadow``) are a float
+layer over a small rectangle of the background, rounded once like the rest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -16,7 +20,11 @@ from PIL import Image
 
 from app import marketplaces
 from app.backgrounds import BackgroundSpec, is_row_constant, render, resolve, row_colours
+from app.decontaminate import estimate_foreground
+from app.edges import refine_alpha
 from app.geometry import MaskGeometry, geometry_of
+from app.layout import choose_layout
+from app.shadow import Layer, floor_effects
 
 # Soft rim kept around the object's bbox when cropping: the bbox is taken at alpha ≥ 128, the
 # fading edge lies just outside it.
@@ -71,12 +79,33 @@ class Composed:
     notes: list[str]
     object_box: tuple[int, int, int, int] | None  # where the object landed in ``image``
     source_rgb: np.ndarray = field(repr=False)
-    source_alpha: np.ndarray = field(repr=False)
+    source_alpha: np.ndarray = field(repr=False)  # the mask as composited (after feather/holes)
+    layout: str = ""  # the background kind used ("plane", "flat", …; "auto" resolved)
+    decontaminated: bool = False
+    _clean: _Patch | None = field(default=None, repr=False)
 
     @cached_property
     def cutout(self) -> np.ndarray:
-        """RGBA at source resolution (built on first use: most callers never need it)."""
-        return _rgba(self.source_rgb, self.source_alpha)
+        """RGBA at source resolution, edges decontaminated like the image (built on first use)."""
+        image = _rgba(self.source_rgb, self.source_alpha)
+        clean = self._clean
+        if clean is None and self.decontaminated:
+            clean = _decontaminated(self.source_rgb, self.source_alpha, geometry_of(self.source_alpha))
+        if clean is not None:
+            clean.paste(image)
+        return image
+
+
+@dataclass(frozen=True)
+class _Patch:
+    """Decontaminated colour over ``box`` of the source; everything outside it is the photo's own."""
+
+    box: tuple[int, int, int, int]
+    rgb: np.ndarray
+
+    def paste(self, image: np.ndarray) -> None:
+        x0, y0, x1, y1 = self.box
+        image[y0:y1, x0:x1, :3] = self.rgb
 
 
 @dataclass(frozen=True)
@@ -95,10 +124,18 @@ def compose(
     canvas: CanvasSpec | None = None,
     *,
     dither: bool = False,
+    decontaminate: bool = True,
+    feather: float = 0.0,
+    fill_holes: float = 0.0,
+    layout_hint: str | None = None,
 ) -> Composed:
     """Composite the masked product onto ``background``, at the photo's size or placed on ``canvas``.
 
     ``dither`` helps only lossless (PNG/WebP-lossless) output of gradient backgrounds.
+    ``decontaminate``: estimate the product's colour at soft edges (no halo of the old backdrop).
+    ``feather``: blur the mask's edge by this share of the object's longer side (0 = off).
+    ``fill_holes``: close holes in the mask up to this share of the object's area (0 = off).
+    ``layout_hint``: text about how the object is shown, for an ``auto`` background.
     """
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"rgb must be uint8 H×W×3, got {rgb.dtype} {rgb.shape}")
@@ -106,30 +143,44 @@ def compose(
         raise ValueError(f"alpha must be uint8 {rgb.shape[:2]}, got {alpha.dtype} {alpha.shape}")
     spec = resolve(background)
     geometry = geometry_of(alpha)
+    if spec.kind == "auto":
+        spec = replace(spec, kind=choose_layout(geometry, layout_hint))
     notes = ["no object found in the mask"] if geometry.empty else []
     transparent = spec.kind == "transparent"
+    alpha = refine_alpha(alpha, geometry, feather=feather, fill_holes=fill_holes)
+    clean = None
 
     if canvas is None:
         size = (rgb.shape[1], rgb.shape[0])
         placed, scale, offset = geometry, 1.0, (0, 0)
         fg, fg_alpha, premultiplied = rgb, alpha, False
+        # Only around the object: no 12 MP copy; soft crumbs far from it keep the photo's colour.
+        clean = _decontaminated(rgb, alpha, geometry) if decontaminate else None
     else:
         size = (canvas.width, canvas.height)
         placement = _place(geometry, canvas)
         notes += placement.notes
         scale = placement.scale
         placed = geometry.placed(scale, placement.dx, placement.dy, *size)
-        fg, fg_alpha, offset, premultiplied = _scaled_crop(rgb, alpha, placement, not transparent)
+        fg, fg_alpha, offset, premultiplied = _scaled_crop(
+            rgb, alpha, placement, premultiply=not transparent, decontaminate=decontaminate
+        )
 
     bg = render(spec, size, placed)
     if bg.note:
         notes.append(bg.note)
     if bg.pixels is None:
-        image = _rgba(rgb, alpha) if canvas is None else _paste_rgba(fg, fg_alpha, offset, size)
+        image = _rgba(fg, fg_alpha) if canvas is None else _paste_rgba(fg, fg_alpha, offset, size)
+        if clean is not None:
+            clean.paste(image)
     else:
         thresholds = _DITHER if dither else _NO_DITHER
         image = _quantized(bg.pixels, thresholds)
-        _blend(image, bg.pixels, fg, fg_alpha, offset, premultiplied, thresholds)
+        floor = floor_effects(spec.kind, spec, bg.pixels, fg, fg_alpha, offset, premultiplied, placed,
+                              bg.horizon_y)
+        if floor is not None:
+            _quantize_layer(image, floor, thresholds)
+        _blend(image, bg.pixels, fg, fg_alpha, offset, premultiplied, thresholds, floor, clean)
     return Composed(
         image=image,
         horizon_y=bg.horizon_y,
@@ -138,7 +189,29 @@ def compose(
         object_box=None if placed.empty else placed.bbox,
         source_rgb=rgb,
         source_alpha=alpha,
+        layout=spec.kind,
+        decontaminated=decontaminate,
+        _clean=clean,
     )
+
+
+def _crop_box(geometry: MaskGeometry) -> tuple[int, int, int, int]:
+    """The object's bbox plus the soft rim around it (the bbox is taken at alpha ≥ 128)."""
+    x0, y0, x1, y1 = geometry.bbox
+    margin = max(_CROP_MARGIN_MIN_PX, round(_CROP_MARGIN * max(x1 - x0, y1 - y0)))
+    return (
+        max(0, x0 - margin),
+        max(0, y0 - margin),
+        min(geometry.width, x1 + margin),
+        min(geometry.height, y1 + margin),
+    )
+
+
+def _decontaminated(rgb: np.ndarray, alpha: np.ndarray, geometry: MaskGeometry) -> _Patch | None:
+    if geometry.empty:
+        return None
+    box = _crop_box(geometry)
+    return _Patch(box, estimate_foreground(rgb, alpha, box))
 
 
 def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
@@ -167,29 +240,24 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
         dy = (canvas.height - (y1 - y0) * scale) / 2 - y0 * scale
         if geometry.touches_frame:
             notes.append("object is cut by the photo's edge; the cut will show on the canvas")
-    margin = max(_CROP_MARGIN_MIN_PX, round(_CROP_MARGIN * max(x1 - x0, y1 - y0)))
-    box = (
-        max(0, x0 - margin),
-        max(0, y0 - margin),
-        min(geometry.width, x1 + margin),
-        min(geometry.height, y1 + margin),
-    )
-    return _Placement(scale, dx, dy, box, tuple(notes))
+    return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
 
 
 def _scaled_crop(
-    rgb: np.ndarray, alpha: np.ndarray, placement: _Placement, premultiply: bool
+    rgb: np.ndarray, alpha: np.ndarray, placement: _Placement, *, premultiply: bool, decontaminate: bool
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, int], bool]:
     """The crop resampled to canvas scale: (colour, alpha, top-left on canvas, premultiplied?)."""
     x0, y0, x1, y1 = placement.box
     if x1 <= x0 or y1 <= y0:
         return rgb[:0, :0], alpha[:0, :0], (0, 0), False
+    # Decontaminate at source resolution, before resampling mixes edge pixels with their neighbours.
+    colour = estimate_foreground(rgb, alpha, placement.box) if decontaminate else rgb[y0:y1, x0:x1]
     scale = placement.scale
     offset = (round(x0 * scale + placement.dx), round(y0 * scale + placement.dy))
     if scale == 1.0:
-        return rgb[y0:y1, x0:x1], alpha[y0:y1, x0:x1], offset, False
+        return colour, alpha[y0:y1, x0:x1], offset, False
     size = (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale)))
-    im = Image.fromarray(np.dstack((rgb[y0:y1, x0:x1], alpha[y0:y1, x0:x1])))
+    im = Image.fromarray(np.dstack((colour, alpha[y0:y1, x0:x1])))
     # Resample premultiplied so the colour of transparent pixels cannot bleed into the edge.
     # For compositing keep it premultiplied (no lossy 8-bit division back); for a transparent
     # result Pillow un-premultiplies RGBA itself.
@@ -263,8 +331,14 @@ def _blend(
     offset: tuple[int, int],
     premultiplied: bool,
     thresholds: np.ndarray,
+    floor: Layer | None = None,
+    clean: _Patch | None = None,
 ) -> None:
-    """Write the product (H×W×3, or ×4 with alpha last) over the quantised ``image``, in place."""
+    """Write the product (H×W×3, or ×4 with alpha last) over the quantised ``image``, in place.
+
+    ``floor`` replaces ``background`` over its rectangle (the shadow under soft base pixels);
+    ``clean`` replaces ``fg``'s colour over its box (``fg`` at offset (0, 0) only).
+    """
     cy, cx, sy, sx = _clip(offset, fg.shape, (image.shape[1], image.shape[0]))
     colour, alpha = np.ascontiguousarray(fg[sy, sx]), np.ascontiguousarray(fg_alpha[sy, sx])
     if alpha.size == 0:
@@ -287,8 +361,24 @@ def _blend(
         x += cx.start
         a = np.take(alpha.reshape(-1), idx).astype(np.float32)[:, None] * np.float32(1 / 255)
         f = np.take(flat_colour, idx, axis=0)[:, :3].astype(np.float32)
+        if clean is not None:
+            px0, py0, px1, py1 = clean.box
+            inside = (y >= py0) & (y < py1) & (x >= px0) & (x < px1)
+            f[inside] = clean.rgb[y[inside] - py0, x[inside] - px0]
         b = rows[y] if rows is not None else background[y, x] * np.float32(255)
+        if floor is not None:
+            fx0, fy0, fx1, fy1 = floor.box
+            inside = (y >= fy0) & (y < fy1) & (x >= fx0) & (x < fx1)
+            b[inside] = floor.values[y[inside] - fy0, x[inside] - fx0]
         mixed = (f if premultiplied else a * f) + (1 - a) * b
         mixed += thresholds[y % 8, x % 8][:, None]
         out = np.clip(np.floor(mixed, out=mixed), 0, 255, out=mixed).astype(np.uint8)
         np.put(flat_image, y * image.shape[1] + x, out.reshape(-1).view("V3"))
+
+
+def _quantize_layer(image: np.ndarray, layer: Layer, thresholds: np.ndarray) -> None:
+    """Write float pixels (0..255) of ``layer`` into ``image`` with the background's rounding."""
+    x0, y0, x1, y1 = layer.box
+    t = thresholds[np.arange(y0, y1) % 8][:, np.arange(x0, x1) % 8]
+    values = layer.values + t[..., None]
+    image[y0:y1, x0:x1] = np.clip(np.floor(values, out=values), 0, 255)

@@ -92,14 +92,7 @@ def geometry_of(alpha: np.ndarray, threshold: int = 128) -> MaskGeometry:
     if total < max(_EMPTY_MIN_PX, _EMPTY_FRACTION * width * height):
         return MaskGeometry.nothing(width, height)
 
-    factor = max(1, math.ceil(max(width, height) / _LABEL_SIDE))
-    # Block means of the binary mask: > 0 marks blocks holding any object pixel, the value itself
-    # says how many, so component areas come out in full-resolution pixels.
-    density = np.asarray(Image.fromarray(solid.view(np.uint8) * np.uint8(255)).reduce(factor))
-    occupied = density > 0
-    labels, count = _label(occupied)
-    weights = density.astype(np.float32) * (_block_areas(height, width, factor) / 255.0)
-    areas = np.bincount(labels[occupied], weights[occupied], minlength=count + 1)[1:]
+    factor, labels, weights, areas = _components(solid)
     main = int(np.argmax(areas)) + 1
     significant = np.flatnonzero(areas >= _SIGNIFICANT * areas[main - 1]) + 1
 
@@ -117,6 +110,42 @@ def geometry_of(alpha: np.ndarray, threshold: int = 128) -> MaskGeometry:
         area_fraction=min(1.0, float(areas[significant - 1].sum()) / (width * height)),
         empty=False,
     )
+
+
+def part_areas(alpha: np.ndarray, threshold: int = 128) -> list[float]:
+    """Areas (fractions of the frame) of the separate objects in a mask, largest first.
+
+    Crumbs (parts under 5 % of the largest) are left out, as in ``geometry_of``; parts closer
+    than about 1/384 of the frame count as one (the labelling runs on a downscaled copy).
+    """
+    solid = alpha >= threshold
+    if np.count_nonzero(solid) < max(_EMPTY_MIN_PX, _EMPTY_FRACTION * alpha.size):
+        return []
+    areas = _components(solid)[3]
+    kept = areas[areas >= _SIGNIFICANT * areas.max()]
+    return sorted((float(a) / alpha.size for a in kept), reverse=True)
+
+
+def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected component labels of a boolean image: (labels 1..count, 0 = unset; count)."""
+    return _label(mask)
+
+
+def _components(solid: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Components of a full-res boolean mask, labelled on a downscaled copy.
+
+    Returns (block factor, block labels, block weights in full-res pixels, area per label).
+    """
+    height, width = solid.shape
+    factor = max(1, math.ceil(max(width, height) / _LABEL_SIDE))
+    # Block means of the binary mask: > 0 marks blocks holding any object pixel, the value itself
+    # says how many, so component areas come out in full-resolution pixels.
+    density = np.asarray(Image.fromarray(solid.view(np.uint8) * np.uint8(255)).reduce(factor))
+    occupied = density > 0
+    labels, count = _label(occupied)
+    weights = density.astype(np.float32) * (_block_areas(height, width, factor) / 255.0)
+    areas = np.bincount(labels[occupied], weights[occupied], minlength=count + 1)[1:]
+    return factor, labels, weights, areas
 
 
 def _label(occupied: np.ndarray) -> tuple[np.ndarray, int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from app.resources import resource_path
@@ -25,6 +25,11 @@ class Marketplace:
     title_max: int
     description_min: int
     description_max: int
+    # Added after the first data file: defaults keep an older copy of it loading.
+    aspects: tuple[str, ...] = field(default=())  # "3:4"; empty = any
+    max_photos: int = 30
+    min_fill: float = 0.65
+    min_background_lightness: float = 0.85
 
 
 @cache
@@ -50,6 +55,10 @@ def marketplaces() -> dict[str, Marketplace]:
             title_max=m["title_max"],
             description_min=m["description_min"],
             description_max=m["description_max"],
+            aspects=tuple(m.get("aspects", ())),
+            max_photos=m.get("max_photos", 30),
+            min_fill=m.get("min_fill", 0.65),
+            min_background_lightness=m.get("min_background_lightness", 0.85),
         )
     return out
 

@@ -18,6 +18,7 @@ from app.backgrounds import (
 )
 from app.errors import VitrinaError
 from app.geometry import MaskGeometry, geometry_of
+from app.layout import choose_layout
 from app.resources import resource_path
 from tests.test_geometry import bottle_mask, box_mask
 
@@ -180,3 +181,50 @@ def test_spec_round_trips_through_json() -> None:
     assert BackgroundSpec.from_json({"kind": "solid", "color": "#123456", "grain": 0.2}).color == "#123456"
     with pytest.raises(ValueError):
         BackgroundSpec.from_json({"kind": "marble"})
+
+
+def test_flat_backdrop_is_a_soft_vignette_without_a_horizon() -> None:
+    spec = BackgroundSpec("flat", wall="#f0f0f0", vignette=0.1)
+    bg = render(spec, SIZE, geometry_of(bottle_mask(*SIZE)))
+    assert bg.horizon_y is None and bg.pixels is not None
+    pixels = bg.pixels.astype(np.float64)
+    centre, corner = pixels[200, 150], pixels[0, 0]
+    assert np.allclose(centre, rgb("#f0f0f0"), atol=0.002)
+    assert np.allclose(corner, rgb("#f0f0f0") * 0.9, atol=0.01)
+    assert np.all(np.diff(luma(pixels[200, 150:])) <= 1e-6)  # darkening smoothly outward
+    assert luma(pixels).min() > 0.8  # still a light marketplace background
+
+
+def test_layout_from_the_object_and_the_describer_hint() -> None:
+    bottle = geometry_of(bottle_mask(*SIZE))
+    belt = geometry_of(box_mask(400, 300, box=(20, 130, 380, 170)))  # 9:1, lying
+    shoe = geometry_of(box_mask(400, 300, box=(60, 120, 340, 230)))  # 2.5:1 side view, standing
+    cut = geometry_of(box_mask(300, 400, box=(40, 100, 260, 400)))  # a shirt cut by the bottom edge
+    assert choose_layout(bottle) == "plane" and choose_layout(shoe) == "plane"
+    assert choose_layout(belt) == "flat" and choose_layout(cut) == "flat"
+    assert choose_layout(bottle, "a T-shirt, flat-lay, shot from above") == "flat"
+    assert choose_layout(bottle, "Folded shirt lying on a table") == "flat"
+    assert choose_layout(belt, "bottle standing upright") == "plane"
+    assert choose_layout(bottle, "a glass bottle with a hanging loop") == "plane"  # not "hanging on"
+    assert choose_layout(MaskGeometry.nothing(*SIZE), None) == "plane"
+
+
+def test_auto_background_picks_plane_or_flat_per_photo() -> None:
+    from app.compose import compose
+
+    bottle = bottle_mask(*SIZE)
+    rgb = np.zeros((*bottle.shape, 3), np.uint8)
+    standing = compose(rgb, bottle, parse_background("auto"))
+    assert standing.layout == "plane" and standing.horizon_y == 341
+    lying = compose(rgb, bottle, parse_background("auto"), layout_hint="flat lay, top-down")
+    assert lying.layout == "flat" and lying.horizon_y is None
+    belt = box_mask(400, 300, box=(20, 130, 380, 170))
+    assert compose(np.zeros((300, 400, 3), np.uint8), belt, BackgroundSpec("auto")).layout == "flat"
+
+
+def test_new_kinds_parse_and_round_trip() -> None:
+    assert parse_background("flat") == BackgroundSpec("flat")
+    assert parse_background("AUTO") == BackgroundSpec("auto")
+    for spec in (BackgroundSpec("flat", wall="#fafafa", vignette=0.2, shadow_opacity=0.1),
+                 BackgroundSpec("auto", floor="#dddddd", vignette=0.0, reflection=0.2)):
+        assert BackgroundSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 
 from app.cardtext.card import Card
@@ -176,28 +176,47 @@ def trim(text: str, limit: int, *, prose: bool = False) -> str:
     return _cut_at_word(text, limit - 1).rstrip(".") + "…"
 
 
-def check(card: Card, marketplace: Marketplace) -> list[str]:
-    """Every rule the card breaks for ``marketplace`` (empty when it is ready to publish)."""
-    name, problems = marketplace.name, []
+@dataclass(frozen=True)
+class TextProblem:
+    """One broken rule: which field, what kind (for a report's severity), the message."""
+
+    field: str  # "title" | "description"
+    kind: str  # "empty" | "too_long" | "too_short" | "promo" | "emoji" | "caps"
+    message: str
+
+
+def problems(card: Card, marketplace: Marketplace) -> list[TextProblem]:
+    """Every rule the card breaks for ``marketplace``, as values (``check`` gives the messages)."""
+    name, found_problems = marketplace.name, []
+
+    def add(field: str, kind: str, message: str) -> None:
+        found_problems.append(TextProblem(field, kind, message))
+
     for field, text, limit in (
         ("title", card.title, marketplace.title_max),
         ("description", card.description, marketplace.description_max),
     ):
         if not text.strip():
-            problems.append(f"the {field} is empty")
+            add(field, "empty", f"the {field} is empty")
         elif len(text) > limit:
-            problems.append(f"the {field} is {len(text)} characters; {name} allows {limit}")
+            add(field, "too_long", f"the {field} is {len(text)} characters; {name} allows {limit}")
         if found := banned_found(text):
-            problems.append(f"promo words in the {field}: {', '.join(found)}")
+            add(field, "promo", f"promo words in the {field}: {', '.join(found)}")
         if emoji_found(text):
-            problems.append(f"emoji in the {field}")
+            add(field, "emoji", f"emoji in the {field}")
         if caps := caps_words(text):
-            problems.append(f"words in capitals in the {field}: {', '.join(caps)}")
+            add(field, "caps", f"words in capitals in the {field}: {', '.join(caps)}")
     n = len(card.description)
     if card.description.strip() and n < marketplace.description_min:
         least = marketplace.description_min
-        problems.append(f"the description is {n} characters; {name} asks for at least {least}")
-    return problems
+        add("description", "too_short",
+            f"the description is {n} characters; {name} asks for at least {least}")
+    return found_problems
+
+
+def check(card: Card, marketplace: Marketplace) -> list[str]:
+    """Every rule the card breaks for ``marketplace`` (empty when it is ready to publish)."""
+    return [problem.message for problem in problems(card, marketplace)]
 
 
 def rewrite_request(card: Card, marketplace: Marketplace) -> str | None:

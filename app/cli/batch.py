@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from app.backgrounds import parse_background
+from app.backgrounds import BackgroundSpec, parse_background
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
 from app.events import Notice
@@ -23,8 +24,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("input", type=Path, help="folder of photos (a subfolder = one product)")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the card bundles")
     p.add_argument("--background", default="plane",
-                   help="plane | a preset (white, warm-grey, cream, pale-blue, mint, soft-pink) | "
-                        "solid:#RRGGBB | gradient:#TOP:#BOTTOM | image:PATH | transparent")
+                   help="plane | flat (top-down backdrop) | auto (plane or flat per photo) | a preset "
+                        "(white, warm-grey, cream, pale-blue, mint, soft-pink) | solid:#RRGGBB | "
+                        "gradient:#TOP:#BOTTOM | image:PATH | transparent")
+    p.add_argument("--shadow", type=float, default=None, metavar="OPACITY",
+                   help="contact shadow darkness 0..1 under the product (0: none; default 0.35)")
+    p.add_argument("--shadow-softness", type=float, default=None, metavar="S",
+                   help="shadow blur as a share of the product's width (default 0.06)")
+    p.add_argument("--shadow-length", type=float, default=None, metavar="L",
+                   help="how far the shadow reaches toward the viewer, share of the height (default 0.06)")
+    p.add_argument("--shadow-direction", type=float, default=None, metavar="D",
+                   help="-1..1: the shadow leans left/right (default 0)")
+    p.add_argument("--reflection", type=float, default=None, metavar="OPACITY",
+                   help="mirror the product on a glossy floor, 0..1 (default 0: off)")
     p.add_argument("--marketplace", default="none", choices=[*marketplaces(), "none"],
                    help="canvas size and fill of that marketplace (none: keep the photo size)")
     p.add_argument("--seg-model", default="birefnet",
@@ -63,6 +75,19 @@ def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
     return "none"
 
 
+def _with_shadow(spec: BackgroundSpec, args: argparse.Namespace) -> BackgroundSpec:
+    """The background with the shadow flags that were given (the rest keep the spec's values)."""
+    flags = {
+        "shadow_opacity": args.shadow,
+        "shadow_softness": args.shadow_softness,
+        "shadow_length": args.shadow_length,
+        "shadow_direction": args.shadow_direction,
+        "reflection": args.reflection,
+    }
+    given = {field: value for field, value in flags.items() if value is not None}
+    return replace(spec, **given) if given else spec
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.input.is_dir():
         print(f"vitrina: error: input folder not found: {args.input}", file=sys.stderr)
@@ -71,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print("vitrina: error: --batch-size must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        background = parse_background(args.background)
+        background = _with_shadow(parse_background(args.background), args)
     except ValueError as exc:
         print(f"vitrina: error: --background: {exc}", file=sys.stderr)
         return EXIT_USAGE

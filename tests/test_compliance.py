@@ -1,0 +1,170 @@
+"""Per-marketplace compliance: each rule is caught on a crafted case, and what can be fixed is fixed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.autofix import autofix, encode, encode_under, flatten, resize_to_limits
+from app.backgrounds import BackgroundSpec, parse_background
+from app.cardtext.card import Card
+from app.compliance import FAIL, PASS, WARN, check_bundle
+from app.compose import CanvasSpec, compose
+from app.imaging import save_image
+from app.marketplaces import get
+from tests.test_compose import photo
+from tests.test_geometry import bottle_mask
+
+DESCRIPTION = "Стеклянная бутылка с узким горлом и плотной пробкой. " * 25  # ~1300 characters
+GOOD_CARD = Card(title="Бутылка стеклянная зелёная 0,5 л", description=DESCRIPTION)
+
+
+@cache
+def card_image(marketplace: str = "wb", background: str = "plane") -> tuple[np.ndarray, tuple]:
+    """A composed main photo for ``marketplace`` (shared between tests: read-only)."""
+    mask = bottle_mask(600, 800, base=700, soft=True)
+    canvas = CanvasSpec.for_marketplace(marketplace, allow_upscale=True)
+    composed = compose(photo(mask), mask, parse_background(background), canvas)
+    composed.image.setflags(write=False)
+    return composed.image, composed.object_box
+
+
+def statuses(report, image: str | None = "#1") -> dict[str, str]:
+    return {r.rule: r.status for r in report.results if r.image == image}
+
+
+def test_a_composed_card_passes_everything() -> None:
+    image, box = card_image()
+    report = check_bundle([(image, "jpg")], GOOD_CARD, "wb")
+    assert report.status == PASS, [r for r in report.results if r.status != PASS]
+    assert set(statuses(report)) == {"image.format", "image.size", "image.aspect", "image.file_size",
+                                     "image.fill", "image.background"}
+    # Without the object box the product is found from the backdrop, with the same verdict.
+    assert check_bundle([(image, "jpg")], GOOD_CARD, "wb", object_boxes=[box]).status == PASS
+    ym_image, _ = card_image("ym")
+    assert check_bundle([(ym_image, "jpg")], GOOD_CARD, "ym").status == PASS
+
+
+def test_size_and_aspect() -> None:
+    small = np.full((1000, 750, 3), 250, np.uint8)
+    assert statuses(check_bundle([(small, "jpg")], None, "wb"))["image.size"] == FAIL
+    assert statuses(check_bundle([(small, "jpg")], None, "ozon"))["image.size"] == PASS  # ≥ 700 is Ozon's
+    huge = np.full((90, 8100, 3), 250, np.uint8)
+    assert statuses(check_bundle([(huge, "png")], None, "ozon"))["image.size"] == FAIL
+    square = np.full((1600, 1600, 3), 250, np.uint8)
+    assert statuses(check_bundle([(square, "jpg")], None, "wb"))["image.aspect"] == WARN  # 3:4 wanted
+    assert statuses(check_bundle([(square, "jpg")], None, "ozon"))["image.aspect"] == PASS
+    assert "image.aspect" not in statuses(check_bundle([(square, "jpg")], None, "ym"))  # any aspect
+
+    fixed, note = resize_to_limits(small, get("wb"))
+    assert fixed.shape == (1200, 900, 3) and note and "upscaled" in note
+    assert statuses(check_bundle([(fixed, "jpg")], None, "wb"))["image.size"] == PASS
+
+
+def test_format_and_transparency() -> None:
+    image, _ = card_image("ozon")
+    report = check_bundle([(image, "webp")], None, "ozon")
+    assert statuses(report)["image.format"] == FAIL
+    assert [r.fix for r in report.fixable()] == ["reencode"]
+    fixed = autofix(image, "webp", get("ozon"))
+    assert fixed.fmt == "jpg" and fixed.data[:2] == b"\xff\xd8"
+
+    cutout, _ = card_image("ym", "transparent")
+    assert cutout.shape[2] == 4
+    ym = check_bundle([(cutout, "png")], None, "ym")
+    assert statuses(ym)["image.transparency"] == FAIL and ym.status == FAIL
+    assert "image.transparency" not in statuses(check_bundle([(cutout, "png")], None, "wb"))
+    flat = flatten(cutout)
+    assert flat.shape[2] == 3 and (flat[cutout[..., 3] == 0] == 255).all()
+    assert statuses(check_bundle([(flat, "png")], None, "ym"))["image.transparency"] == PASS
+    fixed = autofix(cutout, "png", get("ym"))
+    assert fixed.pixels.shape[2] == 3 and "transparency flattened onto white" in fixed.changes
+
+
+def test_file_size_limit_and_reencoding() -> None:
+    noisy = np.random.default_rng(3).integers(0, 256, (800, 700, 3), dtype=np.uint8)
+    tight = replace(get("ozon"), max_file_mb=0.4)
+    report = check_bundle([(noisy, "jpg")], None, tight)
+    assert statuses(report)["image.file_size"] == FAIL
+    data, pixels, fmt, changes = encode_under(noisy, "jpg", 400_000)
+    assert len(data) <= 400_000 and fmt == "jpg" and pixels.shape == noisy.shape
+    assert changes and "quality" in changes[0]
+    # A lossless PNG over the limit becomes a JPEG.
+    data, _, fmt, changes = encode_under(noisy, "png", 400_000)
+    assert fmt == "jpg" and len(data) <= 400_000 and "PNG" in changes[0]
+    # When no quality is low enough, the image shrinks — never below the minimum size.
+    data, smaller, _, changes = encode_under(noisy, "jpg", 150_000, (400, 400))
+    assert len(data) <= 150_000 and smaller.shape[0] < 800 and min(smaller.shape[:2]) >= 400
+    assert "downscaled" in changes[0]
+    with pytest.raises(ValueError):
+        encode_under(noisy, "jpg", 20_000, (700, 700))
+
+
+def test_file_on_disk_is_measured_as_written(tmp_path: Path) -> None:
+    image, _ = card_image()
+    path = tmp_path / "01.jpg"
+    save_image(path, image, quality=95)
+    report = check_bundle([(path, "jpg")], None, "wb")
+    assert statuses(report, "01.jpg")["image.file_size"] == PASS
+    assert len(encode(image, "jpg")) == path.stat().st_size  # arrays are measured the same way
+    assert report.status == PASS
+
+
+def test_fill_and_background_of_the_main_photo() -> None:
+    mask = bottle_mask(300, 400, base=330)
+    spec = BackgroundSpec("solid")
+    tiny = compose(photo(mask), mask, spec, CanvasSpec(1200, 1600, fill=0.3, allow_upscale=True))
+    assert statuses(check_bundle([(tiny.image, "jpg")], None, "wb"))["image.fill"] == WARN
+    boxed = check_bundle([(tiny.image, "jpg")], None, "wb", object_boxes=[tiny.object_box])
+    assert statuses(boxed)["image.fill"] == WARN
+
+    for dark in ("solid:#404040", "solid:#ff80c0"):  # dark; light but strongly coloured
+        image = compose(photo(mask), mask, parse_background(dark), CanvasSpec(1200, 1600, allow_upscale=True))
+        assert statuses(check_bundle([(image.image, "jpg")], None, "wb"))["image.background"] == WARN, dark
+    # Only the main photo is judged on fill and background.
+    second = statuses(check_bundle([(card_image()[0], "jpg"), (tiny.image, "jpg")], None, "wb"), "#2")
+    assert "image.fill" not in second
+
+
+def test_photo_count() -> None:
+    dot = np.full((4, 3, 3), 250, np.uint8)
+    report = check_bundle([(dot, "jpg")] * 31, None, "wb")
+    assert statuses(report, None)["photos.count"] == FAIL
+
+
+@pytest.mark.parametrize(
+    ("card", "rule", "status"),
+    [
+        (replace(GOOD_CARD, title="Бутылка стеклянная зелёная для воды и соков с пробкой, объём 0,5 л"),
+         "text.too_long", FAIL),
+        (replace(GOOD_CARD, title="Бутылка стеклянная — хит продаж"), "text.promo", FAIL),
+        (replace(GOOD_CARD, description=DESCRIPTION + " Скидка 50 %!"), "text.promo", FAIL),
+        (replace(GOOD_CARD, title=""), "text.empty", FAIL),
+        (replace(GOOD_CARD, title="Бутылка СТЕКЛЯННАЯ"), "text.caps", WARN),
+        (replace(GOOD_CARD, title="Бутылка стеклянная 🍾"), "text.emoji", WARN),
+        (replace(GOOD_CARD, description="Бутылка."), "text.too_short", WARN),  # WB asks for 1000+
+    ],
+)
+def test_text_rules(card: Card, rule: str, status: str) -> None:
+    image, _ = card_image()
+    report = check_bundle([(image, "jpg")], card, "wb")
+    assert statuses(report, None)[rule] == status
+    assert report.status == status
+
+
+def test_report_json_and_summary() -> None:
+    image, _ = card_image()
+    bad = replace(GOOD_CARD, title="Бутылка — хит продаж")
+    report = check_bundle([(image, "webp"), (image, "jpg")], bad, "ozon")
+    data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+    assert data["marketplace"] == "ozon" and data["status"] == FAIL
+    assert data["counts"][FAIL] == 2 and data["counts"][WARN] == 0
+    rules = [(r["rule"], r["image"], r["status"]) for r in data["results"]]
+    assert ("image.format", "#1", FAIL) in rules and ("image.format", "#2", PASS) in rules
+    assert report.summary().startswith("Ozon: fail — 2 fail, 0 warn (#1: WEBP;")
+    assert check_bundle([(image, "jpg")], GOOD_CARD, "wb").summary() == "Wildberries: pass"
