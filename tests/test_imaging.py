@@ -420,3 +420,12 @@ def test_content_hash(tmp_path: Path) -> None:
     assert content_hash(path) != first
     with pytest.raises(BadPhotoError, match="file not found"):
         content_hash(tmp_path / "missing.png")
+
+
+def test_very_noisy_photo_still_saves_as_high_quality_jpeg(tmp_path) -> None:
+    # Pillow's optimizer buffer overflows on noise at q95; the save must still succeed.
+    noise = np.random.default_rng(0).integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    target = tmp_path / "noisy.jpg"
+    save_image(target, noise, quality=95)
+    with Image.open(target) as im:
+        assert im.size == (400, 300) and im.format == "JPEG"

@@ -53,7 +53,14 @@ def save_image(
     if fmt == "jpeg" and im.mode == "L":
         im = im.convert("RGB")  # so that the embedded sRGB profile matches the pixels
     try:
-        write_with(path, lambda fh: im.save(fh, **params))
+        try:
+            write_with(path, lambda fh: im.save(fh, **params))
+        except OSError as err:
+            if not params.get("optimize") or err.errno is not None:
+                raise
+            # Pillow sizes the optimizer's buffer from the pixel count; very noisy photos at high
+            # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
+            write_with(path, lambda fh: im.save(fh, **{**params, "optimize": False}))
     except OSError as err:
         raise ExportError(f"cannot save {path.name}: {err.strerror or err}") from err
 
