@@ -27,7 +27,8 @@ class SlowDescriber:
         self.finished_at.append(time.monotonic())
         if any(p[0][0, 0, 0] == 7 for p in products) and self.fail_for:
             raise VitrinaError(self.fail_for)
-        return [Description(f"item {i}") for i, _ in enumerate(products)]
+        seen = {"shape": "lying flat", "count": "2"}
+        return [Description(f"item {i}", seen) for i, _ in enumerate(products)]
 
     def close(self) -> None:
         pass
@@ -75,6 +76,8 @@ def test_writes_start_while_later_products_are_still_described() -> None:
     assert len(describer.finished_at) == 3  # three describer batches of two
     assert min(writer.started_at) < describer.finished_at[-1]
     assert sorted(results) == [f"p{i}" for i in range(6)] and all(results.values())
+    # The describer's pose and count travel with the card (layout and review read them).
+    assert results["p0"].provenance["shape"] == "lying flat" and results["p0"].provenance["count"] == "2"
     assert writer.closed
 
 

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,11 @@ class TextStage:
         except Exception as exc:  # a writer bug must not take the batch down
             on_done(request.key, None, f"card text failed unexpectedly: {type(exc).__name__}: {exc}")
         else:
+            # The describer's view of pose and count travels with the card: layout (plane vs
+            # flat-lay) and the review queue read them later.
+            seen = {k: description.attributes[k] for k in ("shape", "count") if description.attributes.get(k)}
+            if seen:
+                card = replace(card, provenance={**card.provenance, **seen})
             on_done(request.key, card, "")
 
     def wait(self, cancel: threading.Event | None = None) -> None:
