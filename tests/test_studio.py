@@ -15,24 +15,38 @@ from app import imaging
 from app.backgrounds import BackgroundSpec
 from app.cardtext.card import Card
 from app.compose import CanvasSpec, compose
-from app.errors import ExportError
+from app.describe.protocol import Description
+from app.errors import ExportError, VitrinaError
 from app.events import Event, ItemFailed, Progress
+from app.marketplaces import Marketplace
+from app.pipeline.text import TextOptions
 from app.project import Project
+from app.settings import Settings
 from app.studio import (
     DEFAULT_BACKGROUND,
+    ORIGINAL_SIZE,
+    Defaults,
+    TextResult,
     all_photos,
     background_for,
+    background_named,
     cached_thumbnail,
+    canvas_for,
     card_of,
     export_products,
+    marketplace_of,
     photo_status,
     process_photos,
     render_preview,
     set_card,
+    set_defaults,
     set_marketplace,
     set_photo_background,
     set_product_background,
+    text_options,
+    write_cards,
 )
+from app.studio.items import EMPTY_MASK_NOTE, SOFT_MASK_NOTE, mask_concerns
 from app.studio.thumbs import thumbnail_path
 from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, draw_product, fake_mask, make_shoot
 
@@ -221,3 +235,91 @@ def test_preview_of_a_canvas_keeps_the_marketplace_shape(shoot, tiny_seg_model) 
     result = render_preview(project, f"{PRODUCT}/2.jpg", max_side=256).result
     assert result.shape == (256, 256, 3)
     assert CanvasSpec.for_marketplace("ym").width == 1600
+
+
+class _Describer:
+    model_id, revision = "fake", "0"
+
+    def describe(self, products: Sequence[Sequence[np.ndarray]]) -> list[Description]:
+        return [Description(text=f"{len(photos)} photo(s)") for photos in products]
+
+    def close(self) -> None:
+        pass
+
+
+class _Writer:
+    """Writes "Новый <name>"; ``during`` runs inside a write (to act like a user typing meanwhile)."""
+
+    name = "fake"
+
+    def __init__(self, during=None) -> None:  # noqa: ANN001
+        self.during, self.calls = during, []
+
+    async def write(self, description: Description, *, product_name: str, marketplace: Marketplace) -> Card:
+        self.calls.append(product_name)
+        if self.during is not None:
+            self.during(product_name)
+        return Card(title=f"Новый {product_name}", description=f"Для {marketplace.name}.")
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _write(project: Project, keys: Sequence[str], writer: _Writer, **kw) -> TextResult:
+    return write_cards(project, keys, TextOptions(provider="local"),
+                       describer_factory=lambda *_: _Describer(), writer_factory=lambda *_: writer, **kw)
+
+
+def test_cards_are_written_saved_and_user_edits_win(shoot) -> None:
+    project = Project(shoot)
+    set_marketplace(project, [PRODUCT], "ozon")  # its own limits: a stage of its own, same describer
+    set_card(project, LOOSE, Card(title="Мой мяч", description="Мой текст."))
+    writer = _Writer()
+    events: list[Event] = []
+    result = _write(project, [PRODUCT, LOOSE, BROKEN], writer, events=events.append)
+    assert result.written == [PRODUCT] and result.kept == [LOOSE] and list(result.failed) == [BROKEN]
+    reopened = Project(shoot)
+    assert card_of(reopened, PRODUCT).description == "Для Ozon." and not reopened.product(PRODUCT).card_edited
+    assert card_of(reopened, LOOSE).title == "Мой мяч"
+    assert [e.done for e in events if isinstance(e, Progress)] == [0, 1, 2]
+
+    # Regenerating replaces the edit — unless the user edits again while the new card is written.
+    assert _write(project, [LOOSE], _Writer(), regenerate=[LOOSE]).written == [LOOSE]
+    assert card_of(project, LOOSE).title == "Новый ball" and not project.product(LOOSE).card_edited
+    set_card(project, LOOSE, Card(title="Правка", description=""))
+    typing = _Writer(during=lambda _name: set_card(project, LOOSE, Card(title="Ещё правка", description="")))
+    assert _write(project, [LOOSE], typing, regenerate=[LOOSE]).kept == [LOOSE]
+    assert card_of(Project(shoot), LOOSE).title == "Ещё правка"
+
+
+def test_writing_cards_needs_a_provider(shoot) -> None:
+    with pytest.raises(VitrinaError, match="Settings"):
+        write_cards(Project(shoot), [LOOSE], TextOptions(provider="none"))
+    options = text_options(Settings(text_provider="local", vlm_model="/m", device="cpu"))
+    assert (options.provider, options.vlm_model, options.device, options.writer_settings) == (
+        "local", "/m", "cpu", {})
+
+
+def test_defaults_from_settings_apply_until_the_user_chooses(shoot) -> None:
+    project = Project(shoot)
+    set_defaults(Defaults(background=background_named("pure-white"), marketplace="ozon"))
+    try:
+        assert background_for(project, LOOSE) == BackgroundSpec(kind="preset", name="pure-white")
+        assert marketplace_of(project, LOOSE) == "ozon" and canvas_for(project, LOOSE) is not None
+        set_marketplace(project, [LOOSE], ORIGINAL_SIZE)  # "the photo's own size", chosen on purpose
+        set_product_background(project, [LOOSE], RED)
+        assert marketplace_of(project, LOOSE) == "" and canvas_for(project, LOOSE) is None
+        assert background_for(project, LOOSE) == RED
+    finally:
+        set_defaults(Defaults())
+    assert marketplace_of(project, PRODUCT) == ""
+    assert background_for(project, f"{PRODUCT}/1.png") == DEFAULT_BACKGROUND
+
+
+def test_doubtful_masks_are_flagged_for_review() -> None:
+    hard = np.zeros((100, 100), np.uint8)
+    hard[20:80, 30:70] = 255
+    assert mask_concerns(hard) == []
+    assert mask_concerns(np.zeros((100, 100), np.uint8)) == [EMPTY_MASK_NOTE]
+    soft = np.tile(np.linspace(0, 255, 100).astype(np.uint8), (100, 1))  # a ramp: all edge, no body
+    assert mask_concerns(soft) == [SOFT_MASK_NOTE]

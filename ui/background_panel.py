@@ -27,6 +27,7 @@ from app.backgrounds import BackgroundSpec, presets
 from app.compose import compose
 from app.project import Project
 from app.studio import (
+    ORIGINAL_SIZE,
     background_for,
     marketplace_of,
     product_of,
@@ -83,7 +84,7 @@ class BackgroundPanel(QWidget):
         grid.addWidget(self.image_button, (len(named) + 1) // _COLUMNS, (len(named) + 1) % _COLUMNS)
 
         self.marketplace = QComboBox()
-        self.marketplace.addItem(self.tr("Photo's own size"), "")
+        self.marketplace.addItem(self.tr("Photo's own size"), ORIGINAL_SIZE)
         for key, m in marketplaces.marketplaces().items():
             self.marketplace.addItem(f"{m.name} — {m.canvas_width}×{m.canvas_height}", key)
         self.marketplace.activated.connect(lambda i: self.choose_marketplace(self.marketplace.itemData(i)))
@@ -155,7 +156,7 @@ class BackgroundPanel(QWidget):
             self.image_button.setChecked(True)
             self.image_button.setToolTip(spec.path)
         market = marketplace_of(self.project, product_of(self.project, self.rels[0]).key)
-        self.marketplace.setCurrentIndex(max(0, self.marketplace.findData(market)))
+        self.marketplace.setCurrentIndex(max(0, self.marketplace.findData(market or ORIGINAL_SIZE)))
         if spec.kind == "transparent" and market and not marketplaces.get(market).transparency:
             self.warning.setText(self.tr("{0} does not accept transparent images; choose a background.")
                                  .format(marketplaces.get(market).name))

@@ -3,7 +3,10 @@ limits as the user types, and saved (debounced) through ``app.studio.set_card``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.cardtext.card import Card
+from app.cardtext.render import card_text
 from app.project import Project
 from app.studio import card_of, set_card, text_marketplace
 
@@ -27,8 +31,14 @@ _OVER = "color: #c62828; font-weight: bold"
 _UNDER = "color: #b35900"
 
 
+def clipboard_text(card: Card) -> str:
+    """Title, description and attributes as a seller pastes them (card.txt without keywords/notes)."""
+    return card_text(replace(card, keywords=[], flags=[])).strip() + "\n"
+
+
 class CardPanel(QWidget):
     saved = Signal(str)  # product key
+    regenerate_requested = Signal(str)  # product key: write its card again (the window asks first)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +62,13 @@ class CardPanel(QWidget):
         self.add_button, self.remove = QPushButton(self.tr("Add attribute")), QPushButton(self.tr("Remove"))
         self.add_button.clicked.connect(self._add_row)
         self.remove.clicked.connect(self._remove_rows)
+        self.regenerate = QPushButton(self.tr("Regenerate"))
+        self.regenerate.setToolTip(self.tr("Write this product's card text again with the text provider "
+                                           "from Settings (asks before replacing your edits)"))
+        self.regenerate.clicked.connect(lambda: self.regenerate_requested.emit(self.key))
+        self.copy = QPushButton(self.tr("Copy"))
+        self.copy.setToolTip(self.tr("Copy the title, description and attributes to the clipboard"))
+        self.copy.clicked.connect(self.copy_to_clipboard)
         self.flags = QLabel()
         self.flags.setWordWrap(True)
         self.flags.setStyleSheet(_UNDER)
@@ -68,6 +85,10 @@ class CardPanel(QWidget):
         rows.addWidget(self.add_button)
         rows.addWidget(self.remove)
         rows.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.regenerate)
+        buttons.addWidget(self.copy)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         for label, editor, count in ((self.tr("Title"), self.title, self.title_count),
@@ -82,6 +103,7 @@ class CardPanel(QWidget):
         layout.addWidget(self.attributes, 1)
         layout.addLayout(rows)
         layout.addWidget(self.flags)
+        layout.addLayout(buttons)
         self.set_product(None, "")
 
     # -- which product --------------------------------------------------------------------------
@@ -98,7 +120,8 @@ class CardPanel(QWidget):
             self._append(name, value)
         self._loading = False
         enabled = project is not None and bool(key)
-        for widget in (self.title, self.description, self.attributes, self.add_button, self.remove):
+        for widget in (self.title, self.description, self.attributes, self.add_button, self.remove,
+                       self.regenerate, self.copy):
             widget.setEnabled(enabled)
         self.heading.setText(self._heading(project, key))
         self.flags.setText("\n".join(f"• {flag}" for flag in card.flags) if card and card.flags else "")
@@ -127,6 +150,9 @@ class CardPanel(QWidget):
                     attributes=attributes, keywords=list(base.keywords) if base else [],
                     provenance=dict(base.provenance) if base else {},
                     flags=list(base.flags) if base else [])
+
+    def copy_to_clipboard(self) -> None:
+        QGuiApplication.clipboard().setText(clipboard_text(self.card()))
 
     def _edited(self, *_: object) -> None:
         self._update_counts()

@@ -27,6 +27,15 @@ def choose_export(parent: QWidget) -> tuple[str, bool] | None:
     return folder, replace == buttons.Yes
 
 
+def confirm_stop(parent: QWidget, task: str) -> bool:
+    """Closing during a task: stop it (keeping what is done) and close, or keep working?"""
+    buttons = QMessageBox.StandardButton
+    text = _tr("A task is still running ({0}). Stop it and close? Everything finished so far is "
+               "saved.").format(task)
+    answer = QMessageBox.question(parent, _tr("Close Vitrina"), text, buttons.Yes | buttons.No, buttons.No)
+    return answer == buttons.Yes
+
+
 def export_finished(parent: QWidget, text: str, folder: Path) -> QMessageBox:
     """Offer to open the export folder; shown with open(), not exec(), so nothing waits on it."""
     buttons = QMessageBox.StandardButton

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QRect,
     QRunnable,
     QSize,
+    QSortFilterProxyModel,
     Qt,
     QThreadPool,
     Signal,
@@ -36,7 +37,7 @@ StatusRole = Qt.ItemDataRole.UserRole + 1
 RelRole = Qt.ItemDataRole.UserRole + 2
 _CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
 BADGE_COLOURS = {"pending": QColor(160, 160, 160), "done": QColor(46, 160, 67),
-                 "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
+                 "review": QColor(235, 150, 20), "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -128,7 +129,7 @@ class PhotoModel(QAbstractListModel):
         assert self.project is not None
         state = self.project.photo(rel)
         status = {"pending": self.tr("not processed yet"), "done": self.tr("mask ready"),
-                  "edited": self.tr("mask edited by hand"),
+                  "review": self.tr("mask ready — needs a look"), "edited": self.tr("mask edited by hand"),
                   "error": self.tr("error: {0}").format(state.error)}[photo_status(self.project, rel)]
         notes = "".join(f"\n• {note}" for note in state.notes)
         return f"{rel}\n{status}{notes}"
@@ -142,6 +143,10 @@ class PhotoModel(QAbstractListModel):
             self._asked.add(rel)
             self.pool.start(_ThumbJob(self.project, rel, self._generation, self._signals))
         return self._waiting
+
+    def has_thumbnail(self, rel: str) -> bool:
+        """The photo's thumbnail has arrived (not the placeholder)."""
+        return rel in self._thumbs
 
     def _on_thumb(self, generation: int, rel: str, image: QImage | None) -> None:
         if generation != self._generation or rel not in self._rows:
@@ -174,6 +179,30 @@ class _BadgeDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class StatusFilter(QSortFilterProxyModel):
+    """Shows only photos of one status ("" shows all); re-filters as statuses change."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.status = ""
+        self.setFilterRole(StatusRole)
+        self.setDynamicSortFilter(True)
+
+    def set_status(self, status: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self.status = status
+            self.endFilterChange()
+        else:
+            self.status = status
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        if not self.status:
+            return True
+        return self.sourceModel().index(row, 0, parent).data(StatusRole) == self.status
+
+
 class Gallery(QListView):
     selection_changed = Signal(list)  # the selected photos' rels, in gallery order
     current_changed = Signal(str)  # the photo to preview ("" when none)
@@ -181,7 +210,9 @@ class Gallery(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.photos = PhotoModel(self)
-        self.setModel(self.photos)
+        self.shown = StatusFilter(self)
+        self.shown.setSourceModel(self.photos)
+        self.setModel(self.shown)
         self.setItemDelegate(_BadgeDelegate(self))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -202,25 +233,50 @@ class Gallery(QListView):
         self.selection_changed.emit([])
         self.current_changed.emit("")
 
+    def set_status_filter(self, status: str) -> None:
+        """Show only photos with this status ("" for all); the selection keeps what stays visible."""
+        self.shown.set_status(status)
+        current = self.currentIndex()
+        if current.isValid():
+            self.scrollTo(current)
+        self._on_selection()
+
+    def shown_rels(self) -> list[str]:
+        """The photos the filter lets through, in gallery order."""
+        return [self.shown.index(row, 0).data(RelRole) for row in range(self.shown.rowCount())]
+
     def selected_rels(self) -> list[str]:
-        rows = sorted(index.row() for index in self.selectionModel().selectedIndexes())
+        chosen = self.selectionModel().selectedIndexes()
+        rows = sorted(self.shown.mapToSource(index).row() for index in chosen)
         return [self.photos.rel(row) for row in rows]
 
+    def _view_index(self, rel: str) -> QModelIndex:
+        return self.shown.mapFromSource(self.photos.index(self.photos.row_of(rel)))
+
     def select(self, rels: list[str]) -> None:
-        """Select these photos and make the first one current (what a click does)."""
+        """Select these photos and make the first one current (what a click does); hidden ones are
+        skipped."""
         model = self.selectionModel()
         selection = QItemSelection()
-        for rel in rels:
-            index = self.photos.index(self.photos.row_of(rel))
+        shown = [index for index in (self._view_index(rel) for rel in rels) if index.isValid()]
+        for index in shown:
             selection.select(index, index)
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        if rels:
-            first = self.photos.index(self.photos.row_of(rels[0]))
-            model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.scrollTo(first)
+        if shown:
+            model.setCurrentIndex(shown[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.scrollTo(shown[0])
+
+    def step(self, delta: int) -> None:
+        """Select the next (or previous) photo shown, as Page Down / Page Up do."""
+        rows = self.shown.rowCount()
+        if not rows:
+            return
+        current = self.currentIndex()
+        row = min(max(current.row() + delta, 0), rows - 1) if current.isValid() else 0
+        self.select([self.shown.index(row, 0).data(RelRole)])
 
     def _on_selection(self, *_: object) -> None:
         self.selection_changed.emit(self.selected_rels())
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(self.photos.rel(current.row()) if current.isValid() else "")
+        self.current_changed.emit(current.data(RelRole) if current.isValid() else "")

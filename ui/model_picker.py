@@ -20,10 +20,10 @@ class ModelPicker(QComboBox):
         super().__init__(parent)
         self.setToolTip(self.tr("Segmentation model (hub models download on first use)"))
         self.setMinimumContentsLength(16)
-        self._fill()
+        self.refill()
         self.activated.connect(self._on_activated)
 
-    def _fill(self) -> None:
+    def refill(self) -> None:
         self.blockSignals(True)
         self.clear()
         for variant in VARIANTS.values():
@@ -50,7 +50,7 @@ class ModelPicker(QComboBox):
         if value not in VARIANTS:
             settings.add_model_folder(value)
         settings.set_seg_model(value)
-        self._fill()
+        self.refill()
         self.model_changed.emit(value)
 
     def _on_activated(self, index: int) -> None:
@@ -63,4 +63,4 @@ class ModelPicker(QComboBox):
         if folder:
             self.set_model(folder)
         else:
-            self._fill()  # cancelled: show the model still in use
+            self.refill()  # cancelled: show the model still in use

@@ -67,8 +67,12 @@ class ProgressStatus(QWidget):
     def finish(self) -> None:
         self.hide()
 
-    def _cancel(self) -> None:
-        # The task stops at its next safe point (between batches); say so rather than freeze.
+    def stopping(self) -> None:
+        """Cancel was asked (here or elsewhere): the task stops at its next safe point."""
         self.cancel_button.setEnabled(False)
         self.cancel_button.setText(self.tr("Stopping…"))
+
+    def _cancel(self) -> None:
+        # Say so rather than look frozen until the batch in flight ends.
+        self.stopping()
         self.cancel_requested.emit()

@@ -1,8 +1,10 @@
-"""The user's settings (QSettings, INI format so tests can redirect them): recent folders, model."""
+"""Window state in QSettings (INI format so tests can redirect it): geometry, recent folders."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
+
+from app import settings as app_settings
 
 ORGANIZATION = APPLICATION = "Vitrina"
 MAX_RECENT = 8
@@ -36,23 +38,25 @@ def clear_recent_folders() -> None:
     settings().remove("recent/folders")
 
 
+# The model and device choices are typed settings shared with the core (app/settings.py), so the
+# worker reads the same values the Settings dialog shows; only window state stays in QSettings.
 def seg_model() -> str:
-    return str(settings().value("segmentation/model", DEFAULT_MODEL) or DEFAULT_MODEL)
+    return app_settings.load().seg_model or DEFAULT_MODEL
 
 
 def set_seg_model(value: str) -> None:
-    settings().setValue("segmentation/model", value)
+    app_settings.update(seg_model=value)
 
 
 def model_folders() -> list[str]:
     """Model folders the user chose before, offered again in the model list."""
-    return _strings(settings().value("segmentation/folders"))
+    return list(app_settings.load().seg_folders)
 
 
 def add_model_folder(path: str) -> None:
-    folders = [path, *(f for f in model_folders() if f != path)][:MAX_RECENT]
-    settings().setValue("segmentation/folders", folders)
+    saved = app_settings.load(env=False)
+    app_settings.save(saved.with_seg_folder(path))
 
 
 def device() -> str:
-    return str(settings().value("segmentation/device", "auto") or "auto")
+    return app_settings.load().device

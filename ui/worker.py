@@ -27,7 +27,14 @@ _threads: weakref.WeakSet[QThread] = weakref.WeakSet()
 
 
 def running_threads() -> list[QThread]:
-    return [t for t in _threads if t.isRunning()]
+    alive = []
+    for thread in list(_threads):
+        try:
+            if thread.isRunning():
+                alive.append(thread)
+        except RuntimeError:  # its C++ side was deleted (deleteLater): it has stopped
+            _threads.discard(thread)
+    return alive
 
 
 class _TaskThread(QThread):

@@ -6,8 +6,9 @@ A photo's background is its own override, else its product's choice, else the pr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from app.backgrounds import BackgroundSpec
+from app.backgrounds import BackgroundSpec, presets
 from app.cardtext.card import Card
 from app.compose import CanvasSpec
 from app.marketplaces import Marketplace
@@ -15,10 +16,42 @@ from app.marketplaces import get as get_marketplace
 from app.project import Project
 from app.studio.items import product_of
 
-# The project-wide default until the sidecar can hold one: the wall-and-floor plane.
+# The built-in default: the wall-and-floor plane (the user's settings may choose another).
 DEFAULT_BACKGROUND = BackgroundSpec()
 # Card text limits need a marketplace; Wildberries' are the strictest, as in the batch run.
 TEXT_FALLBACK_MARKETPLACE = "wb"
+# A product's marketplace "" follows the default; this value means "keep the photo's own size"
+# even when the default is a marketplace canvas (the same word as ``--marketplace none``).
+ORIGINAL_SIZE = "none"
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What products the user has made no choice for get: from the settings, for every folder."""
+
+    background: BackgroundSpec = DEFAULT_BACKGROUND
+    marketplace: str = ""
+
+
+_defaults = Defaults()
+
+
+def set_defaults(defaults: Defaults) -> None:
+    global _defaults
+    _defaults = defaults
+
+
+def defaults() -> Defaults:
+    return _defaults
+
+
+def background_named(name: str) -> BackgroundSpec:
+    """``plane``, ``transparent`` or a preset name (as the settings store it) → a background."""
+    if name == "transparent":
+        return BackgroundSpec(kind="transparent")
+    if name in presets():
+        return BackgroundSpec(kind="preset", name=name)
+    return DEFAULT_BACKGROUND
 
 
 def _spec(raw: dict | None) -> BackgroundSpec | None:
@@ -39,7 +72,7 @@ def background_for(project: Project, rel: str) -> BackgroundSpec:
 
 
 def product_background(project: Project, key: str) -> BackgroundSpec:
-    return _spec(project.product(key).background) or DEFAULT_BACKGROUND
+    return _spec(project.product(key).background) or _defaults.background
 
 
 def set_photo_background(project: Project, rels: Iterable[str], spec: BackgroundSpec | None) -> None:
@@ -65,11 +98,15 @@ def set_all_backgrounds(project: Project, spec: BackgroundSpec) -> None:
 
 def marketplace_of(project: Project, key: str) -> str:
     """The product's marketplace key, or "" for no canvas (the photo keeps its own size)."""
-    return project.product(key).marketplace
+    chosen = project.product(key).marketplace
+    if chosen == ORIGINAL_SIZE:
+        return ""
+    return chosen or _defaults.marketplace
 
 
 def set_marketplace(project: Project, keys: Iterable[str], marketplace: str) -> None:
-    if marketplace:
+    """Choose the products' canvas: a marketplace key, ORIGINAL_SIZE, or "" (follow the default)."""
+    if marketplace and marketplace != ORIGINAL_SIZE:
         get_marketplace(marketplace)  # refuse unknown keys before anything is stored
     for key in keys:
         project.product(key).marketplace = marketplace

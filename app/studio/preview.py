@@ -14,15 +14,17 @@ from collections.abc import Hashable
 from typing import Any, NamedTuple
 
 import numpy as np
+from PIL import Image
 
 from app import imaging
-from app.compose import CanvasSpec, compose
+from app.compose import CanvasSpec, Composed, compose
 from app.geometry import MaskGeometry, geometry_of
 from app.project import Project
 from app.studio.choices import background_for, canvas_for
 from app.studio.items import product_of
 
 DEFAULT_MAX_SIDE = 1024
+_SURROUND = (128, 128, 128)  # around the photo in a framed "before": the preview's own surround
 # Headroom so that rounding in the downscaled mask never turns "fills the canvas" into "too small".
 _FIT_HEADROOM = 1.05
 
@@ -34,6 +36,9 @@ class Preview(NamedTuple):
     original: np.ndarray  # RGB uint8 at preview size
     result: np.ndarray | None  # RGB (or RGBA for a transparent background); None: no mask yet
     notes: list[str]
+    # The original framed like the result (same size, the photo where the product landed on the
+    # canvas, grey around it), so a before/after split lines up; None: no result yet.
+    before: np.ndarray | None = None
 
 
 class _Lru:
@@ -93,7 +98,26 @@ def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SI
         preview_canvas = CanvasSpec(max(1, round(canvas.width * k)), max(1, round(canvas.height * k)),
                                     canvas.fill, canvas.allow_upscale)
     composed = compose(rgb, mask, background_for(project, rel), preview_canvas)
-    return Preview(rgb, composed.image, [*notes, *composed.notes])
+    before = rgb if preview_canvas is None else _framed(rgb, mask, composed)
+    return Preview(rgb, composed.image, [*notes, *composed.notes], before)
+
+
+def _framed(rgb: np.ndarray, mask: np.ndarray, composed: Composed) -> np.ndarray:
+    """The photo moved and scaled as compose placed its product on the canvas."""
+    height, width = composed.image.shape[:2]
+    frame = Image.new("RGB", (width, height), _SURROUND)
+    box = composed.object_box
+    geometry = geometry_of(mask)
+    if box is None or geometry.empty:
+        return np.asarray(frame)
+    s = composed.scale
+    x0, y0, x1, y1 = geometry.bbox
+    # The placed box may be clipped by the canvas edge on one side, never both: use the other.
+    dx = box[0] - x0 * s if box[0] > 0 else box[2] - x1 * s
+    dy = box[1] - y0 * s if box[1] > 0 else box[3] - y1 * s
+    size = (max(1, round(rgb.shape[1] * s)), max(1, round(rgb.shape[0] * s)))
+    frame.paste(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR), (round(dx), round(dy)))
+    return np.asarray(frame)
 
 
 def _stamp(project: Project, rel: str) -> _Stamp:

@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from app.errors import Cancelled, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.pipeline.masks import (
@@ -24,6 +26,7 @@ from app.pipeline.masks import (
 from app.pipeline.prefetch import prefetch
 from app.project import DONE, FAILED, Project
 from app.segment import Segmenter
+from app.studio.items import mask_concerns
 
 STAGE = "photos"
 DEFAULT_BATCH = 4
@@ -74,8 +77,8 @@ def process_photos(
             run.check_cancel()
             if loaded.error:
                 run.fail(loaded.rel, loaded.error)
-            elif current_mask(project, loaded, run.key) is not None:
-                run.succeed(loaded.rel, reused=True, notes=loaded.photo.notes if loaded.photo else ())
+            elif (mask := current_mask(project, loaded, run.key)) is not None:
+                run.succeed(loaded.rel, reused=True, notes=_notes(project, loaded, mask))
             else:
                 queue.append(loaded)
             if len(queue) >= size:
@@ -140,7 +143,7 @@ class _Run:
             except OSError as exc:
                 self.fail(lp.rel, f"the mask cannot be saved: {exc.strerror or exc}")
                 continue
-            self.succeed(lp.rel, notes=lp.photo.notes if lp.photo else ())
+            self.succeed(lp.rel, notes=_notes(self.project, lp, mask))
         self._save(force=False)
 
     def _save(self, *, force: bool) -> None:
@@ -152,3 +155,11 @@ class _Run:
     def close(self) -> None:
         self._save(force=True)
         self._segmenter.close()
+
+
+def _notes(project: Project, loaded: Loaded, mask: np.ndarray) -> list[str]:
+    """The photo's decoding notes, plus review notes when the model's mask looks doubtful."""
+    notes = list(loaded.photo.notes) if loaded.photo else []
+    if project.photo(loaded.rel).mask_source != "model":
+        return notes  # the user's own mask, or the file's transparency: nothing to doubt
+    return notes + mask_concerns(mask)

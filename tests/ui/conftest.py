@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from app.studio import Defaults, set_defaults
 from ui.main_window import MainWindow
 from ui.worker import running_threads
 
@@ -17,6 +18,13 @@ from ui.worker import running_threads
 def _private_settings(qapp: QApplication, tmp_path: Path) -> None:
     """QSettings (recent folders, chosen model) go to a temp INI file, never the developer's."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+@pytest.fixture(autouse=True)
+def _studio_defaults() -> Iterator[None]:
+    """A window applies the settings' defaults process-wide; the next test starts from the built-in ones."""
+    yield
+    set_defaults(Defaults())
 
 
 @pytest.fixture(autouse=True)

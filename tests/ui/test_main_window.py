@@ -161,7 +161,7 @@ def test_cancel_stops_the_run_and_keeps_what_is_done(qtbot, window, tmp_path, ti
     assert any(d.startswith("4 / 14 · ") and "photos/s" in d for d in details)  # count and rate
     shown = list(badges(window).values())
     assert shown.count("done") == len(result.done) and "pending" in shown
-    assert window.process_all_action.isEnabled()  # ready for the next run
+    assert window.acts.process_all.isEnabled()  # ready for the next run
 
 
 def test_title_counter_turns_red_over_the_marketplace_limit(qtbot, window, tmp_path) -> None:
@@ -193,8 +193,8 @@ def test_the_two_views_zoom_together_and_thumbnails_load(qtbot, window, tmp_path
 def test_recent_folders_reopen_and_drops_of_files_are_refused(qtbot, window, tmp_path) -> None:
     shoot = make_shoot(tmp_path)
     assert window.open_folder(shoot)
-    window.recent_menu.aboutToShow.emit()
-    actions = [a for a in window.recent_menu.actions() if a.text() == str(shoot.resolve())]
+    window.acts.recent_menu.aboutToShow.emit()
+    actions = [a for a in window.acts.recent_menu.actions() if a.text() == str(shoot.resolve())]
     assert actions
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(shoot / LOOSE))])

@@ -1,0 +1,124 @@
+"""The window's actions — menus, toolbar, shortcuts and tooltips — in one place, apart from the window.
+
+Every frequent action has a shortcut, and its tooltip names it, so the toolbar teaches the keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+class WindowActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        w, keys = window, QKeySequence.StandardKey
+        self.open = self._make(self.tr("&Open folder…"), w.choose_folder, "Ctrl+O",
+                               self.tr("Open a folder of product photos"))
+        self.export = self._make(self.tr("&Export…"), w.choose_export, "Ctrl+E",
+                                 self.tr("Export the processed products as card bundles"))
+        self.process_selected = self._make(self.tr("Process &selected"), w.process_selected, "Ctrl+R",
+                                           self.tr("Cut out the selected photos"))
+        self.process_all = self._make(self.tr("Process &all"), lambda: w.process(None), "Ctrl+Shift+R",
+                                      self.tr("Cut out every photo in the folder"))
+        self.write_text_selected = self._make(
+            self.tr("Write card &text"), lambda: w.text_run.write(w.selected_products()), "Ctrl+T",
+            self.tr("Write the card text of the selected photos' products (edited cards are kept)"))
+        self.write_text_all = self._make(
+            self.tr("Write card text for a&ll"), lambda: w.text_run.write(None), "Ctrl+Shift+T",
+            self.tr("Write the card text of every product that has none yet"))
+        self.cancel = self._make(self.tr("&Cancel"), w.runner.cancel, None,
+                                 self.tr("Stop the running task at the next safe point"))
+        self.settings = self._make(self.tr("&Settings…"), w.open_settings, "Ctrl+,",
+                                   self.tr("Device, models, card text provider, GigaChat key, defaults"))
+        self.about = self._make(self.tr("&About Vitrina"), w.show_about, None, None)
+        self.quit = self._make(self.tr("&Quit"), w.close, keys.Quit, None)
+        self.fit = self._make(self.tr("&Fit to window"), w.preview.fit, "Ctrl+0", None)
+        self.actual_size = self._make(self.tr("&100 %"), w.preview.actual_size, "Ctrl+1",
+                                      self.tr("One exported pixel per screen pixel"))
+        self.split = self._make(self.tr("&Before/after split"), w.preview.set_split, "Ctrl+B",
+                                self.tr("One view with a divider between the original and the result"))
+        self.split.setCheckable(True)
+        w.preview.split_button.toggled.connect(self.split.setChecked)
+        self.next_photo = self._make(self.tr("&Next photo"), lambda: w.gallery.step(1), "PgDown", None)
+        self.prev_photo = self._make(self.tr("&Previous photo"), lambda: w.gallery.step(-1), "PgUp", None)
+        for action in (self.next_photo, self.prev_photo):
+            # In the gallery and the preview only: in the card text, Page Down still scrolls the text.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.window.removeAction(action)
+            w.gallery_pane.addAction(action)
+            w.editors.addAction(action)
+        self._menus()
+        self._toolbar()
+
+    def _make(self, text: str, slot: Callable[..., object], shortcut: QKeySequence | str | None,
+              tip: str | None) -> QAction:
+        action = QAction(text, self.window)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        plain = text.replace("&", "").rstrip("…")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or plain} ({keys})" if keys else tip or plain)
+        action.setStatusTip(tip or plain)
+        self.window.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _menus(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.open)
+        self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self.window.fill_recent)
+        file_menu.addAction(self.export)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.settings)
+        run_menu = bar.addMenu(self.tr("&Process"))
+        for action in (self.process_selected, self.process_all, None, self.write_text_selected,
+                       self.write_text_all, None, self.cancel):
+            run_menu.addSeparator() if action is None else run_menu.addAction(action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        for action in (self.fit, self.actual_size, self.split, None, self.next_photo, self.prev_photo, None):
+            view_menu.addSeparator() if action is None else view_menu.addAction(action)
+        view_menu.addAction(self.window.log.toggleViewAction())
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about)
+
+    def _toolbar(self) -> None:
+        toolbar = self.window.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        icons = QStyle.StandardPixmap
+        style = self.window.style()
+        for action, icon in ((self.open, icons.SP_DirOpenIcon),
+                             (self.process_selected, icons.SP_MediaPlay),
+                             (self.process_all, icons.SP_MediaSeekForward),
+                             (self.write_text_selected, icons.SP_FileDialogDetailedView),
+                             (self.export, icons.SP_DialogSaveButton)):
+            action.setIcon(style.standardIcon(icon))
+            toolbar.addAction(action)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addSeparator()
+        toolbar.addWidget(self.window.model_picker)
+        self.settings.setIcon(style.standardIcon(icons.SP_FileDialogInfoView))
+        toolbar.addAction(self.settings)
+
+    def update(self, *, idle: bool, has_project: bool, has_selection: bool) -> None:
+        self.open.setEnabled(idle)
+        self.recent_menu.setEnabled(idle)
+        self.process_all.setEnabled(idle and has_project)
+        self.process_selected.setEnabled(idle and has_selection)
+        self.write_text_all.setEnabled(idle and has_project)
+        self.write_text_selected.setEnabled(idle and has_selection)
+        self.export.setEnabled(idle and has_project)
+        self.settings.setEnabled(idle)  # the running task keeps the models it started with
+        self.cancel.setEnabled(not idle)
