@@ -25,8 +25,13 @@ def safe_name(name: str, *, fallback: str = "product", max_chars: int = MAX_NAME
     text = text.strip(". ")
     if len(text) > max_chars:
         text = text[:max_chars].rstrip(". ")
-    if not text or text.split(".")[0].lower() in _RESERVED:
-        text = f"{text}_" if text else fallback
+    if not text:
+        return fallback
+    stem, dot, rest = text.partition(".")
+    # Windows reserves the device name whatever follows the dot ("lpt1.txt_" too) and ignores
+    # blanks before it, so the mark goes on the stem itself.
+    if stem.rstrip(" ").lower() in _RESERVED:
+        text = f"{stem.rstrip(' ')}_{stem[len(stem.rstrip(' ')):]}{dot}{rest}"
     return text
 
 

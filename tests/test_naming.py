@@ -13,7 +13,9 @@ from app.naming import safe_name, unique_name
         ("/abs/path", "_abs_path"),
         ("C:\\Windows\\system32", "C__Windows_system32"),
         ("CON", "CON_"),
-        ("lpt1.txt", "lpt1.txt_"),
+        ("lpt1.txt", "lpt1_.txt"),  # "lpt1.txt_" would still be the printer port on Windows
+        ("nul .jpg", "nul_ .jpg"),
+        ("aux_", "aux_"),
         ("a\x00b\x1fc\nd", "abcd"),
         ('say "hi" | <b>?*', "say _hi_ _ _b___"),
         ("...", "product"),
@@ -23,6 +25,11 @@ from app.naming import safe_name, unique_name
 )
 def test_safe_name_makes_one_harmless_path_component(raw: str, expected: str) -> None:
     assert safe_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["CON", "lpt1.txt", "com9.tar.gz", "nul .jpg", "...", "a\x00b", " x. "])
+def test_safe_name_is_stable(raw: str) -> None:
+    assert safe_name(safe_name(raw)) == safe_name(raw)
 
 
 def test_safe_name_caps_length_and_keeps_cyrillic() -> None:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.backgrounds import BackgroundSpec, parse_background
-from app.cli.progress import ProgressPrinter
+from app.cli.progress import ProgressPrinter, printable
 from app.errors import VitrinaError
 from app.events import Notice
 from app.marketplaces import marketplaces
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         result = run_batch(args.input, args.output, options, events=printer)
     except VitrinaError as exc:
         printer.close()
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(f"vitrina: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         printer.close()

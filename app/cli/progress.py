@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from typing import TextIO
 
 from app.events import Event, ItemFailed, Notice, Progress
@@ -14,6 +15,20 @@ def _duration(seconds: float) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+# Bidi overrides can make "gpj.exe" read as "exe.jpg"; C0/C1 controls can drive the terminal.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` with control and bidi characters shown as escapes: file names reach the terminal
+    and must not move the cursor, set the title or reorder what the user reads."""
+    return "".join(_escaped(ch) if unicodedata.category(ch) == "Cc" or ch in _BIDI else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
 class ProgressPrinter:
@@ -37,6 +52,7 @@ class ProgressPrinter:
             self._line(f"! {event.item + ': ' if event.item else ''}{event.message}")
 
     def _line(self, text: str) -> None:
+        text = printable(text)
         if self._line_open:
             self.stream.write("\n")
             self._line_open = False

@@ -16,7 +16,8 @@ else:
 
 AVIF_AVAILABLE: bool = bool(features.check("avif"))
 
-_BASE_SUFFIXES = (".jpg", ".jpeg", ".jfif", ".png", ".webp", ".tif", ".tiff", ".bmp")
+# GIF: an animation's first frame is used (and the report says so), like animated WebP/PNG.
+_BASE_SUFFIXES = (".jpg", ".jpeg", ".jfif", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif")
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     _BASE_SUFFIXES + ((".heic", ".heif") if HEIF_AVAILABLE else ()) + ((".avif",) if AVIF_AVAILABLE else ())

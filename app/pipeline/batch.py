@@ -21,9 +21,10 @@ from app import __version__
 from app.cardtext.card import Card
 from app.cardtext.render import card_text
 from app.compose import CanvasSpec, compose
-from app.errors import Cancelled, VitrinaError
+from app.errors import Cancelled, ExportError, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
-from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
+from app.export import Bundle, BundlePhoto, check_writable, clean_partials, write_bundle
+from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplaces import get as get_marketplace
 from app.naming import safe_name, unique_name
 from app.pipeline import masks, report
@@ -32,6 +33,7 @@ from app.pipeline.prefetch import prefetch
 from app.pipeline.text import TextRequest, TextStage
 from app.pipeline.work import LoadedPhoto, ProductWork
 from app.project import DONE, FAILED, Product, Project
+from app.project.lock import ProjectLock
 from app.segment import Segmenter, resolve
 
 SegmenterFactory = Callable[[BatchOptions, EventSink], Segmenter]
@@ -79,9 +81,10 @@ class BatchRun:
         self.options = options
         self.events = events
         self.cancel = cancel or threading.Event()
-        self.project = Project(Path(input_dir), exclude=(self.output,))
+        # The model is checked first: a refused model must not leave a state folder behind.
         self.model_key = masks.model_key(options.seg_model)
         self.model_spec = resolve(options.seg_model)
+        self.project = Project(Path(input_dir), exclude=(self.output,))
         self.canvas = self._canvas()
         self.result = BatchResult()
         self._segmenter = masks.LazySegmenter(
@@ -95,6 +98,9 @@ class BatchRun:
         self._finishing: list[Future[None]] = []
         self._done_photos = 0
         self._lock = threading.Lock()
+        self._first_of_hash: dict[str, str] = {}  # content hash -> the first photo with it
+        self._duplicate_of: dict[str, str] = {}
+        self._cache_warned = False
 
     def _canvas(self) -> CanvasSpec | None:
         if not self.options.marketplace:
@@ -132,9 +138,23 @@ class BatchRun:
                 works[lp.product.key].failed[lp.rel] = f"segmentation failed: {exc}"
             return
         for lp, mask in zip(batch, alphas, strict=True):
-            self.project.save_mask(lp.rel, mask, source="model", model=self.model_key)
             works[lp.product.key].masks[lp.rel] = mask
-        self.project.save(force=False)
+            try:
+                self.project.save_mask(lp.rel, mask, source="model", model=self.model_key)
+            except OSError as exc:
+                self._cache_failed(f"{exc.strerror or exc}")
+        try:
+            self.project.save(force=False)
+        except StateError as exc:
+            self._cache_failed(str(exc))
+
+    def _cache_failed(self, why: str) -> None:
+        """The mask cache in the state folder cannot be written (disk full, read-only): the run
+        goes on with the masks in memory; only the next run's resume is lost."""
+        if not self._cache_warned:
+            self._cache_warned = True
+            self.events(Notice(f"Cannot save masks in {self.project.state_dir} ({why}); the photos are "
+                               "exported anyway, but a re-run will have to segment them again."))
 
     # -- card text ----------------------------------------------------------------------------
     def _dispatch(self, ready: list[ProductWork]) -> None:
@@ -202,9 +222,11 @@ class BatchRun:
     def _compose(self, lp: LoadedPhoto, mask: np.ndarray) -> BundlePhoto:
         assert lp.photo is not None
         composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas)
-        notes = [*lp.photo.notes, *composed.notes]
+        same = self._duplicate_of.get(lp.rel)
+        duplicate = [f"same picture as {same} (exported twice)"] if same else []
+        notes = [*lp.photo.notes, *duplicate, *composed.notes]
         self.project.photo(lp.rel).notes = notes
-        for note in composed.notes:
+        for note in (*duplicate, *composed.notes):
             self.events(Notice(note, item=lp.rel))
         return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes)
 
@@ -241,6 +263,23 @@ class BatchRun:
             self.events(Notice(message))
         for rel, why in self.project.scan.skipped:
             self.result.rows.append(report.ReportRow(rel, "", report.SKIPPED, why))
+            self.events(Notice(f"skipped: {why}", item=rel))
+        self._check_folders()
+        # One run per folder: a second one would race on the state and remove our bundles in progress.
+        with ProjectLock(self.project.state_dir, folder=self.project.root, purpose="batch"):
+            check_writable(self.output)
+            return self._run()
+
+    def _check_folders(self) -> None:
+        if self.output == self.project.root:
+            raise ExportError("the output folder must not be the input folder (the bundles would be "
+                              "read as photos next time); choose another folder with -o")
+        if self.total == 0:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            raise VitrinaError(f"no photos found in {self.project.root} or its subfolders "
+                               f"(looked for {kinds}); a subfolder with photos is one product")
+
+    def _run(self) -> BatchResult:
         clean_partials(self.output)
         names = bundle_names(self.project.products)
         todo: list[Product] = []
@@ -265,9 +304,10 @@ class BatchRun:
                     raise Cancelled("cancelled by the user")
                 work = works[lp.product.key]
                 work.loaded[lp.rel] = lp
+                self._note_duplicate(lp)
                 if lp.error:
                     work.failed[lp.rel] = lp.error
-                elif (mask := masks.current_mask(self.project, lp, self.model_key)) is not None:
+                elif (mask := self._current_mask(lp)) is not None:
                     work.masks[lp.rel] = mask
                 else:
                     queue.append(lp)
@@ -278,7 +318,7 @@ class BatchRun:
             self._segment(queue, works)
             self._dispatch(self._pop_resolved(works))
             if self.text is not None:
-                self.text.wait()
+                self.text.wait(self.cancel)
             for future in list(self._finishing):
                 future.result()
         except (Cancelled, KeyboardInterrupt):
@@ -298,6 +338,21 @@ class BatchRun:
                                                          "not processed: the run was cancelled"))
         self._write_reports(names)
         return self.result
+
+    def _current_mask(self, lp: LoadedPhoto) -> np.ndarray | None:
+        try:
+            return masks.current_mask(self.project, lp, self.model_key)
+        except OSError as exc:  # a cut-out's own alpha could not be cached: it is still the mask
+            self._cache_failed(f"{exc.strerror or exc}")
+            alpha = lp.photo.alpha if lp.photo is not None else None
+            return alpha if alpha is not None and alpha.min() < 255 else None
+
+    def _note_duplicate(self, lp: LoadedPhoto) -> None:
+        if not lp.content_hash:
+            return
+        first = self._first_of_hash.setdefault(lp.content_hash, lp.rel)
+        if first != lp.rel:
+            self._duplicate_of[lp.rel] = first
 
     def _pop_resolved(self, works: dict[str, ProductWork]) -> list[ProductWork]:
         ready = [w for w in works.values() if w.resolved]

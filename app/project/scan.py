@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,15 @@ def _sort_key(name: str) -> tuple[str, str]:
     return (name.casefold(), name)
 
 
+def _broken_link(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "link loop: the link leads back to itself"
+    return "broken link: the file it points to is missing"
+
+
 def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
     """Walk ``root`` (not following symlinked folders, so loops cannot hang us).
 
@@ -63,10 +73,14 @@ def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
                     continue
                 if entry.is_symlink() and not os.path.exists(entry.path):
                     if is_photo_name(entry.name):
-                        result.skipped.append((entry_rel, "broken link: the file it points to is missing"))
+                        result.skipped.append((entry_rel, _broken_link(entry.path)))
                     continue
                 if entry.is_symlink() and os.path.isdir(entry.path):
                     result.skipped.append((entry_rel, "linked folder not followed (could loop)"))
+                    continue
+                if is_photo_name(entry.name) and not entry.is_file():
+                    # Opening a named pipe would block the run forever; devices are no photos either.
+                    result.skipped.append((entry_rel, "not a regular file (a pipe, socket or device)"))
                     continue
             except OSError as exc:
                 result.skipped.append((entry_rel, f"cannot be read: {exc.strerror or exc}"))

@@ -1,0 +1,219 @@
+"""One writer per project folder: a lock file in the state folder, with stale-lock detection.
+
+Two processes on one folder would race on ``state.json`` and the mask cache, and the second
+one's clean-up could remove the first one's bundles in progress. The lock file names its owner
+(pid, host, what it is doing, since when). A lock whose process no longer runs on this computer
+was left by a killed run and is taken over; a lock from another computer (a shared network
+folder) cannot be checked, so it is respected and the message says which file to delete.
+
+This guards against a person starting two runs, not against a determined race: two processes
+taking over the same stale lock in the same millisecond could both win.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+
+from app.errors import StateError
+
+LOCK_FILE = "lock"
+# A lock file that cannot be parsed is being written by its owner for a moment; only an old one
+# is debris (a crash between creating and writing it).
+_UNREADABLE_GRACE_S = 10.0
+_held: set[Path] = set()  # lock files this process holds (a reused pid must not look alive)
+
+
+def this_host() -> str:
+    return socket.gethostname() or "unknown"
+
+
+def pid_alive(pid: int) -> bool:
+    """True while a process with this pid runs on this computer (a zombie counts as dead)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        return _windows_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, it just belongs to another user
+    except OSError:
+        return False
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    # A killed child that nobody has reaped yet still answers kill(pid, 0).
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
+    # os.kill(pid, 0) on Windows sends CTRL_C_EVENT (signal 0) — never use it as a probe.
+    import ctypes
+
+    process_query_limited_information, still_active = 0x1000, 259
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
+    if not handle:
+        return kernel32.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    pid: int
+    host: str
+    purpose: str  # "batch" | "studio"
+    started: str  # local time, for the message
+    token: str = ""
+
+    @classmethod
+    def me(cls, purpose: str) -> LockOwner:
+        return cls(os.getpid(), this_host(), purpose, time.strftime("%Y-%m-%d %H:%M:%S"), uuid.uuid4().hex)
+
+    @classmethod
+    def parse(cls, text: str) -> LockOwner | None:
+        try:
+            raw = json.loads(text)
+            return cls(int(raw["pid"]), str(raw["host"]), str(raw.get("purpose", "")),
+                       str(raw.get("started", "")), str(raw.get("token", "")))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def describe(self) -> str:
+        what = {"batch": "a `vitrina batch` run", "studio": "the Vitrina studio"}.get(self.purpose, "Vitrina")
+        where = "on this computer" if self.host == this_host() else f"on the computer {self.host!r}"
+        return f"{what} (process {self.pid} {where}, since {self.started or 'an unknown time'})"
+
+
+class ProjectLockedError(StateError):
+    """Another process works on this folder. ``owner`` says who (None: its lock is unreadable)."""
+
+    def __init__(self, message: str, owner: LockOwner | None, lock_path: Path) -> None:
+        super().__init__(message)
+        self.owner = owner
+        self.lock_path = lock_path
+
+
+class ProjectLock:
+    """``with ProjectLock(project.state_dir, folder=project.root, purpose="batch"): ...``"""
+
+    def __init__(self, state_dir: Path, *, folder: Path | None = None, purpose: str = "batch") -> None:
+        self.path = Path(state_dir) / LOCK_FILE
+        self.folder = folder or Path(state_dir).parent
+        self.purpose = purpose
+        self._owner: LockOwner | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._owner is not None
+
+    def holder(self) -> LockOwner | None:
+        """Who holds the lock now, if anyone (a stale owner is reported as nobody)."""
+        owner, _age = self._read()
+        return owner if owner is not None and not self._stale(owner) else None
+
+    def acquire(self) -> None:
+        """Take the lock, taking over a stale one; raise ProjectLockedError when it is held."""
+        if self._owner is not None:
+            return
+        me = LockOwner.me(self.purpose)
+        for _ in range(3):
+            if self._create(me):
+                self._owner = me
+                _held.add(self.path.resolve())
+                return
+            owner, age = self._read()
+            if owner is None and age is None:
+                continue  # released between our two looks: try again
+            if owner is None and age is not None and age < _UNREADABLE_GRACE_S:
+                raise self._locked(None)
+            if owner is not None and not self._stale(owner):
+                raise self._locked(owner)
+            self._remove_stale(owner)
+        raise self._locked(self._read()[0])
+
+    def release(self) -> None:
+        if self._owner is None:
+            return
+        owner, _age = self._read()
+        if owner is not None and owner.token == self._owner.token:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        _held.discard(self.path.resolve())
+        self._owner = None
+
+    def __enter__(self) -> ProjectLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.release()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _create(self, me: LockOwner) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise StateError(f"Cannot create the lock file {self.path}: {exc.strerror or exc}") from exc
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(me), fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return True
+
+    def _read(self) -> tuple[LockOwner | None, float | None]:
+        """(owner, age in seconds); (None, None) when there is no lock file."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+            age = time.time() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None, None
+        except (OSError, UnicodeDecodeError):
+            return None, 0.0
+        return LockOwner.parse(text), age
+
+    def _stale(self, owner: LockOwner) -> bool:
+        if owner.host != this_host():
+            return False  # its process cannot be checked from here
+        if owner.pid == os.getpid():
+            # Ours only if this process really holds it; otherwise a dead run's pid came back to us.
+            return self.path.resolve() not in _held
+        return not pid_alive(owner.pid)
+
+    def _remove_stale(self, judged: LockOwner | None) -> None:
+        # Look again right before removing, so a lock that someone just took stays in place.
+        current, _age = self._read()
+        if current != judged:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def _locked(self, owner: LockOwner | None) -> ProjectLockedError:
+        who = owner.describe() if owner is not None else "another Vitrina"
+        message = (f"{self.folder} is in use by {who}. Wait for it to finish (or close it). "
+                   f"If no other Vitrina is running, delete {self.path} and try again.")
+        return ProjectLockedError(message, owner, self.path)
