@@ -46,7 +46,7 @@ from app.studio import (
     text_options,
     write_cards,
 )
-from app.studio.items import EMPTY_MASK_NOTE, SOFT_MASK_NOTE, mask_concerns
+from app.studio.items import REVIEW_PREFIX, mask_concerns
 from app.studio.thumbs import thumbnail_path
 from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, draw_product, fake_mask, make_shoot
 
@@ -319,7 +319,10 @@ def test_defaults_from_settings_apply_until_the_user_chooses(shoot) -> None:
 def test_doubtful_masks_are_flagged_for_review() -> None:
     hard = np.zeros((100, 100), np.uint8)
     hard[20:80, 30:70] = 255
-    assert mask_concerns(hard) == []
-    assert mask_concerns(np.zeros((100, 100), np.uint8)) == [EMPTY_MASK_NOTE]
+    assert mask_concerns(hard) == (0.0, [])
+    empty_score, empty_notes = mask_concerns(np.zeros((100, 100), np.uint8))
     soft = np.tile(np.linspace(0, 255, 100).astype(np.uint8), (100, 1))  # a ramp: all edge, no body
-    assert mask_concerns(soft) == [SOFT_MASK_NOTE]
+    soft_score, soft_notes = mask_concerns(soft)
+    assert empty_notes == [REVIEW_PREFIX + "no object found in the mask"]
+    assert soft_notes and all(note.startswith(REVIEW_PREFIX) for note in soft_notes)
+    assert empty_score > soft_score > 0  # "needs review" lists the worst first

@@ -35,6 +35,7 @@ from ui.images import placeholder, to_qimage
 
 StatusRole = Qt.ItemDataRole.UserRole + 1
 RelRole = Qt.ItemDataRole.UserRole + 2
+ReviewRole = Qt.ItemDataRole.UserRole + 3
 _CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
 BADGE_COLOURS = {"pending": QColor(160, 160, 160), "done": QColor(46, 160, 67),
                  "review": QColor(235, 150, 20), "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
@@ -108,6 +109,9 @@ class PhotoModel(QAbstractListModel):
             return photo_status(self.project, rel)
         if role == RelRole:
             return rel
+        if role == ReviewRole:
+            state = self.project.state.photos.get(rel)
+            return state.review if state is not None else 0.0
         return None
 
     def refresh(self, rel: str | None = None) -> None:
@@ -196,6 +200,12 @@ class StatusFilter(QSortFilterProxyModel):
         else:
             self.status = status
             self.invalidateFilter()
+        # "Needs review" lists the photos most in need of a look first; other views keep folder order.
+        if status == "review":
+            self.setSortRole(ReviewRole)
+            self.sort(0, Qt.SortOrder.DescendingOrder)
+        else:
+            self.sort(-1)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         if not self.status:

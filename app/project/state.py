@@ -23,6 +23,7 @@ class PhotoState:
     error: str = ""
     notes: list[str] = field(default_factory=list)
     background: dict[str, Any] | None = None  # per-photo override of the product's background
+    review: float = 0.0  # how much the mask needs a person's look (app.review); 0 = none
 
 
 @dataclass

@@ -7,15 +7,15 @@ import weakref
 import numpy as np
 
 from app.project import DONE, FAILED, PENDING, Product, Project
+from app.review import review_score
 
 EDITED, ERROR, REVIEW = "edited", "error", "review"
 # A run adds these notes to a photo whose model-made mask deserves a human look; the prefix is
 # what makes the photo "needs review" (notes are already saved with the photo, so no new field).
 REVIEW_PREFIX = "needs review: "
-EMPTY_MASK_NOTE = REVIEW_PREFIX + "the model found almost nothing to cut out"
-SOFT_MASK_NOTE = REVIEW_PREFIX + "much of the mask is uncertain; check the edges with the mask brush"
-_MIN_OBJECT = 0.003  # of the frame: less than this is "nothing found"
-_MAX_UNCERTAIN = 0.5  # uncertain pixels per solid pixel above which the edges need a look
+# A product merely cut by the frame scores 1 (often on purpose); two such signs, or any real one
+# (nothing found, backdrop taken, a blurry guess, several objects), make the photo "needs review".
+REVIEW_AT = 2.0
 # Masks made by the model or taken from the file's own transparency count as "done".
 _MADE_MASKS = ("model", "file")
 
@@ -39,13 +39,12 @@ def product_of(project: Project, rel: str) -> Product:
         raise KeyError(f"{rel!r} is not a photo of {project.root}") from None
 
 
-def mask_concerns(alpha: np.ndarray) -> list[str]:
-    """Review notes for a model-made mask: nearly empty, or more uncertain band than object."""
-    solid = int(np.count_nonzero(alpha >= 128))
-    if solid < _MIN_OBJECT * alpha.size:
-        return [EMPTY_MASK_NOTE]
-    uncertain = int(np.count_nonzero((alpha > 25) & (alpha < 230)))
-    return [SOFT_MASK_NOTE] if uncertain > _MAX_UNCERTAIN * solid else []
+def mask_concerns(alpha: np.ndarray, *, description_count: int | None = None) -> tuple[float, list[str]]:
+    """The review score of a model-made mask and, when it deserves a look, notes saying why."""
+    review = review_score(alpha, description_count=description_count)
+    if review.score < REVIEW_AT:
+        return review.score, []
+    return review.score, [REVIEW_PREFIX + reason for reason in review.reasons]
 
 
 def photo_status(project: Project, rel: str) -> str:

@@ -161,5 +161,8 @@ def _notes(project: Project, loaded: Loaded, mask: np.ndarray) -> list[str]:
     """The photo's decoding notes, plus review notes when the model's mask looks doubtful."""
     notes = list(loaded.photo.notes) if loaded.photo else []
     if project.photo(loaded.rel).mask_source != "model":
+        project.photo(loaded.rel).review = 0.0
         return notes  # the user's own mask, or the file's transparency: nothing to doubt
-    return notes + mask_concerns(mask)
+    score, concerns = mask_concerns(mask)
+    project.photo(loaded.rel).review = score
+    return notes + concerns

@@ -136,3 +136,16 @@ def test_about_lists_every_model_with_its_licence(window: MainWindow) -> None:
         assert name in text and spec.licence in text
     assert "non-commercial" in text and "GigaChat" in text
     window.dialog.close()
+
+
+def test_needs_review_lists_the_worst_masks_first(qtbot, processed: MainWindow) -> None:
+    window = processed
+    project = window.project
+    folder_order = window.gallery.shown_rels()
+    for rel, score in ((LOOSE, 3.0), (f"{PRODUCT}/1.png", 8.0)):
+        state = project.photo(rel)
+        state.review, state.notes = score, [*state.notes, "needs review: test"]
+    window.gallery_pane.set_status("review")
+    assert window.gallery.shown_rels() == [BLANK, f"{PRODUCT}/1.png", LOOSE]  # blank: no object = 10
+    window.gallery_pane.set_status("")
+    assert window.gallery.shown_rels() == folder_order  # other views keep the folder's order
