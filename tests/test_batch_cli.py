@@ -66,11 +66,13 @@ def test_batch_exports_bundles_reports_bad_files_and_goes_on(shoot, tmp_path, ti
         "01.jpg",
         "02.jpg",
         "card.json",
+        "compliance.json",
         "cutout-01.png",
         "cutout-02.png",
         "mask-01.png",
         "mask-02.png",
     ]
+    assert json.loads((cup / "compliance.json").read_text("utf-8"))["marketplace"] == "wb"
     with Image.open(cup / "01.jpg") as im:
         assert im.size == (1200, 1600)  # the Wildberries canvas
     with Image.open(cup / "cutout-01.png") as im:

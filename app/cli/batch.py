@@ -54,6 +54,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--regenerate-text", action="store_true",
                    help="write new cards even where an earlier run made one (your edits are kept)")
     p.add_argument("--overwrite", action="store_true", help="replace bundles that already exist")
+    p.add_argument("--fix", action="store_true",
+                   help="fix what the marketplace would refuse and a machine can fix: resize, flatten "
+                        "transparency, re-encode under the file size limit (see compliance.json)")
+    p.add_argument("--no-decontaminate", action="store_true",
+                   help="keep the photo's own colours at soft edges (no removal of the old backdrop's tint)")
     p.set_defaults(func=run)
 
 
@@ -105,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
         background=background,
         marketplace=None if args.marketplace == "none" else args.marketplace,
         seg_model=args.seg_model, device=args.device, batch_size=args.batch_size,
-        overwrite=args.overwrite, regenerate_text=args.regenerate_text,
+        overwrite=args.overwrite, regenerate_text=args.regenerate_text, fix_compliance=args.fix,
+        decontaminate=not args.no_decontaminate,
         text=TextOptions(provider=_text_provider(args, printer), vlm_model=args.vlm_model,
                          writer_model=args.writer_model, gigachat_model=args.gigachat_model,
                          device=args.device),

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class BundlePhoto:
     cutout: np.ndarray  # RGBA at source resolution
     mask: np.ndarray  # uint8 alpha at source resolution
     notes: list[str] = field(default_factory=list)
+    object_box: tuple[int, int, int, int] | None = None  # where the product landed in ``image``
 
 
 @dataclass
@@ -63,7 +65,13 @@ def _write_files(folder: Path, bundle: Bundle) -> list[dict[str, Any]]:
     return files
 
 
-def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False) -> Path:
+# Looks at the written files before the bundle is moved into place (may rewrite them and update
+# the file list); returns extra files to add, e.g. {"compliance.json": {...}}.
+Inspector = Callable[[Path, list[dict[str, Any]]], dict[str, Any]]
+
+
+def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False,
+                 inspect: Inspector | None = None) -> Path:
     """Write ``output/bundle.name`` atomically: built in a temp folder, then renamed into place.
 
     An existing bundle is replaced only with ``overwrite``; a failure leaves no partial folder
@@ -79,6 +87,9 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False) -> Pa
         raise ExportError(f"Cannot write to the output folder {output}: {exc.strerror or exc}") from exc
     try:
         files = _write_files(tmp, bundle)
+        extra = inspect(tmp, files) if inspect is not None else {}
+        for name, content in extra.items():
+            (tmp / name).write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", "utf-8")
         card = {**bundle.card, "files": files}
         (tmp / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", "utf-8")
         if bundle.card_text:

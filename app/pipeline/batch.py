@@ -24,10 +24,12 @@ from app.compose import CanvasSpec, compose
 from app.errors import Cancelled, ExportError, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, check_writable, clean_partials, write_bundle
+from app.export.bundle import Inspector
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplaces import get as get_marketplace
 from app.naming import safe_name, unique_name
 from app.pipeline import masks, report
+from app.pipeline.compliance_step import inspect_bundle
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
 from app.pipeline.text import TextRequest, TextStage
@@ -202,9 +204,10 @@ class BatchRun:
         if not good:
             return
         try:
-            photos = [self._compose(lp, work.masks[lp.rel]) for lp in good]
+            hint = card.provenance.get("shape") if card is not None else None
+            photos = [self._compose(lp, work.masks[lp.rel], hint) for lp in good]
             write_bundle(self.output, self._bundle(work, photos, card, text_error),
-                         overwrite=self.options.overwrite)
+                         overwrite=self.options.overwrite, inspect=self._inspector(work, photos, card))
         except VitrinaError as exc:
             for lp in good:
                 self._row(report.ReportRow(lp.rel, product.key, report.FAILED, f"export failed: {exc}"))
@@ -219,16 +222,36 @@ class BatchRun:
         self.project.mark_dirty()
         self.events(ItemDone(item=product.key, stage="export"))
 
-    def _compose(self, lp: LoadedPhoto, mask: np.ndarray) -> BundlePhoto:
+    def _inspector(self, work: ProductWork, photos: list[BundlePhoto], card: Card | None) -> Inspector | None:
+        """The marketplace check for this bundle, when a marketplace was chosen."""
+        if not self.options.marketplace:
+            return None
+        marketplace = get_marketplace(self.options.marketplace)
+
+        def inspect(folder: Path, files: list[dict]) -> dict:
+            boxes = [p.object_box for p in photos]
+            report, fixes = inspect_bundle(folder, files, card=card, marketplace=marketplace, boxes=boxes,
+                                           fix=self.options.fix_compliance)
+            for fix in fixes:
+                self.events(Notice(f"fixed for {marketplace.name}: {fix}", item=work.product.key))
+            if report["status"] != "pass":
+                self.events(Notice(report["summary"], item=work.product.key))
+            self.project.product(work.product.key).compliance = report["status"]
+            return {"compliance.json": report}
+
+        return inspect
+
+    def _compose(self, lp: LoadedPhoto, mask: np.ndarray, hint: str | None = None) -> BundlePhoto:
         assert lp.photo is not None
-        composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas)
+        composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas,
+                           decontaminate=self.options.decontaminate, layout_hint=hint)
         same = self._duplicate_of.get(lp.rel)
         duplicate = [f"same picture as {same} (exported twice)"] if same else []
         notes = [*lp.photo.notes, *duplicate, *composed.notes]
         self.project.photo(lp.rel).notes = notes
         for note in (*duplicate, *composed.notes):
             self.events(Notice(note, item=lp.rel))
-        return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes)
+        return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes, composed.object_box)
 
     def _bundle(self, work: ProductWork, photos: list[BundlePhoto], text: Card | None,
                 text_error: str) -> Bundle:

@@ -21,3 +21,5 @@ class BatchOptions:
     compose_workers: int = 2
     text: TextOptions = field(default_factory=TextOptions)
     regenerate_text: bool = False  # replace generated cards from earlier runs (never the user's edits)
+    decontaminate: bool = True  # clean the old backdrop's colour out of soft edges
+    fix_compliance: bool = False  # re-encode/resize/flatten images the marketplace would refuse

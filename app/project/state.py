@@ -34,6 +34,7 @@ class ProductState:
     card_edited: bool = False  # the user's text wins over any later generation
     text_error: str = ""
     exported_to: str = ""
+    compliance: str = ""  # pass | warn | fail of the last exported bundle ("" when not checked)
 
 
 @dataclass

@@ -93,6 +93,10 @@ def assert_complete_bundle(folder: Path) -> dict:
     """card.json parses and every file it lists exists and decodes; nothing else is in the folder."""
     card = json.loads((folder / "card.json").read_text("utf-8"))
     listed = {"card.json"} | ({"card.txt"} if (folder / "card.txt").exists() else set())
+    if card.get("marketplace"):  # bundles made for a marketplace carry its compliance report
+        compliance = json.loads((folder / "compliance.json").read_text("utf-8"))
+        assert compliance["marketplace"] == card["marketplace"]
+        listed.add("compliance.json")
     for entry in card["files"]:
         for key in ("image", "cutout", "mask"):
             with Image.open(folder / entry[key]) as im:
