@@ -210,3 +210,42 @@ def test_version(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0 and "vitrina 0.1.0" in capsys.readouterr().out
+
+
+def test_the_model_waits_when_export_lags_behind(tmp_path, tiny_seg_model, monkeypatch) -> None:
+    """Back-pressure: finished masks do not pile up in memory while compose/export is slower."""
+    shoot = tmp_path / "many"
+    shoot.mkdir()
+    for i in range(10):
+        Image.new("RGB", (60, 80), (200, 40 + i * 10, 40)).save(shoot / f"item{i:02d}.png")
+    real_compose = batch_module.compose
+    composed: list[int] = []
+    gaps: list[int] = []
+
+    def slow_compose(*args, **kwargs):
+        import time
+
+        time.sleep(0.15)
+        composed.append(1)
+        return real_compose(*args, **kwargs)
+
+    def counting(opts, events):
+        seg = batch_module._default_segmenter(opts, events)
+        real = seg.segment
+        segmented = [0]
+
+        def segment(images):
+            segmented[0] += len(images)
+            gaps.append(segmented[0] - len(composed))
+            return real(images)
+
+        seg.segment = segment  # type: ignore[method-assign]
+        return seg
+
+    monkeypatch.setattr(batch_module, "compose", slow_compose)
+    options = BatchOptions(background=parse_background("white"), seg_model=str(tiny_seg_model), device="cpu",
+                           batch_size=1, compose_workers=1)
+    result = run_batch(shoot, tmp_path / "out", options, segmenter_factory=counting)
+    assert result.done == 10
+    limit = 2 * options.compose_workers + 2
+    assert max(gaps) <= limit + 2, gaps  # without back-pressure all 10 are segmented before any export

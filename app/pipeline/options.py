@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from app.backgrounds import BackgroundSpec
@@ -18,7 +19,9 @@ class BatchOptions:
     overwrite: bool = False
     max_pixels: int | None = None
     load_workers: int = 2
-    compose_workers: int = 2
+    # Compose and encode release the GIL (numpy, Pillow), so export scales with cores; one core is
+    # left to the model thread and decoding.
+    compose_workers: int = field(default_factory=lambda: max(2, (os.cpu_count() or 2) - 1))
     text: TextOptions = field(default_factory=TextOptions)
     regenerate_text: bool = False  # replace generated cards from earlier runs (never the user's edits)
     decontaminate: bool = True  # clean the old backdrop's colour out of soft edges
