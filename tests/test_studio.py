@@ -177,6 +177,9 @@ def test_preview_follows_the_choices_and_matches_the_export(shoot, tiny_seg_mode
     exported = Image.open(tmp_path / "out" / "ball" / "01.jpg").convert("RGB").resize((300, 400))
     assert np.abs(np.asarray(exported, np.int16) - preview.result).mean() < 3
     assert any("source size" in note for note in preview.notes)  # the same placement decision
+    # Exported for Wildberries: the bundle carries its compliance report, and the product knows it.
+    compliance = json.loads((tmp_path / "out" / "ball" / "compliance.json").read_text("utf-8"))
+    assert compliance["marketplace"] == "wb" and project.product(LOOSE).compliance == compliance["status"]
 
 
 def test_export_writes_bundles_reports_and_keeps_existing_ones(shoot, tiny_seg_model, tmp_path) -> None:

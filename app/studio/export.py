@@ -20,8 +20,11 @@ from app.compose import compose
 from app.errors import ExportError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
+from app.export.bundle import Inspector
+from app.marketplaces import get as get_marketplace
 from app.pipeline import report
 from app.pipeline.batch import bundle_names
+from app.pipeline.compliance_step import inspect_bundle
 from app.project import Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 
@@ -94,7 +97,8 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
     if not photos:
         return
     try:
-        folder = write_bundle(output, _bundle(project, product, name, photos), overwrite=overwrite)
+        folder = write_bundle(output, _bundle(project, product, name, photos), overwrite=overwrite,
+                              inspect=_inspector(project, product, photos, events))
     except VitrinaError as exc:
         for photo in photos:
             row(photo.source, report.FAILED, f"export failed: {exc}")
@@ -118,10 +122,36 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     mask = project.load_mask(rel)
     if mask is None or mask.shape != photo.rgb.shape[:2]:
         raise VitrinaError("its saved mask is missing or does not fit the photo: process it again")
-    composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key))
+    card = card_of(project, product.key)
+    hint = card.provenance.get("shape") if card is not None else None
+    composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key),
+                       layout_hint=hint)
     for note in composed.notes:
         events(Notice(note, item=rel))
-    return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes])
+    return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes],
+                       composed.object_box)
+
+
+def _inspector(project: Project, product: Product, photos: list[BundlePhoto],
+               events: EventSink) -> Inspector | None:
+    """``compliance.json`` for bundles placed on a marketplace canvas (same check as the batch)."""
+    market = marketplace_of(project, product.key)
+    if not market:
+        return None
+    try:
+        marketplace = get_marketplace(market)
+    except KeyError:
+        return None
+
+    def inspect(folder: Path, files: list[dict[str, Any]]) -> dict[str, Any]:
+        report, _ = inspect_bundle(folder, files, card=card_of(project, product.key), marketplace=marketplace,
+                                   boxes=[p.object_box for p in photos], fix=False)
+        project.product(product.key).compliance = report["status"]
+        if report["status"] != "pass":
+            events(Notice(report["summary"], item=product.key))
+        return {"compliance.json": report}
+
+    return inspect
 
 
 def _bundle(project: Project, product: Product, name: str, photos: list[BundlePhoto]) -> Bundle:

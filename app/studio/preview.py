@@ -20,7 +20,7 @@ from app import imaging
 from app.compose import CanvasSpec, Composed, compose
 from app.geometry import MaskGeometry, geometry_of
 from app.project import Project
-from app.studio.choices import background_for, canvas_for
+from app.studio.choices import background_for, canvas_for, card_of
 from app.studio.items import product_of
 
 DEFAULT_MAX_SIDE = 1024
@@ -97,7 +97,9 @@ def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SI
         k = _canvas_scale(canvas, max_side)
         preview_canvas = CanvasSpec(max(1, round(canvas.width * k)), max(1, round(canvas.height * k)),
                                     canvas.fill, canvas.allow_upscale)
-    composed = compose(rgb, mask, background_for(project, rel), preview_canvas)
+    card = card_of(project, product_of(project, rel).key)
+    hint = card.provenance.get("shape") if card is not None else None  # as the export does
+    composed = compose(rgb, mask, background_for(project, rel), preview_canvas, layout_hint=hint)
     before = rgb if preview_canvas is None else _framed(rgb, mask, composed)
     return Preview(rgb, composed.image, [*notes, *composed.notes], before)
 
