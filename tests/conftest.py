@@ -18,7 +18,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 for name in list(os.environ):
-    if name.startswith("GIGACHAT_") or name.startswith("VITRINA_"):
+    if (name.startswith("GIGACHAT_") or name.startswith("VITRINA_")) and name != "VITRINA_PACKAGING_TEST":
         del os.environ[name]
 
 

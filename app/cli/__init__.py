@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
 def _open_gui(folder: Path | None) -> int:
     try:
         from ui.main import run_gui  # noqa: PLC0415  (Qt loads only for the GUI)
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("ui", "ui.main"):
+            raise  # a module missing inside the studio (e.g. a frozen build) must show, not hide
         print("vitrina: the desktop studio is not part of this build yet. Use the command line:\n"
               "  vitrina batch FOLDER -o OUTPUT   (see `vitrina batch --help`)", file=sys.stderr)
         return 2

@@ -1,0 +1,29 @@
+"""Entry point of the frozen app: the same ``vitrina`` command that ``pip install`` creates.
+
+It lives here rather than using ``app/__main__.py`` because PyInstaller puts the entry script's
+folder on the import path, and ``app/`` holds modules (``settings``, ``events``…) that must not
+shadow top-level names.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+
+
+def _give_windowed_builds_streams() -> None:
+    # A windowed Windows executable has no console, so sys.stdout/stderr are None; tqdm and
+    # logging's StreamHandler would then raise on their first write. Their output goes nowhere.
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the app)
+
+
+if __name__ == "__main__":
+    # Without this a frozen Windows app that ever spawns a worker process starts a second GUI.
+    multiprocessing.freeze_support()
+    _give_windowed_builds_streams()
+    from app.cli import main
+
+    sys.exit(main())
