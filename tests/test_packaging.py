@@ -64,7 +64,9 @@ def test_icon_svg_and_png() -> None:
         assert png.getpixel((128, 128))[3] == 255
 
 
-def test_icon_png_is_rendered_from_the_svg(tmp_path: Path) -> None:
+def test_icon_png_is_rendered_from_the_svg(qapp, tmp_path: Path) -> None:
+    # qapp: a full QApplication, so later widget tests in the same process are not left with a
+    # bare QGuiApplication.
     # The PNG is generated (packaging/make_icon.py); an SVG edit without regenerating it fails here.
     import numpy as np
     from PIL import Image
