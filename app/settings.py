@@ -3,6 +3,7 @@
 Every field can be overridden for one process with an environment variable ``VITRINA_<FIELD>``
 (e.g. ``VITRINA_DEVICE=cpu``); overrides are applied on :func:`load` and never written back.
 Secrets are not settings: the GigaChat key lives in the OS keyring (``app.cardtext.credentials``).
+A file written by an older Vitrina is brought up to date by :func:`migrate`, one step per version.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,14 @@ import platformdirs
 
 from app import atomic
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_PREFIX = "VITRINA_"
 DEVICES = ("auto", "cuda", "cpu")
 SCOPES = ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
+LANGUAGES = ("auto", "ru", "en")
+WELCOME_STATES = ("", "done", "skipped")  # "": the first-run dialog has not been answered yet
+# Fields the hardware check may pick for the user; once the user picks one it is left alone.
+HARDWARE_FIELDS = ("seg_model", "vlm_model")
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +39,55 @@ class Settings:
     seg_model: str = "birefnet"  # a registry name or a model folder
     seg_folders: tuple[str, ...] = ()  # model folders chosen before, offered again
     vlm_model: str = "qwen3-vl-2b"  # the describer: a registry name or a folder
+    writer_model: str = ""  # the local card writer: a registry name or a folder ("" = its default)
     text_provider: str = "none"  # gigachat | local | none
     gigachat_scope: str = "GIGACHAT_API_PERS"
     gigachat_model: str = "GigaChat-2"
     marketplace: str = ""  # default canvas for products with no choice ("" = the photo's own size)
     background: str = "plane"  # default background: "plane", a preset name or "transparent"
+    language: str = "auto"  # auto (the system's) | ru | en
+    welcome: str = ""  # "" | done | skipped: whether the first-run dialog may open by itself
+    user_set: tuple[str, ...] = ()  # fields the user chose explicitly (defaults never overwrite them)
 
     def with_seg_folder(self, folder: str) -> Settings:
         folders = (folder, *(f for f in self.seg_folders if f != folder))[:8]
         return replace(self, seg_folders=folders)
+
+    def chosen(self, **changes: Any) -> Settings:
+        """These values, remembered as the user's own choice (hardware defaults will not replace them)."""
+        marked = tuple(dict.fromkeys((*self.user_set, *changes)))
+        return replace(self, user_set=marked, **changes)
 
 
 def settings_path() -> Path:
     return Path(platformdirs.user_config_dir("vitrina", appauthor=False)) / "settings.json"
 
 
-def _migrate(raw: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older file up to SCHEMA_VERSION (one step per version as the schema grows)."""
-    raw = dict(raw)
-    raw["schema_version"] = SCHEMA_VERSION
+def _from_0(raw: dict[str, Any]) -> dict[str, Any]:
+    # Files from before versioning hold the same fields as version 1.
+    return raw
+
+
+def _from_1(raw: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 lets the hardware check pick models. A model that differs from version 1's default
+    # was picked by the user, so it is marked as theirs and the check leaves it alone.
+    v1_defaults = {"seg_model": "birefnet", "vlm_model": "qwen3-vl-2b"}
+    picked = [name for name, default in v1_defaults.items() if raw.get(name, default) != default]
+    return {**raw, "user_set": list(dict.fromkeys([*raw.get("user_set", []), *picked]))}
+
+
+# MIGRATIONS[n] turns a version-n file into a version n+1 one.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _from_0, 1: _from_1}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a settings file's data from its ``schema_version`` up to SCHEMA_VERSION, step by step."""
+    raw = dict(data)
+    version = max(0, int(raw.get("schema_version", 0)))
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema_version"] = version
     return raw
 
 
@@ -87,7 +123,7 @@ def load(*, env: bool = True) -> Settings:
             version = int(data.get("schema_version", 0))
             if version > SCHEMA_VERSION:
                 log.warning("%s was written by a newer Vitrina; reading the fields this one knows", path)
-            raw = _migrate(data) if version < SCHEMA_VERSION else data
+            raw = migrate(data) if version < SCHEMA_VERSION else data
     except FileNotFoundError:
         pass
     except (OSError, ValueError) as exc:
@@ -102,7 +138,9 @@ def load(*, env: bool = True) -> Settings:
 
 def save(settings: Settings) -> None:
     data = asdict(settings)
-    data["seg_folders"] = list(settings.seg_folders)
+    for f in fields(Settings):
+        if isinstance(data[f.name], tuple):
+            data[f.name] = list(data[f.name])
     data["schema_version"] = SCHEMA_VERSION
     atomic.write_json(settings_path(), data)
 
@@ -114,3 +152,7 @@ def update(**changes: Any) -> Settings:
     return load()
 
 
+def choose(**changes: Any) -> Settings:
+    """Like :func:`update`, and the fields are remembered as the user's own choice."""
+    save(load(env=False).chosen(**changes))
+    return load()

@@ -39,7 +39,7 @@ from ui.images import over_checker, to_qimage
 
 SWATCH = 56
 _COLUMNS = 4
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp)"
+IMAGE_PATTERNS = "*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp"
 
 
 @cache
@@ -195,7 +195,7 @@ class BackgroundPanel(QWidget):
 
     def _pick_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Background image"), str(Path.home()),
-                                              self.tr(IMAGE_FILTER))
+                                              self.tr("Images ({0})").format(IMAGE_PATTERNS))
         if path:
             self.choose(BackgroundSpec(kind="image", path=path))
         else:

@@ -67,6 +67,9 @@ class CardTextRun(QObject):
         if stage == TASK:
             self.window.progress.switch(self.tr("Writing card text"), self.tr("cards"))
             self.window.progress.update_count(done, total)
+        elif stage == "download":  # bytes of the describer's first-use download
+            self.window.progress.switch(self.tr("Downloading the describer"), "MB")
+            self.window.progress.update_count(done >> 20, total >> 20)
 
     def _on_finished(self, name: str, result: object) -> None:
         if name != TASK or not isinstance(result, TextResult) or self.window.closing:

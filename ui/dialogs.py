@@ -11,35 +11,36 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from ui import settings
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("dialogs", text)
+# Called by this name with literal strings so that pyside6-lupdate finds them (context "dialogs").
+translate = QCoreApplication.translate
 
 
 def choose_export(parent: QWidget) -> tuple[str, bool] | None:
     """The export folder and whether existing bundles may be replaced; None when cancelled."""
-    folder = QFileDialog.getExistingDirectory(parent, _tr("Export the card bundles into…"))
+    folder = QFileDialog.getExistingDirectory(parent, translate("dialogs", "Export the card bundles into…"))
     if not folder:
         return None
     buttons = QMessageBox.StandardButton
-    question = _tr("Replace bundles that already exist in this folder?")
-    replace = QMessageBox.question(parent, _tr("Export"), question, buttons.Yes | buttons.No, buttons.No)
+    question = translate("dialogs", "Replace bundles that already exist in this folder?")
+    title = translate("dialogs", "Export")
+    replace = QMessageBox.question(parent, title, question, buttons.Yes | buttons.No, buttons.No)
     return folder, replace == buttons.Yes
 
 
 def confirm_stop(parent: QWidget, task: str) -> bool:
     """Closing during a task: stop it (keeping what is done) and close, or keep working?"""
     buttons = QMessageBox.StandardButton
-    text = _tr("A task is still running ({0}). Stop it and close? Everything finished so far is "
-               "saved.").format(task)
-    answer = QMessageBox.question(parent, _tr("Close Vitrina"), text, buttons.Yes | buttons.No, buttons.No)
+    text = translate("dialogs", "A task is still running ({0}). Stop it and close? Everything finished so "
+                                "far is saved.").format(task)
+    title = translate("dialogs", "Close Vitrina")
+    answer = QMessageBox.question(parent, title, text, buttons.Yes | buttons.No, buttons.No)
     return answer == buttons.Yes
 
 
 def export_finished(parent: QWidget, text: str, folder: Path) -> QMessageBox:
     """Offer to open the export folder; shown with open(), not exec(), so nothing waits on it."""
     buttons = QMessageBox.StandardButton
-    box = QMessageBox(QMessageBox.Icon.Information, _tr("Export finished"), text,
+    box = QMessageBox(QMessageBox.Icon.Information, translate("dialogs", "Export finished"), text,
                       buttons.Open | buttons.Close, parent)
     url = QUrl.fromLocalFile(str(folder))
     box.button(buttons.Open).clicked.connect(lambda: QDesktopServices.openUrl(url))
@@ -52,7 +53,7 @@ def fill_recent_menu(menu: QMenu, open_folder: Callable[[str], object]) -> None:
     for folder in settings.recent_folders():
         menu.addAction(folder, lambda f=folder: open_folder(f))
     if menu.isEmpty():
-        menu.addAction(_tr("(none yet)")).setEnabled(False)
+        menu.addAction(translate("dialogs", "(none yet)")).setEnabled(False)
     else:
         menu.addSeparator()
-        menu.addAction(_tr("Clear the list"), settings.clear_recent_folders)
+        menu.addAction(translate("dialogs", "Clear the list"), settings.clear_recent_folders)

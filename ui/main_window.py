@@ -31,6 +31,7 @@ from ui.photo_tasks import PhotoTasks
 from ui.preview import PreviewPane
 from ui.progress import ProgressStatus
 from ui.settings_dialog import SettingsDialog
+from ui.welcome import WelcomeDialog
 from ui.window_actions import WindowActions
 from ui.worker import TaskRunner
 
@@ -52,7 +53,8 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.runner = TaskRunner(self)
         self.export_box: QMessageBox | None = None  # the "exported — open the folder?" offer
-        self.dialog: SettingsDialog | AboutDialog | None = None  # shown with open(), kept for tests
+        # Shown with open(), kept for tests and closed with the window.
+        self.dialog: SettingsDialog | AboutDialog | WelcomeDialog | None = None
         self._close_when_idle = False  # the user chose to close during a task: close when it stops
         self.apply_settings()
 
@@ -131,6 +133,14 @@ class MainWindow(QMainWindow):
         self.model_picker.refill()
         self.backgrounds.set_context(self.project, self.gallery.selected_rels())
         self._on_choice()  # a new default background or canvas shows at once
+
+    def show_welcome(self) -> WelcomeDialog:
+        """The first-run dialog: models for this computer, then the GigaChat key."""
+        dialog = WelcomeDialog(self)
+        dialog.settings_changed.connect(self._on_settings_saved)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
 
     def show_about(self) -> AboutDialog:
         self.dialog = AboutDialog(self)

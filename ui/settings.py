@@ -45,7 +45,7 @@ def seg_model() -> str:
 
 
 def set_seg_model(value: str) -> None:
-    app_settings.update(seg_model=value)
+    app_settings.choose(seg_model=value)  # the user's pick: the hardware check will not replace it
 
 
 def model_folders() -> list[str]:

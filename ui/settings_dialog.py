@@ -34,6 +34,7 @@ from app.segment import VARIANTS, validate_layout
 from app.settings import SCOPES, Settings
 from app.settings import save as save_settings
 from ui.connection_test import ConnectionTest
+from ui.logs import remember_secret
 
 _WARN = "color: #b35900"
 _ERROR = "color: #c62828"
@@ -106,7 +107,15 @@ class SettingsDialog(QDialog):
             self.background.addItem(name.replace("-", " ").capitalize(), name)
         _select(self.background, settings.background)
 
+        self.language = QComboBox()
+        # Each language in its own words, so a user who cannot read the current one finds theirs.
+        for value, label in (("auto", self.tr("System language")), ("ru", "Русский"), ("en", "English")):
+            self.language.addItem(label, value)
+        _select(self.language, settings.language)
+        self.language.setToolTip(self.tr("Applies the next time Vitrina starts"))
+
         models = QFormLayout()
+        models.addRow(self.tr("Language:"), self.language)
         models.addRow(self.tr("Device:"), self.device)
         models.addRow(self.tr("Segmentation model:"), self._with_button(self.seg_model, seg_folder))
         models.addRow("", self.seg_warning)
@@ -227,7 +236,9 @@ class SettingsDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Connecting…"))
-        self.tester.start(credentials.normalize(self.key.text()) or None, self.scope.currentData())
+        typed = credentials.normalize(self.key.text()) or None
+        remember_secret(typed)  # the SDK may log the request; the key must not reach the log file
+        self.tester.start(typed, self.scope.currentData())
 
     def _on_tested(self, models: list[str], error: str) -> None:
         self.test_button.setEnabled(True)
@@ -245,17 +256,21 @@ class SettingsDialog(QDialog):
     # -- result ---------------------------------------------------------------------------------
     def values(self) -> Settings:
         seg = self.seg_model.currentData()
-        chosen = replace(
-            self.settings, device=self.device.currentData(), seg_model=seg,
-            vlm_model=self.vlm_model.currentData(), text_provider=self.provider.currentData(),
+        values = replace(
+            self.settings, device=self.device.currentData(), text_provider=self.provider.currentData(),
             gigachat_scope=self.scope.currentData(),
             gigachat_model=self.gigachat_model.currentText().strip() or self.settings.gigachat_model,
-            marketplace=self.marketplace.currentData(), background=self.background.currentData())
-        return chosen if seg in VARIANTS else chosen.with_seg_folder(seg)
+            marketplace=self.marketplace.currentData(), background=self.background.currentData(),
+            language=self.language.currentData())
+        # A model changed here is the user's pick: the hardware check will not replace it.
+        models = {"seg_model": seg, "vlm_model": self.vlm_model.currentData()}
+        values = values.chosen(**{k: v for k, v in models.items() if v != getattr(self.settings, k)})
+        return values if seg in VARIANTS else values.with_seg_folder(seg)
 
     def accept(self) -> None:
         typed = self.key.text()
         if typed.strip():
+            remember_secret(credentials.normalize(typed))
             try:
                 credentials.set_key(typed)
             except VitrinaError as exc:

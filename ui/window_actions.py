@@ -39,6 +39,8 @@ class WindowActions(QObject):
                                  self.tr("Stop the running task at the next safe point"))
         self.settings = self._make(self.tr("&Settings…"), w.open_settings, "Ctrl+,",
                                    self.tr("Device, models, card text provider, GigaChat key, defaults"))
+        self.welcome = self._make(self.tr("Set up &models and GigaChat…"), w.show_welcome, None,
+                                  self.tr("Check this computer, download the models, add the GigaChat key"))
         self.about = self._make(self.tr("&About Vitrina"), w.show_about, None, None)
         self.quit = self._make(self.tr("&Quit"), w.close, keys.Quit, None)
         self.fit = self._make(self.tr("&Fit to window"), w.preview.fit, "Ctrl+0", None)
@@ -92,6 +94,7 @@ class WindowActions(QObject):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
         view_menu.addAction(self.window.log.toggleViewAction())
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.welcome)
         help_menu.addAction(self.about)
 
     def _toolbar(self) -> None:
@@ -121,4 +124,5 @@ class WindowActions(QObject):
         self.write_text_selected.setEnabled(idle and has_selection)
         self.export.setEnabled(idle and has_project)
         self.settings.setEnabled(idle)  # the running task keeps the models it started with
+        self.welcome.setEnabled(idle)
         self.cancel.setEnabled(not idle)

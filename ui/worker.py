@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.errors import VitrinaError
 from app.events import Event, EventSink, ItemDone, ItemFailed, Notice, Progress
@@ -53,12 +53,14 @@ class _TaskThread(QThread):
             self.error = str(exc)
         except Exception as exc:  # a bug: say so, keep the app alive, keep the traceback in the log
             log.exception("task %s crashed", self.objectName())
-            self.error = self.runner.tr("Unexpected error (see the log file): {0}").format(
-                f"{type(exc).__name__}: {exc}")
+            what = f"{type(exc).__name__}: {exc}"
+            self.error = QCoreApplication.translate(
+                "TaskRunner", "Unexpected error (see the log file): {0}").format(what)
 
 
 class TaskRunner(QObject):
-    progress = Signal(str, int, int, str)  # stage, done, total, item
+    # qint64: a describer download counts over 4 GB in bytes, past a C++ int.
+    progress = Signal(str, "qint64", "qint64", str)  # stage, done, total, item
     item_done = Signal(str, str)  # item, stage
     item_failed = Signal(str, str, str)  # item, stage, message
     notice = Signal(str, str)  # message, item

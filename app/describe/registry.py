@@ -130,20 +130,48 @@ def resolve(
 
 
 def _download(spec: ModelSpec, events: EventSink) -> Path:
+    cached = cached_path(spec)
+    if cached is not None:  # no network round-trip once the pinned snapshot is there
+        return cached
+    events(Notice(f"Downloading {spec.repo} ({spec.size_gb:.1f} GB, {spec.licence}); this happens once."))
+    return download(spec, events)
+
+
+def cached_path(spec: ModelSpec) -> Path | None:
+    """The pinned snapshot's folder when it is complete in the hub cache, else None. No network."""
+    if spec.revision is None:
+        return None
     from huggingface_hub import snapshot_download
 
     try:
-        # The cache first: no network round-trip once the pinned snapshot is there.
         return Path(
             snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW, local_files_only=True)
         )
-    except Exception:  # any cache miss (or an offline hub) means "download it"
-        pass
-    events(Notice(f"Downloading {spec.repo} ({spec.size_gb:.1f} GB, {spec.licence}); this happens once."))
+    except Exception:  # any cache miss (or an offline hub) means "not cached"
+        return None
+
+
+def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
+    """Download (or resume: finished files stay in the hub cache) the pinned snapshot, reporting
+    bytes as ``Progress("download")`` events like the segmentation download."""
+    from huggingface_hub import snapshot_download
+
+    from app.errors import VitrinaError
+    from app.segment.download import DownloadProgress, cache_dir
+
+    if spec.revision is None:
+        raise ModelError(f"Model {spec.name!r} ({spec.repo}) has no pinned revision: {_CONVERT_HINT}.")
+    progress = DownloadProgress(events, spec.name)
     try:
-        return Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW))
+        folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW,
+                                        tqdm_class=progress.tqdm_class))
+    except VitrinaError:
+        raise  # raised by the event sink (e.g. the user cancelled): not a download failure
     except Exception as err:  # network, disk, auth: all end as one user message
         raise ModelError(
-            f"Could not download {spec.repo}@{spec.revision}: {err}. "
-            "Check the internet connection and free disk space, or pass a local model directory."
+            f"Could not download {spec.name} ({spec.repo}@{spec.revision[:8]}): {str(err).rstrip('.')}. "
+            f"Check the internet connection and free disk space; the download cache is {cache_dir()}. "
+            "Without internet, download the model folder elsewhere and pass that local directory instead."
         ) from err
+    progress.finish()
+    return folder

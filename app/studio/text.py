@@ -185,4 +185,4 @@ def text_options(settings: Settings) -> TextOptions:
     writer_settings = {"scope": settings.gigachat_scope} if settings.text_provider == "gigachat" else {}
     return TextOptions(provider=settings.text_provider, vlm_model=settings.vlm_model,
                        gigachat_model=settings.gigachat_model or None, device=settings.device,
-                       writer_settings=writer_settings)
+                       writer_model=settings.writer_model or None, writer_settings=writer_settings)

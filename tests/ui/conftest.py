@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from app.studio import Defaults, set_defaults
+from tests.gigachat_server import FakeGigaChat
 from ui.main_window import MainWindow
 from ui.worker import running_threads
 
@@ -51,3 +52,22 @@ def window(qapp: QApplication) -> Iterator[MainWindow]:
     win.close()  # cancels and waits for its task, stops its thread pools
     win.deleteLater()
     qapp.processEvents()
+
+
+@pytest.fixture
+def keyring_store(monkeypatch) -> dict[tuple[str, str], str]:
+    """An in-memory OS keyring: what the app stores there, and nothing on disk."""
+    store: dict[tuple[str, str], str] = {}
+    monkeypatch.setattr("keyring.get_password", lambda s, u: store.get((s, u)))
+    monkeypatch.setattr("keyring.set_password", lambda s, u, p: store.__setitem__((s, u), p))
+    monkeypatch.setattr("keyring.delete_password", lambda s, u: store.pop((s, u), None))
+    return store
+
+
+@pytest.fixture
+def gigachat(monkeypatch) -> Iterator[FakeGigaChat]:
+    # Only the addresses: the key must come from the dialog (then the keyring), not the environment.
+    with FakeGigaChat(lifetime=120) as server:
+        monkeypatch.setenv("GIGACHAT_BASE_URL", server.base_url)
+        monkeypatch.setenv("GIGACHAT_AUTH_URL", server.auth_url)
+        yield server

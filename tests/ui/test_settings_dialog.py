@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from app import settings as app_settings
 from app.cardtext import credentials
 from app.studio import background_for, marketplace_of, text_options
 from app.studio import process as process_module
-from tests.gigachat_server import FakeGigaChat
 from tests.ui.shoot import LOOSE, fake_mask, make_shoot
 from tests.ui.test_main_window import run_task
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
-
-
-@pytest.fixture
-def keyring_store(monkeypatch) -> dict[tuple[str, str], str]:
-    """An in-memory OS keyring: what the app stores there, and nothing on disk."""
-    store: dict[tuple[str, str], str] = {}
-    monkeypatch.setattr("keyring.get_password", lambda s, u: store.get((s, u)))
-    monkeypatch.setattr("keyring.set_password", lambda s, u, p: store.__setitem__((s, u), p))
-    monkeypatch.setattr("keyring.delete_password", lambda s, u: store.pop((s, u), None))
-    return store
-
-
-@pytest.fixture
-def gigachat(monkeypatch) -> Iterator[FakeGigaChat]:
-    # Only the addresses: the key must come from the dialog (then the keyring), not the environment.
-    with FakeGigaChat(lifetime=120) as server:
-        monkeypatch.setenv("GIGACHAT_BASE_URL", server.base_url)
-        monkeypatch.setenv("GIGACHAT_AUTH_URL", server.auth_url)
-        yield server
 
 
 def _choose(combo, value: str) -> None:  # noqa: ANN001
@@ -156,3 +132,35 @@ def test_a_model_folder_is_checked_when_chosen(qtbot, window: MainWindow, tmp_pa
     dialog.accept()
     saved = app_settings.load()
     assert saved.seg_model == str(tiny_seg_model) and saved.seg_folders == (str(tiny_seg_model),)
+
+
+def test_older_settings_files_are_migrated_step_by_step() -> None:
+    # Version 0 (no schema_version) and 1 files: a model other than version 1's default was the
+    # user's pick, so the hardware check must not replace it.
+    assert app_settings.migrate({"device": "cpu"}) == {
+        "device": "cpu", "user_set": [], "schema_version": app_settings.SCHEMA_VERSION}
+    version_1 = {"schema_version": 1, "seg_model": "birefnet-lite", "vlm_model": "qwen3-vl-2b"}
+    migrated = app_settings.migrate(version_1)
+    assert migrated["user_set"] == ["seg_model"] and migrated["schema_version"] == app_settings.SCHEMA_VERSION
+    assert set(app_settings.MIGRATIONS) == set(range(app_settings.SCHEMA_VERSION))  # no gap in the chain
+
+    path = app_settings.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"schema_version": 1, "seg_model": "/models/BiRefNet", '
+                    '"seg_folders": ["/models/BiRefNet"], "text_provider": "gigachat"}', "utf-8")
+    loaded = app_settings.load()
+    assert loaded.seg_model == "/models/BiRefNet" and loaded.user_set == ("seg_model",)
+    assert (loaded.text_provider, loaded.language, loaded.welcome) == ("gigachat", "auto", "")
+    app_settings.update(language="ru")  # saving writes the current version
+    assert '"schema_version": 2' in path.read_text("utf-8").replace("\n", " ").replace("  ", " ")
+
+
+def test_a_model_chosen_in_settings_is_marked_as_the_users(qtbot, window: MainWindow) -> None:
+    dialog = window.open_settings()
+    _choose(dialog.vlm_model, "qwen3-vl-4b")
+    _choose(dialog.language, "ru")
+    dialog.accept()
+    saved = app_settings.load()
+    assert saved.user_set == ("vlm_model",) and saved.language == "ru"
+    window.set_seg_model("birefnet-lite")  # the toolbar's model picker
+    assert app_settings.load().user_set == ("vlm_model", "seg_model")
