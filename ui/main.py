@@ -7,10 +7,12 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import settings as app_settings
 from app.firstrun.plan import needs_welcome
+from app.resources import resource_path
 from ui import i18n, settings
 from ui.crash import CrashReporter
 from ui.logs import setup_logging
@@ -31,6 +33,8 @@ def run_gui(folder: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "vitrina.svg"))))
+    app.setDesktopFileName("vitrina")  # Wayland/GNOME match the window to vitrina.desktop's icon
     log_path = setup_logging()
     chosen = app_settings.load()
     language = i18n.language_for(chosen.language)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, 
 from app import settings as app_settings
 from app.errors import VitrinaError
 from app.project import Project
+from app.project.lock import ProjectLock, ProjectLockedError
 from app.studio import (
     Defaults,
     all_photos,
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Vitrina")
         self.setAcceptDrops(True)
         self.project: Project | None = None
+        self._lock: ProjectLock | None = None  # one writer per folder: a batch run or another window
         self.runner = TaskRunner(self)
         self.export_box: QMessageBox | None = None  # the "exported — open the folder?" offer
         # Shown with open(), kept for tests and closed with the window.
@@ -162,10 +164,20 @@ class MainWindow(QMainWindow):
             return False
         try:
             project = Project(Path(folder))
+            lock = ProjectLock(project.state_dir, folder=project.root, purpose="studio")
+            lock.acquire()
+        except ProjectLockedError as exc:
+            # Another window or a `vitrina batch` run is writing here: two writers would overwrite
+            # each other's masks and text, so the folder is not opened (the message names the holder).
+            self.log.add(str(exc), str(folder), error=True)
+            QMessageBox.warning(self, self.tr("Folder in use"), str(exc))
+            return False
         except VitrinaError as exc:
             self.log.add(str(exc), str(folder), error=True)
             return False
         self.card.set_product(None, "")  # saves a pending text edit of the previous folder
+        self._release_lock()
+        self._lock = lock
         self.project = project
         self.gallery.set_project(project)
         for message in project.messages:
@@ -180,6 +192,11 @@ class MainWindow(QMainWindow):
             self.gallery.select([all_photos(project)[0]])
         self.update_actions()
         return True
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of product photos"))
@@ -259,6 +276,7 @@ class MainWindow(QMainWindow):
             if box is not None:
                 box.close()  # dialogs are windows of their own: they would outlive this one
         self.gallery.photos.shutdown()
+        self._release_lock()
         self.preview.shutdown()
         settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
