@@ -1,1295 +1,1299 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
-    <context>
-        <name>AboutDialog</name>
-        <message>
-            <source>About Vitrina</source>
-            <translation>О программе Vitrina</translation>
-        </message>
-    </context>
-    <context>
-        <name>BackgroundPanel</name>
-        <message>
-            <source>Plane</source>
-            <translation>Плоскость</translation>
-        </message>
-        <message>
-            <source>Transparent</source>
-            <translation>Прозрачный</translation>
-        </message>
-        <message>
-            <source>Colour…</source>
-            <translation>Цвет…</translation>
-        </message>
-        <message>
-            <source>Image…</source>
-            <translation>Изображение…</translation>
-        </message>
-        <message>
-            <source>Photo's own size</source>
-            <translation>Размер фото</translation>
-        </message>
-        <message>
-            <source>Apply to all photos</source>
-            <translation>Применить ко всем фото</translation>
-        </message>
-        <message>
-            <source>Use this background and canvas for every photo in the folder</source>
-            <translation>Использовать этот фон и холст для всех фото в папке</translation>
-        </message>
-        <message>
-            <source>Canvas:</source>
-            <translation>Холст:</translation>
-        </message>
-        <message>
-            <source>Select photos in the gallery to choose their background.</source>
-            <translation>Выберите фото в галерее, чтобы задать им фон.</translation>
-        </message>
-        <message numerus="yes">
-            <source>Applies to %n selected photo(s).</source>
-            <translation>
-                <numerusform>Применяется к %n выбранному фото.</numerusform>
-                <numerusform>Применяется к %n выбранным фото.</numerusform>
-                <numerusform>Применяется к %n выбранным фото.</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>{0} does not accept transparent images; choose a background.</source>
-            <translation>{0} не принимает изображения с прозрачностью — выберите фон.</translation>
-        </message>
-        <message>
-            <source>Background colour</source>
-            <translation>Цвет фона</translation>
-        </message>
-        <message>
-            <source>Background image</source>
-            <translation>Фоновое изображение</translation>
-        </message>
-        <message>
-            <source>Images ({0})</source>
-            <translation>Изображения ({0})</translation>
-        </message>
-    </context>
-    <context>
-        <name>BrushToolbar</name>
-        <message>
-            <source>Restore</source>
-            <translation>Вернуть</translation>
-        </message>
-        <message>
-            <source>Paint the product back in (X toggles)</source>
-            <translation>Дорисовать товар обратно (X — переключить)</translation>
-        </message>
-        <message>
-            <source>Erase</source>
-            <translation>Стереть</translation>
-        </message>
-        <message>
-            <source>Paint the background away (X toggles)</source>
-            <translation>Стереть фон кистью (X — переключить)</translation>
-        </message>
-        <message>
-            <source>Brush size ([ and ] change it)</source>
-            <translation>Размер кисти (меняется клавишами [ и ])</translation>
-        </message>
-        <message>
-            <source>Size</source>
-            <translation>Размер</translation>
-        </message>
-        <message>
-            <source>Edge hardness: 0 % soft, 100 % sharp</source>
-            <translation>Жёсткость края: 0 % — мягкий, 100 % — резкий</translation>
-        </message>
-        <message>
-            <source>Hardness</source>
-            <translation>Жёсткость</translation>
-        </message>
-        <message>
-            <source>Overlay</source>
-            <translation>Подсветка</translation>
-        </message>
-        <message>
-            <source>Tint the removed background</source>
-            <translation>Подкрасить удалённый фон</translation>
-        </message>
-        <message>
-            <source>Unsure edge</source>
-            <translation>Сомнительный край</translation>
-        </message>
-        <message>
-            <source>Highlight half-transparent pixels</source>
-            <translation>Выделить полупрозрачные пиксели</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n px</source>
-            <translation>
-                <numerusform>%n пикс.</numerusform>
-                <numerusform>%n пикс.</numerusform>
-                <numerusform>%n пикс.</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>CardPanel</name>
-        <message>
-            <source>Product title</source>
-            <translation>Название товара</translation>
-        </message>
-        <message>
-            <source>Description for the marketplace</source>
-            <translation>Описание для маркетплейса</translation>
-        </message>
-        <message>
-            <source>Attribute</source>
-            <translation>Характеристика</translation>
-        </message>
-        <message>
-            <source>Value</source>
-            <translation>Значение</translation>
-        </message>
-        <message>
-            <source>Add attribute</source>
-            <translation>Добавить характеристику</translation>
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation>Удалить</translation>
-        </message>
-        <message>
-            <source>Regenerate</source>
-            <translation>Написать заново</translation>
-        </message>
-        <message>
-            <source>Write this product's card text again with the text provider from Settings (asks before replacing your edits)</source>
-            <translation>Заново написать текст карточки этого товара сервисом из настроек (перед заменой ваших правок спросит)</translation>
-        </message>
-        <message>
-            <source>Copy</source>
-            <translation>Копировать</translation>
-        </message>
-        <message>
-            <source>Copy the title, description and attributes to the clipboard</source>
-            <translation>Скопировать название, описание и характеристики в буфер обмена</translation>
-        </message>
-        <message>
-            <source>Title</source>
-            <translation>Название</translation>
-        </message>
-        <message>
-            <source>Description</source>
-            <translation>Описание</translation>
-        </message>
-        <message>
-            <source>Select a photo to edit its product's card text.</source>
-            <translation>Выберите фото, чтобы править текст карточки его товара.</translation>
-        </message>
-        <message>
-            <source>edited by you</source>
-            <translation>изменён вами</translation>
-        </message>
-        <message>
-            <source>generated</source>
-            <translation>написан автоматически</translation>
-        </message>
-        <message>
-            <source>no text yet</source>
-            <translation>текста пока нет</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;{0}&lt;/b&gt; · limits of {1} · {2}</source>
-            <translation>&lt;b&gt;{0}&lt;/b&gt; · ограничения {1} · {2}</translation>
-        </message>
-        <message>
-            <source>{0} allows at most {1} characters</source>
-            <translation>{0}: не больше {1} символов</translation>
-        </message>
-        <message>
-            <source>{0} wants {1}–{2} characters</source>
-            <translation>{0}: нужно {1}–{2} символов</translation>
-        </message>
-    </context>
-    <context>
-        <name>CardTextRun</name>
-        <message>
-            <source>Writing card text</source>
-            <translation>Пишется текст карточек</translation>
-        </message>
-        <message>
-            <source>cards</source>
-            <translation>карточек</translation>
-        </message>
-        <message>
-            <source>Regenerate the card text</source>
-            <translation>Написать текст карточки заново</translation>
-        </message>
-        <message>
-            <source>You edited this card. Replace your text with a newly written one?</source>
-            <translation>Вы правили эту карточку. Заменить ваш текст новым?</translation>
-        </message>
-        <message>
-            <source>Downloading the describer</source>
-            <translation>Загрузка модели описания</translation>
-        </message>
-        <message>
-            <source>Wrote {0} card(s), {1} failed, {2} kept as they were.</source>
-            <translation>Написано карточек: {0}, с ошибкой: {1}, оставлено как было: {2}.</translation>
-        </message>
-        <message>
-            <source>Stopped. </source>
-            <translation>Остановлено. </translation>
-        </message>
-    </context>
-    <context>
-        <name>CrashReporter</name>
-        <message>
-            <source>Where: {0}</source>
-            <translation>Где: {0}</translation>
-        </message>
-        <message>
-            <source>Your work is kept: masks, edits and choices are saved the moment you make them. You can go on working; if something looks wrong, reopen the folder.</source>
-            <translation>Ваша работа не потеряна: маски, правки и настройки сохраняются сразу. Можно продолжать; если что-то выглядит не так, откройте папку заново.</translation>
-        </message>
-        <message>
-            <source>Details are in the log file: {0}</source>
-            <translation>Подробности — в журнале: {0}</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n more error(s) since this one (see the log).</source>
-            <translation>
-                <numerusform>После неё — ещё %n ошибка (см. журнал).</numerusform>
-                <numerusform>После неё — ещё %n ошибки (см. журнал).</numerusform>
-                <numerusform>После неё — ещё %n ошибок (см. журнал).</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>ErrorDialog</name>
-        <message>
-            <source>Vitrina: unexpected error</source>
-            <translation>Vitrina: непредвиденная ошибка</translation>
-        </message>
-        <message>
-            <source>Something went wrong: {0}</source>
-            <translation>Что-то пошло не так: {0}</translation>
-        </message>
-        <message>
-            <source>Open log folder</source>
-            <translation>Открыть папку журнала</translation>
-        </message>
-    </context>
-    <context>
-        <name>GalleryPane</name>
-        <message>
-            <source>Show only the photos with this status</source>
-            <translation>Показывать только фото с этим состоянием</translation>
-        </message>
-        <message>
-            <source>All photos</source>
-            <translation>Все фото</translation>
-        </message>
-        <message>
-            <source>Not processed</source>
-            <translation>Не обработаны</translation>
-        </message>
-        <message>
-            <source>Done</source>
-            <translation>Готовы</translation>
-        </message>
-        <message>
-            <source>Edited</source>
-            <translation>Исправлены</translation>
-        </message>
-        <message>
-            <source>Needs review</source>
-            <translation>Нужна проверка</translation>
-        </message>
-        <message>
-            <source>Errors</source>
-            <translation>Ошибки</translation>
-        </message>
-        <message>
-            <source>Show:</source>
-            <translation>Показать:</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n shown</source>
-            <translation>
-                <numerusform>показано %n</numerusform>
-                <numerusform>показано %n</numerusform>
-                <numerusform>показано %n</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
-        <name>GigaChatPage</name>
-        <message>
-            <source>The card's title, description and attributes are written in Russian by GigaChat, Sber's language model, under your own account (a personal account has a free monthly allowance).</source>
-            <translation>Название, описание и характеристики карточки пишет по-русски GigaChat — языковая модель Сбера — от имени вашей учётной записи (у физических лиц есть бесплатный ежемесячный лимит).</translation>
-        </message>
-        <message>
-            <source>How to get a key: open &lt;a href="{0}"&gt;developers.sber.ru → GigaChat API&lt;/a&gt; and sign in with Sber ID; create a project for individuals (GIGACHAT_API_PERS); in the project press “Get key” and copy the &lt;b&gt;Authorization key&lt;/b&gt;.</source>
-            <translation>Как получить ключ: откройте &lt;a href="{0}"&gt;developers.sber.ru → GigaChat API&lt;/a&gt; и войдите по Сбер ID; создайте проект для физических лиц (GIGACHAT_API_PERS); в проекте нажмите «Получить ключ» и скопируйте &lt;b&gt;Authorization key&lt;/b&gt;.</translation>
-        </message>
-        <message>
-            <source>Use GigaChat with this key</source>
-            <translation>Использовать GigaChat с этим ключом</translation>
-        </message>
-        <message>
-            <source>Skip — write the text with the local model {0} on this computer (slower; {1} to download)</source>
-            <translation>Пропустить — писать текст локальной моделью {0} на этом компьютере (медленнее; загрузка {1})</translation>
-        </message>
-        <message>
-            <source>Skip — no card text for now (add a key later in Settings)</source>
-            <translation>Пропустить — пока без текста карточек (ключ можно добавить позже в настройках)</translation>
-        </message>
-        <message>
-            <source>paste the Authorization key here</source>
-            <translation>вставьте сюда Authorization key</translation>
-        </message>
-        <message>
-            <source>Test connection</source>
-            <translation>Проверить подключение</translation>
-        </message>
-        <message>
-            <source>Authorization key:</source>
-            <translation>Ключ авторизации:</translation>
-        </message>
-        <message>
-            <source>Scope:</source>
-            <translation>Область доступа:</translation>
-        </message>
-        <message>
-            <source>a key is stored in the system keyring; paste a new one to replace it</source>
-            <translation>ключ сохранён в системном хранилище; вставьте новый, чтобы заменить</translation>
-        </message>
-        <message>
-            <source>Connecting…</source>
-            <translation>Подключение…</translation>
-        </message>
-        <message>
-            <source>Connected. Models: {0}</source>
-            <translation>Подключено. Модели: {0}</translation>
-        </message>
-        <message>
-            <source>Paste the key first, or choose one of the “Skip” options.</source>
-            <translation>Сначала вставьте ключ или выберите один из вариантов «Пропустить».</translation>
-        </message>
-    </context>
-    <context>
-        <name>HardwareBox</name>
-        <message>
-            <source>This computer</source>
-            <translation>Этот компьютер</translation>
-        </message>
-        <message>
-            <source>Checking the graphics card…</source>
-            <translation>Проверяем видеокарту…</translation>
-        </message>
-        <message>
-            <source>Graphics card: {0}, {1} GB of video memory.</source>
-            <translation>Видеокарта: {0}, видеопамять {1} ГБ.</translation>
-        </message>
-        <message>
-            <source>Cutting out takes a fraction of a second per photo.</source>
-            <translation>Вырезание займёт доли секунды на фото.</translation>
-        </message>
-        <message>
-            <source>The card has little memory, so the lighter models are used; cutting out still takes well under a second per photo.</source>
-            <translation>Памяти у видеокарты немного, поэтому выбраны облегчённые модели; вырезание всё равно займёт меньше секунды на фото.</translation>
-        </message>
-        <message>
-            <source>No usable NVIDIA graphics card found ({0}).</source>
-            <translation>Подходящая видеокарта NVIDIA не найдена ({0}).</translation>
-        </message>
-        <message>
-            <source>No NVIDIA graphics card found.</source>
-            <translation>Видеокарта NVIDIA не найдена.</translation>
-        </message>
-        <message>
-            <source>Vitrina will run on the processor ({0} cores).</source>
-            <translation>Vitrina будет работать на процессоре (ядер: {0}).</translation>
-        </message>
-        <message>
-            <source>That is slow: about {0} per photo with the light model ({1} with the full one), so 100 photos take about {2}.</source>
-            <translation>Это медленно: около {0} на фото с облегчённой моделью ({1} с полной), то есть 100 фото — примерно {2}.</translation>
-        </message>
-        <message>
-            <source>Picked for this computer: {0} to cut out, {1} to describe.</source>
-            <translation>Выбрано для этого компьютера: {0} для вырезания, {1} для описания.</translation>
-        </message>
-        <message>
-            <source>Models you chose yourself are kept.</source>
-            <translation>Модели, выбранные вами, сохранены.</translation>
-        </message>
-        <message>
-            <source>Change them any time in Settings.</source>
-            <translation>Изменить их можно в любой момент в настройках.</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImageView</name>
-        <message>
-            <source>Before</source>
-            <translation>До</translation>
-        </message>
-        <message>
-            <source>After</source>
-            <translation>После</translation>
-        </message>
-    </context>
-    <context>
-        <name>LogPanel</name>
-        <message>
-            <source>Log</source>
-            <translation>Журнал</translation>
-        </message>
-        <message>
-            <source>Clear</source>
-            <translation>Очистить</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <source>Preview</source>
-            <translation>Просмотр</translation>
-        </message>
-        <message>
-            <source>Background</source>
-            <translation>Фон</translation>
-        </message>
-        <message>
-            <source>Card text</source>
-            <translation>Текст карточки</translation>
-        </message>
-        <message>
-            <source>Mask</source>
-            <translation>Маска</translation>
-        </message>
-        <message>
-            <source>Wait for the current task to finish (or cancel it).</source>
-            <translation>Дождитесь окончания текущей задачи (или отмените её).</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n photo(s) in {0}</source>
-            <translation>
-                <numerusform>%n фото в {0}</numerusform>
-                <numerusform>%n фото в {0}</numerusform>
-                <numerusform>%n фото в {0}</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Open a folder of product photos</source>
-            <translation>Открыть папку с фото товаров</translation>
-        </message>
-        <message>
-            <source>Stopping the task, then closing…</source>
-            <translation>Останавливаем задачу, затем закроемся…</translation>
-        </message>
-    </context>
-    <context>
-        <name>MaskCanvas</name>
-        <message>
-            <source>No photo selected</source>
-            <translation>Фото не выбрано</translation>
-        </message>
-    </context>
-    <context>
-        <name>MaskEditor</name>
-        <message>
-            <source>Undo</source>
-            <translation>Отменить</translation>
-        </message>
-        <message>
-            <source>Redo</source>
-            <translation>Повторить</translation>
-        </message>
-        <message>
-            <source>Reset</source>
-            <translation>Сбросить</translation>
-        </message>
-        <message>
-            <source>Reset to the model's mask (undoable)</source>
-            <translation>Вернуть маску модели (можно отменить)</translation>
-        </message>
-        <message>
-            <source>Fit</source>
-            <translation>Вписать</translation>
-        </message>
-        <message>
-            <source>Smaller brush</source>
-            <translation>Кисть меньше</translation>
-        </message>
-        <message>
-            <source>Larger brush</source>
-            <translation>Кисть больше</translation>
-        </message>
-        <message>
-            <source>Restore / erase</source>
-            <translation>Вернуть / стереть</translation>
-        </message>
-    </context>
-    <context>
-        <name>MaskTab</name>
-        <message>
-            <source>Process this photo first</source>
-            <translation>Сначала обработайте это фото</translation>
-        </message>
-        <message>
-            <source>Cannot edit this mask: {0}</source>
-            <translation>Эту маску нельзя править: {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ModelPicker</name>
-        <message>
-            <source>Segmentation model (hub models download on first use)</source>
-            <translation>Модель вырезания (модели с хаба загружаются при первом использовании)</translation>
-        </message>
-        <message>
-            <source>Folder: {0}</source>
-            <translation>Папка: {0}</translation>
-        </message>
-        <message>
-            <source>Choose a model folder…</source>
-            <translation>Выбрать папку модели…</translation>
-        </message>
-        <message>
-            <source>Model folder (config.json, model.safetensors)</source>
-            <translation>Папка модели (config.json, model.safetensors)</translation>
-        </message>
-    </context>
-    <context>
-        <name>ModelRow</name>
-        <message>
-            <source>Cut-out model</source>
-            <translation>Модель вырезания</translation>
-        </message>
-        <message>
-            <source>Describer</source>
-            <translation>Модель описания</translation>
-        </message>
-        <message>
-            <source>Local card writer (optional)</source>
-            <translation>Локальный автор текста (по желанию)</translation>
-        </message>
-        <message>
-            <source>separates the product from the background</source>
-            <translation>отделяет товар от фона</translation>
-        </message>
-        <message>
-            <source>looks at the photos to write the card text</source>
-            <translation>смотрит на фото, чтобы написать текст карточки</translation>
-        </message>
-        <message>
-            <source>writes the card text on this computer, without GigaChat</source>
-            <translation>пишет текст карточки на этом компьютере, без GigaChat</translation>
-        </message>
-        <message>
-            <source>folder {0}</source>
-            <translation>папка {0}</translation>
-        </message>
-        <message>
-            <source>On disk (your folder)</source>
-            <translation>На диске (ваша папка)</translation>
-        </message>
-        <message>
-            <source>Same files as the describer</source>
-            <translation>Те же файлы, что у модели описания</translation>
-        </message>
-        <message>
-            <source>Downloaded</source>
-            <translation>Загружена</translation>
-        </message>
-        <message>
-            <source>Not downloaded</source>
-            <translation>Не загружена</translation>
-        </message>
-        <message>
-            <source>{0} left</source>
-            <translation>осталось {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ModelsPage</name>
-        <message>
-            <source>Vitrina cuts products out of photos and describes them with models that run on this computer. They are downloaded once from the Hugging Face hub, at fixed versions, and keep their own licences.</source>
-            <translation>Vitrina вырезает товары из фото и описывает их с помощью моделей, которые работают на этом компьютере. Модели загружаются один раз с хаба Hugging Face в проверенных версиях и распространяются по своим лицензиям.</translation>
-        </message>
-        <message>
-            <source>Models</source>
-            <translation>Модели</translation>
-        </message>
-        <message>
-            <source>Checking what is already downloaded…</source>
-            <translation>Проверяем, что уже загружено…</translation>
-        </message>
-        <message>
-            <source>Download</source>
-            <translation>Загрузить</translation>
-        </message>
-        <message>
-            <source>Use a folder with model files…</source>
-            <translation>Указать папку с файлами модели…</translation>
-        </message>
-        <message>
-            <source>Model files copied from another computer (config.json, model.safetensors…) instead of a download</source>
-            <translation>Файлы модели, скопированные с другого компьютера (config.json, model.safetensors…), вместо загрузки</translation>
-        </message>
-        <message>
-            <source>Models (kept in {0})</source>
-            <translation>Модели (хранятся в {0})</translation>
-        </message>
-        <message>
-            <source>To download: {0}</source>
-            <translation>Загрузить: {0}</translation>
-        </message>
-        <message>
-            <source>Nothing ticked to download.</source>
-            <translation>Для загрузки ничего не отмечено.</translation>
-        </message>
-        <message>
-            <source>Everything needed is on this computer.</source>
-            <translation>Всё нужное уже есть на этом компьютере.</translation>
-        </message>
-        <message>
-            <source>Waiting</source>
-            <translation>В очереди</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>Отмена</translation>
-        </message>
-        <message>
-            <source>Stopping the download…</source>
-            <translation>Останавливаем загрузку…</translation>
-        </message>
-        <message>
-            <source>Not downloaded</source>
-            <translation>Не загружена</translation>
-        </message>
-        <message>
-            <source>Stopped</source>
-            <translation>Остановлена</translation>
-        </message>
-        <message>
-            <source>Download stopped. What was downloaded is kept: press “Download” to continue where it stopped.</source>
-            <translation>Загрузка остановлена. Загруженное сохранено: нажмите «Загрузить», чтобы продолжить с того же места.</translation>
-        </message>
-        <message>
-            <source>Done: the models are on this computer.</source>
-            <translation>Готово: модели на этом компьютере.</translation>
-        </message>
-        <message>
-            <source>&lt;b&gt;Could not download {0} ({1}).&lt;/b&gt; Is this computer online? The parts already downloaded are kept in {2}: press “Download” when the connection is back and it continues from there. Without internet, download the files of &lt;a href="{3}"&gt;{1}&lt;/a&gt; on another computer and choose “Use a folder with model files…”.</source>
-            <translation>&lt;b&gt;Не удалось загрузить {0} ({1}).&lt;/b&gt; Есть ли подключение к интернету? Уже загруженные части сохранены в {2}: когда связь появится, нажмите «Загрузить» — загрузка продолжится с того же места. Без интернета скачайте файлы &lt;a href="{3}"&gt;{1}&lt;/a&gt; на другом компьютере и выберите «Указать папку с файлами модели…».</translation>
-        </message>
-        <message>
-            <source>Folder with model files</source>
-            <translation>Папка с файлами модели</translation>
-        </message>
-        <message>
-            <source>This folder cannot be used: {0}</source>
-            <translation>Эту папку использовать нельзя: {0}</translation>
-        </message>
-        <message>
-            <source>Using the {0} in {1}.</source>
-            <translation>Используется {0} из папки {1}.</translation>
-        </message>
-    </context>
-    <context>
-        <name>PhotoModel</name>
-        <message>
-            <source>unreadable</source>
-            <translation>не читается</translation>
-        </message>
-        <message>
-            <source>not processed yet</source>
-            <translation>ещё не обработано</translation>
-        </message>
-        <message>
-            <source>mask ready</source>
-            <translation>маска готова</translation>
-        </message>
-        <message>
-            <source>mask ready — needs a look</source>
-            <translation>маска готова — стоит проверить</translation>
-        </message>
-        <message>
-            <source>mask edited by hand</source>
-            <translation>маска исправлена вручную</translation>
-        </message>
-        <message>
-            <source>error: {0}</source>
-            <translation>ошибка: {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>PhotoTasks</name>
-        <message>
-            <source>Processing</source>
-            <translation>Обработка</translation>
-        </message>
-        <message>
-            <source>photos</source>
-            <translation>фото</translation>
-        </message>
-        <message>
-            <source>Nothing to export yet: process the photos first.</source>
-            <translation>Экспортировать пока нечего: сначала обработайте фото.</translation>
-        </message>
-        <message>
-            <source>Exporting</source>
-            <translation>Экспорт</translation>
-        </message>
-        <message>
-            <source>products</source>
-            <translation>товаров</translation>
-        </message>
-        <message>
-            <source>Downloading the model</source>
-            <translation>Загрузка модели</translation>
-        </message>
-        <message>
-            <source>Processed {0} photo(s), {1} failed.</source>
-            <translation>Обработано фото: {0}, с ошибкой: {1}.</translation>
-        </message>
-        <message>
-            <source>Stopped. </source>
-            <translation>Остановлено. </translation>
-        </message>
-        <message>
-            <source>Exported {0} product(s); {1} photo(s) failed (see the log).</source>
-            <translation>Экспортировано товаров: {0}; фото с ошибкой: {1} (см. журнал).</translation>
-        </message>
-        <message>
-            <source>{0} bundle(s) were already there and kept.</source>
-            <translation>Уже существовавших и сохранённых комплектов: {0}.</translation>
-        </message>
-        <message>
-            <source>export</source>
-            <translation>экспорт</translation>
-        </message>
-        <message>
-            <source>card text</source>
-            <translation>текст карточек</translation>
-        </message>
-        <message>
-            <source>processing</source>
-            <translation>обработка</translation>
-        </message>
-    </context>
-    <context>
-        <name>PreviewPane</name>
-        <message>
-            <source>Fit</source>
-            <translation>Вписать</translation>
-        </message>
-        <message>
-            <source>Show the whole image (Ctrl+0); the mouse wheel zooms, drag pans</source>
-            <translation>Показать изображение целиком (Ctrl+0); колесо мыши — масштаб, перетаскивание — сдвиг</translation>
-        </message>
-        <message>
-            <source>100 %</source>
-            <translation>100 %</translation>
-        </message>
-        <message>
-            <source>One pixel of the exported image per screen pixel (Ctrl+1)</source>
-            <translation>Один пиксель результата на пиксель экрана (Ctrl+1)</translation>
-        </message>
-        <message>
-            <source>Before/after</source>
-            <translation>До/после</translation>
-        </message>
-        <message>
-            <source>One view with a divider to drag between the original and the result (Ctrl+B)</source>
-            <translation>Один вид с разделителем между исходником и результатом (Ctrl+B)</translation>
-        </message>
-        <message>
-            <source>Original</source>
-            <translation>Исходник</translation>
-        </message>
-        <message>
-            <source>Result</source>
-            <translation>Результат</translation>
-        </message>
-        <message>
-            <source>Cannot render the preview:
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Vitrina</source>
+        <translation>О программе Vitrina</translation>
+    </message>
+</context>
+<context>
+    <name>BackgroundPanel</name>
+    <message>
+        <source>Plane</source>
+        <translation>Плоскость</translation>
+    </message>
+    <message>
+        <source>Transparent</source>
+        <translation>Прозрачный</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>Цвет…</translation>
+    </message>
+    <message>
+        <source>Image…</source>
+        <translation>Изображение…</translation>
+    </message>
+    <message>
+        <source>Photo&apos;s own size</source>
+        <translation>Размер фото</translation>
+    </message>
+    <message>
+        <source>Apply to all photos</source>
+        <translation>Применить ко всем фото</translation>
+    </message>
+    <message>
+        <source>Use this background and canvas for every photo in the folder</source>
+        <translation>Использовать этот фон и холст для всех фото в папке</translation>
+    </message>
+    <message>
+        <source>Canvas:</source>
+        <translation>Холст:</translation>
+    </message>
+    <message>
+        <source>Select photos in the gallery to choose their background.</source>
+        <translation>Выберите фото в галерее, чтобы задать им фон.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applies to %n selected photo(s).</source>
+        <translation>
+            <numerusform>Применяется к %n выбранному фото.</numerusform>
+            <numerusform>Применяется к %n выбранным фото.</numerusform>
+            <numerusform>Применяется к %n выбранным фото.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{0} does not accept transparent images; choose a background.</source>
+        <translation>{0} не принимает изображения с прозрачностью — выберите фон.</translation>
+    </message>
+    <message>
+        <source>Background colour</source>
+        <translation>Цвет фона</translation>
+    </message>
+    <message>
+        <source>Background image</source>
+        <translation>Фоновое изображение</translation>
+    </message>
+    <message>
+        <source>Images ({0})</source>
+        <translation>Изображения ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>BrushToolbar</name>
+    <message>
+        <source>Restore</source>
+        <translation>Вернуть</translation>
+    </message>
+    <message>
+        <source>Paint the product back in (X toggles)</source>
+        <translation>Дорисовать товар обратно (X — переключить)</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>Стереть</translation>
+    </message>
+    <message>
+        <source>Paint the background away (X toggles)</source>
+        <translation>Стереть фон кистью (X — переключить)</translation>
+    </message>
+    <message>
+        <source>Brush size ([ and ] change it)</source>
+        <translation>Размер кисти (меняется клавишами [ и ])</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>Edge hardness: 0 % soft, 100 % sharp</source>
+        <translation>Жёсткость края: 0 % — мягкий, 100 % — резкий</translation>
+    </message>
+    <message>
+        <source>Hardness</source>
+        <translation>Жёсткость</translation>
+    </message>
+    <message>
+        <source>Overlay</source>
+        <translation>Подсветка</translation>
+    </message>
+    <message>
+        <source>Tint the removed background</source>
+        <translation>Подкрасить удалённый фон</translation>
+    </message>
+    <message>
+        <source>Unsure edge</source>
+        <translation>Сомнительный край</translation>
+    </message>
+    <message>
+        <source>Highlight half-transparent pixels</source>
+        <translation>Выделить полупрозрачные пиксели</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n px</source>
+        <translation>
+            <numerusform>%n пикс.</numerusform>
+            <numerusform>%n пикс.</numerusform>
+            <numerusform>%n пикс.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CardPanel</name>
+    <message>
+        <source>Product title</source>
+        <translation>Название товара</translation>
+    </message>
+    <message>
+        <source>Description for the marketplace</source>
+        <translation>Описание для маркетплейса</translation>
+    </message>
+    <message>
+        <source>Attribute</source>
+        <translation>Характеристика</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Значение</translation>
+    </message>
+    <message>
+        <source>Add attribute</source>
+        <translation>Добавить характеристику</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Написать заново</translation>
+    </message>
+    <message>
+        <source>Write this product&apos;s card text again with the text provider from Settings (asks before replacing your edits)</source>
+        <translation>Заново написать текст карточки этого товара сервисом из настроек (перед заменой ваших правок спросит)</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Copy the title, description and attributes to the clipboard</source>
+        <translation>Скопировать название, описание и характеристики в буфер обмена</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <source>Select a photo to edit its product&apos;s card text.</source>
+        <translation>Выберите фото, чтобы править текст карточки его товара.</translation>
+    </message>
+    <message>
+        <source>edited by you</source>
+        <translation>изменён вами</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>написан автоматически</translation>
+    </message>
+    <message>
+        <source>no text yet</source>
+        <translation>текста пока нет</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; · limits of {1} · {2}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; · ограничения {1} · {2}</translation>
+    </message>
+    <message>
+        <source>{0} allows at most {1} characters</source>
+        <translation>{0}: не больше {1} символов</translation>
+    </message>
+    <message>
+        <source>{0} wants {1}–{2} characters</source>
+        <translation>{0}: нужно {1}–{2} символов</translation>
+    </message>
+</context>
+<context>
+    <name>CardTextRun</name>
+    <message>
+        <source>Writing card text</source>
+        <translation>Пишется текст карточек</translation>
+    </message>
+    <message>
+        <source>cards</source>
+        <translation>карточек</translation>
+    </message>
+    <message>
+        <source>Regenerate the card text</source>
+        <translation>Написать текст карточки заново</translation>
+    </message>
+    <message>
+        <source>You edited this card. Replace your text with a newly written one?</source>
+        <translation>Вы правили эту карточку. Заменить ваш текст новым?</translation>
+    </message>
+    <message>
+        <source>Downloading the describer</source>
+        <translation>Загрузка модели описания</translation>
+    </message>
+    <message>
+        <source>Wrote {0} card(s), {1} failed, {2} kept as they were.</source>
+        <translation>Написано карточек: {0}, с ошибкой: {1}, оставлено как было: {2}.</translation>
+    </message>
+    <message>
+        <source>Stopped. </source>
+        <translation>Остановлено. </translation>
+    </message>
+</context>
+<context>
+    <name>CrashReporter</name>
+    <message>
+        <source>Where: {0}</source>
+        <translation>Где: {0}</translation>
+    </message>
+    <message>
+        <source>Your work is kept: masks, edits and choices are saved the moment you make them. You can go on working; if something looks wrong, reopen the folder.</source>
+        <translation>Ваша работа не потеряна: маски, правки и настройки сохраняются сразу. Можно продолжать; если что-то выглядит не так, откройте папку заново.</translation>
+    </message>
+    <message>
+        <source>Details are in the log file: {0}</source>
+        <translation>Подробности — в журнале: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more error(s) since this one (see the log).</source>
+        <translation>
+            <numerusform>После неё — ещё %n ошибка (см. журнал).</numerusform>
+            <numerusform>После неё — ещё %n ошибки (см. журнал).</numerusform>
+            <numerusform>После неё — ещё %n ошибок (см. журнал).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Vitrina: unexpected error</source>
+        <translation>Vitrina: непредвиденная ошибка</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {0}</source>
+        <translation>Что-то пошло не так: {0}</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>Открыть папку журнала</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPane</name>
+    <message>
+        <source>Show only the photos with this status</source>
+        <translation>Показывать только фото с этим состоянием</translation>
+    </message>
+    <message>
+        <source>All photos</source>
+        <translation>Все фото</translation>
+    </message>
+    <message>
+        <source>Not processed</source>
+        <translation>Не обработаны</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Готовы</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>Исправлены</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>Нужна проверка</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Ошибки</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Показать:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shown</source>
+        <translation>
+            <numerusform>показано %n</numerusform>
+            <numerusform>показано %n</numerusform>
+            <numerusform>показано %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GigaChatPage</name>
+    <message>
+        <source>The card&apos;s title, description and attributes are written in Russian by GigaChat, Sber&apos;s language model, under your own account (a personal account has a free monthly allowance).</source>
+        <translation>Название, описание и характеристики карточки пишет по-русски GigaChat — языковая модель Сбера — от имени вашей учётной записи (у физических лиц есть бесплатный ежемесячный лимит).</translation>
+    </message>
+    <message>
+        <source>How to get a key: open &lt;a href=&quot;{0}&quot;&gt;developers.sber.ru → GigaChat API&lt;/a&gt; and sign in with Sber ID; create a project for individuals (GIGACHAT_API_PERS); in the project press “Get key” and copy the &lt;b&gt;Authorization key&lt;/b&gt;.</source>
+        <translation>Как получить ключ: откройте &lt;a href=&quot;{0}&quot;&gt;developers.sber.ru → GigaChat API&lt;/a&gt; и войдите по Сбер ID; создайте проект для физических лиц (GIGACHAT_API_PERS); в проекте нажмите «Получить ключ» и скопируйте &lt;b&gt;Authorization key&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>Use GigaChat with this key</source>
+        <translation>Использовать GigaChat с этим ключом</translation>
+    </message>
+    <message>
+        <source>Skip — write the text with the local model {0} on this computer (slower; {1} to download)</source>
+        <translation>Пропустить — писать текст локальной моделью {0} на этом компьютере (медленнее; загрузка {1})</translation>
+    </message>
+    <message>
+        <source>Skip — no card text for now (add a key later in Settings)</source>
+        <translation>Пропустить — пока без текста карточек (ключ можно добавить позже в настройках)</translation>
+    </message>
+    <message>
+        <source>paste the Authorization key here</source>
+        <translation>вставьте сюда Authorization key</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Authorization key:</source>
+        <translation>Ключ авторизации:</translation>
+    </message>
+    <message>
+        <source>Scope:</source>
+        <translation>Область доступа:</translation>
+    </message>
+    <message>
+        <source>a key is stored in the system keyring; paste a new one to replace it</source>
+        <translation>ключ сохранён в системном хранилище; вставьте новый, чтобы заменить</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <source>Connected. Models: {0}</source>
+        <translation>Подключено. Модели: {0}</translation>
+    </message>
+    <message>
+        <source>Paste the key first, or choose one of the “Skip” options.</source>
+        <translation>Сначала вставьте ключ или выберите один из вариантов «Пропустить».</translation>
+    </message>
+</context>
+<context>
+    <name>HardwareBox</name>
+    <message>
+        <source>This computer</source>
+        <translation>Этот компьютер</translation>
+    </message>
+    <message>
+        <source>Checking the graphics card…</source>
+        <translation>Проверяем видеокарту…</translation>
+    </message>
+    <message>
+        <source>Graphics card: {0}, {1} GB of video memory.</source>
+        <translation>Видеокарта: {0}, видеопамять {1} ГБ.</translation>
+    </message>
+    <message>
+        <source>Cutting out takes a fraction of a second per photo.</source>
+        <translation>Вырезание займёт доли секунды на фото.</translation>
+    </message>
+    <message>
+        <source>The card has little memory, so the lighter models are used; cutting out still takes well under a second per photo.</source>
+        <translation>Памяти у видеокарты немного, поэтому выбраны облегчённые модели; вырезание всё равно займёт меньше секунды на фото.</translation>
+    </message>
+    <message>
+        <source>No usable NVIDIA graphics card found ({0}).</source>
+        <translation>Подходящая видеокарта NVIDIA не найдена ({0}).</translation>
+    </message>
+    <message>
+        <source>No NVIDIA graphics card found.</source>
+        <translation>Видеокарта NVIDIA не найдена.</translation>
+    </message>
+    <message>
+        <source>Vitrina will run on the processor ({0} cores).</source>
+        <translation>Vitrina будет работать на процессоре (ядер: {0}).</translation>
+    </message>
+    <message>
+        <source>That is slow: about {0} per photo with the light model ({1} with the full one), so 100 photos take about {2}.</source>
+        <translation>Это медленно: около {0} на фото с облегчённой моделью ({1} с полной), то есть 100 фото — примерно {2}.</translation>
+    </message>
+    <message>
+        <source>Picked for this computer: {0} to cut out, {1} to describe.</source>
+        <translation>Выбрано для этого компьютера: {0} для вырезания, {1} для описания.</translation>
+    </message>
+    <message>
+        <source>Models you chose yourself are kept.</source>
+        <translation>Модели, выбранные вами, сохранены.</translation>
+    </message>
+    <message>
+        <source>Change them any time in Settings.</source>
+        <translation>Изменить их можно в любой момент в настройках.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageView</name>
+    <message>
+        <source>Before</source>
+        <translation>До</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>После</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <source>Log</source>
+        <translation>Журнал</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Очистить</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Preview</source>
+        <translation>Просмотр</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>Фон</translation>
+    </message>
+    <message>
+        <source>Card text</source>
+        <translation>Текст карточки</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>Маска</translation>
+    </message>
+    <message>
+        <source>Wait for the current task to finish (or cancel it).</source>
+        <translation>Дождитесь окончания текущей задачи (или отмените её).</translation>
+    </message>
+    <message>
+        <source>Folder in use</source>
+        <translation>Папка занята</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photo(s) in {0}</source>
+        <translation>
+            <numerusform>%n фото в {0}</numerusform>
+            <numerusform>%n фото в {0}</numerusform>
+            <numerusform>%n фото в {0}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open a folder of product photos</source>
+        <translation>Открыть папку с фото товаров</translation>
+    </message>
+    <message>
+        <source>Stopping the task, then closing…</source>
+        <translation>Останавливаем задачу, затем закроемся…</translation>
+    </message>
+</context>
+<context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>No photo selected</source>
+        <translation>Фото не выбрано</translation>
+    </message>
+</context>
+<context>
+    <name>MaskEditor</name>
+    <message>
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Повторить</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>Сбросить</translation>
+    </message>
+    <message>
+        <source>Reset to the model&apos;s mask (undoable)</source>
+        <translation>Вернуть маску модели (можно отменить)</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>Вписать</translation>
+    </message>
+    <message>
+        <source>Smaller brush</source>
+        <translation>Кисть меньше</translation>
+    </message>
+    <message>
+        <source>Larger brush</source>
+        <translation>Кисть больше</translation>
+    </message>
+    <message>
+        <source>Restore / erase</source>
+        <translation>Вернуть / стереть</translation>
+    </message>
+</context>
+<context>
+    <name>MaskTab</name>
+    <message>
+        <source>Process this photo first</source>
+        <translation>Сначала обработайте это фото</translation>
+    </message>
+    <message>
+        <source>Cannot edit this mask: {0}</source>
+        <translation>Эту маску нельзя править: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <source>Segmentation model (hub models download on first use)</source>
+        <translation>Модель вырезания (модели с хаба загружаются при первом использовании)</translation>
+    </message>
+    <message>
+        <source>Folder: {0}</source>
+        <translation>Папка: {0}</translation>
+    </message>
+    <message>
+        <source>Choose a model folder…</source>
+        <translation>Выбрать папку модели…</translation>
+    </message>
+    <message>
+        <source>Model folder (config.json, model.safetensors)</source>
+        <translation>Папка модели (config.json, model.safetensors)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelRow</name>
+    <message>
+        <source>Cut-out model</source>
+        <translation>Модель вырезания</translation>
+    </message>
+    <message>
+        <source>Describer</source>
+        <translation>Модель описания</translation>
+    </message>
+    <message>
+        <source>Local card writer (optional)</source>
+        <translation>Локальный автор текста (по желанию)</translation>
+    </message>
+    <message>
+        <source>separates the product from the background</source>
+        <translation>отделяет товар от фона</translation>
+    </message>
+    <message>
+        <source>looks at the photos to write the card text</source>
+        <translation>смотрит на фото, чтобы написать текст карточки</translation>
+    </message>
+    <message>
+        <source>writes the card text on this computer, without GigaChat</source>
+        <translation>пишет текст карточки на этом компьютере, без GigaChat</translation>
+    </message>
+    <message>
+        <source>folder {0}</source>
+        <translation>папка {0}</translation>
+    </message>
+    <message>
+        <source>On disk (your folder)</source>
+        <translation>На диске (ваша папка)</translation>
+    </message>
+    <message>
+        <source>Same files as the describer</source>
+        <translation>Те же файлы, что у модели описания</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Загружена</translation>
+    </message>
+    <message>
+        <source>Not downloaded</source>
+        <translation>Не загружена</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>осталось {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <source>Vitrina cuts products out of photos and describes them with models that run on this computer. They are downloaded once from the Hugging Face hub, at fixed versions, and keep their own licences.</source>
+        <translation>Vitrina вырезает товары из фото и описывает их с помощью моделей, которые работают на этом компьютере. Модели загружаются один раз с хаба Hugging Face в проверенных версиях и распространяются по своим лицензиям.</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Модели</translation>
+    </message>
+    <message>
+        <source>Checking what is already downloaded…</source>
+        <translation>Проверяем, что уже загружено…</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Загрузить</translation>
+    </message>
+    <message>
+        <source>Use a folder with model files…</source>
+        <translation>Указать папку с файлами модели…</translation>
+    </message>
+    <message>
+        <source>Model files copied from another computer (config.json, model.safetensors…) instead of a download</source>
+        <translation>Файлы модели, скопированные с другого компьютера (config.json, model.safetensors…), вместо загрузки</translation>
+    </message>
+    <message>
+        <source>Models (kept in {0})</source>
+        <translation>Модели (хранятся в {0})</translation>
+    </message>
+    <message>
+        <source>To download: {0}</source>
+        <translation>Загрузить: {0}</translation>
+    </message>
+    <message>
+        <source>Nothing ticked to download.</source>
+        <translation>Для загрузки ничего не отмечено.</translation>
+    </message>
+    <message>
+        <source>Everything needed is on this computer.</source>
+        <translation>Всё нужное уже есть на этом компьютере.</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Stopping the download…</source>
+        <translation>Останавливаем загрузку…</translation>
+    </message>
+    <message>
+        <source>Not downloaded</source>
+        <translation>Не загружена</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Остановлена</translation>
+    </message>
+    <message>
+        <source>Download stopped. What was downloaded is kept: press “Download” to continue where it stopped.</source>
+        <translation>Загрузка остановлена. Загруженное сохранено: нажмите «Загрузить», чтобы продолжить с того же места.</translation>
+    </message>
+    <message>
+        <source>Done: the models are on this computer.</source>
+        <translation>Готово: модели на этом компьютере.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Could not download {0} ({1}).&lt;/b&gt; Is this computer online? The parts already downloaded are kept in {2}: press “Download” when the connection is back and it continues from there. Without internet, download the files of &lt;a href=&quot;{3}&quot;&gt;{1}&lt;/a&gt; on another computer and choose “Use a folder with model files…”.</source>
+        <translation>&lt;b&gt;Не удалось загрузить {0} ({1}).&lt;/b&gt; Есть ли подключение к интернету? Уже загруженные части сохранены в {2}: когда связь появится, нажмите «Загрузить» — загрузка продолжится с того же места. Без интернета скачайте файлы &lt;a href=&quot;{3}&quot;&gt;{1}&lt;/a&gt; на другом компьютере и выберите «Указать папку с файлами модели…».</translation>
+    </message>
+    <message>
+        <source>Folder with model files</source>
+        <translation>Папка с файлами модели</translation>
+    </message>
+    <message>
+        <source>This folder cannot be used: {0}</source>
+        <translation>Эту папку использовать нельзя: {0}</translation>
+    </message>
+    <message>
+        <source>Using the {0} in {1}.</source>
+        <translation>Используется {0} из папки {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoModel</name>
+    <message>
+        <source>unreadable</source>
+        <translation>не читается</translation>
+    </message>
+    <message>
+        <source>not processed yet</source>
+        <translation>ещё не обработано</translation>
+    </message>
+    <message>
+        <source>mask ready</source>
+        <translation>маска готова</translation>
+    </message>
+    <message>
+        <source>mask ready — needs a look</source>
+        <translation>маска готова — стоит проверить</translation>
+    </message>
+    <message>
+        <source>mask edited by hand</source>
+        <translation>маска исправлена вручную</translation>
+    </message>
+    <message>
+        <source>error: {0}</source>
+        <translation>ошибка: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoTasks</name>
+    <message>
+        <source>Processing</source>
+        <translation>Обработка</translation>
+    </message>
+    <message>
+        <source>photos</source>
+        <translation>фото</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: process the photos first.</source>
+        <translation>Экспортировать пока нечего: сначала обработайте фото.</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <source>products</source>
+        <translation>товаров</translation>
+    </message>
+    <message>
+        <source>Downloading the model</source>
+        <translation>Загрузка модели</translation>
+    </message>
+    <message>
+        <source>Processed {0} photo(s), {1} failed.</source>
+        <translation>Обработано фото: {0}, с ошибкой: {1}.</translation>
+    </message>
+    <message>
+        <source>Stopped. </source>
+        <translation>Остановлено. </translation>
+    </message>
+    <message>
+        <source>Exported {0} product(s); {1} photo(s) failed (see the log).</source>
+        <translation>Экспортировано товаров: {0}; фото с ошибкой: {1} (см. журнал).</translation>
+    </message>
+    <message>
+        <source>{0} bundle(s) were already there and kept.</source>
+        <translation>Уже существовавших и сохранённых комплектов: {0}.</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>экспорт</translation>
+    </message>
+    <message>
+        <source>card text</source>
+        <translation>текст карточек</translation>
+    </message>
+    <message>
+        <source>processing</source>
+        <translation>обработка</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Fit</source>
+        <translation>Вписать</translation>
+    </message>
+    <message>
+        <source>Show the whole image (Ctrl+0); the mouse wheel zooms, drag pans</source>
+        <translation>Показать изображение целиком (Ctrl+0); колесо мыши — масштаб, перетаскивание — сдвиг</translation>
+    </message>
+    <message>
+        <source>100 %</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <source>One pixel of the exported image per screen pixel (Ctrl+1)</source>
+        <translation>Один пиксель результата на пиксель экрана (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>Before/after</source>
+        <translation>До/после</translation>
+    </message>
+    <message>
+        <source>One view with a divider to drag between the original and the result (Ctrl+B)</source>
+        <translation>Один вид с разделителем между исходником и результатом (Ctrl+B)</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Исходник</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <source>Cannot render the preview:
 {0}</source>
-            <translation>Не удалось построить просмотр:
+        <translation>Не удалось построить просмотр:
 {0}</translation>
-        </message>
-        <message>
-            <source>Not processed yet:
+    </message>
+    <message>
+        <source>Not processed yet:
 press Process to cut it out</source>
-            <translation>Ещё не обработано:
+        <translation>Ещё не обработано:
 нажмите «Обработать», чтобы вырезать</translation>
-        </message>
-    </context>
-    <context>
-        <name>ProgressStatus</name>
-        <message>
-            <source>Cancel</source>
-            <translation>Отмена</translation>
-        </message>
-        <message>
-            <source>Stopping…</source>
-            <translation>Останавливаем…</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <source>Settings</source>
-            <translation>Настройки</translation>
-        </message>
-        <message>
-            <source>Automatic (GPU when there is one)</source>
-            <translation>Автоматически (видеокарта, если есть)</translation>
-        </message>
-        <message>
-            <source>GPU (CUDA)</source>
-            <translation>Видеокарта (CUDA)</translation>
-        </message>
-        <message>
-            <source>CPU</source>
-            <translation>Процессор</translation>
-        </message>
-        <message>
-            <source>The model that cuts the product out (hub models download on first use)</source>
-            <translation>Модель, которая вырезает товар (модели с хаба загружаются при первом использовании)</translation>
-        </message>
-        <message>
-            <source> — needs a downloaded folder</source>
-            <translation> — нужна скачанная папка</translation>
-        </message>
-        <message>
-            <source>Choose folder…</source>
-            <translation>Выбрать папку…</translation>
-        </message>
-        <message>
-            <source>A model folder on disk (config.json, model.safetensors and its code)</source>
-            <translation>Папка модели на диске (config.json, model.safetensors и её код)</translation>
-        </message>
-        <message>
-            <source>The local vision model that describes the product for the card text</source>
-            <translation>Локальная модель зрения, которая описывает товар для текста карточки</translation>
-        </message>
-        <message>
-            <source>Local model</source>
-            <translation>Локальная модель</translation>
-        </message>
-        <message>
-            <source>None (no card text)</source>
-            <translation>Нет (без текста карточки)</translation>
-        </message>
-        <message>
-            <source>Photo's own size</source>
-            <translation>Размер фото</translation>
-        </message>
-        <message>
-            <source>System language</source>
-            <translation>Язык системы</translation>
-        </message>
-        <message>
-            <source>Applies the next time Vitrina starts</source>
-            <translation>Вступит в силу при следующем запуске Vitrina</translation>
-        </message>
-        <message>
-            <source>Language:</source>
-            <translation>Язык:</translation>
-        </message>
-        <message>
-            <source>Device:</source>
-            <translation>Устройство:</translation>
-        </message>
-        <message>
-            <source>Segmentation model:</source>
-            <translation>Модель вырезания:</translation>
-        </message>
-        <message>
-            <source>Describer model:</source>
-            <translation>Модель описания:</translation>
-        </message>
-        <message>
-            <source>Card text by:</source>
-            <translation>Текст карточки пишет:</translation>
-        </message>
-        <message>
-            <source>Marketplace canvas:</source>
-            <translation>Холст маркетплейса:</translation>
-        </message>
-        <message>
-            <source>Background:</source>
-            <translation>Фон:</translation>
-        </message>
-        <message>
-            <source>For products you have not chosen for</source>
-            <translation>Для товаров, где вы ничего не выбрали</translation>
-        </message>
-        <message>
-            <source>Forget key</source>
-            <translation>Забыть ключ</translation>
-        </message>
-        <message>
-            <source>Remove the key from the system keyring</source>
-            <translation>Удалить ключ из системного хранилища</translation>
-        </message>
-        <message>
-            <source>Test the connection to list the models your key can use</source>
-            <translation>Проверьте подключение, чтобы увидеть модели, доступные по вашему ключу</translation>
-        </message>
-        <message>
-            <source>Test connection</source>
-            <translation>Проверить подключение</translation>
-        </message>
-        <message>
-            <source>Sign in with this key and scope and list the models</source>
-            <translation>Войти с этим ключом и областью доступа и показать модели</translation>
-        </message>
-        <message>
-            <source>Authorization key:</source>
-            <translation>Ключ авторизации:</translation>
-        </message>
-        <message>
-            <source>Scope:</source>
-            <translation>Область доступа:</translation>
-        </message>
-        <message>
-            <source>Model:</source>
-            <translation>Модель:</translation>
-        </message>
-        <message>
-            <source>{0} is licensed {1}: not for commercial use without an agreement with its authors.</source>
-            <translation>{0} распространяется по лицензии {1}: коммерческое использование — только по договору с авторами.</translation>
-        </message>
-        <message>
-            <source>Vitrina does not run this model's code from the hub: download it yourself and choose its folder.</source>
-            <translation>Vitrina не запускает код этой модели с хаба: скачайте её сами и выберите её папку.</translation>
-        </message>
-        <message>
-            <source>Folder: {0}</source>
-            <translation>Папка: {0}</translation>
-        </message>
-        <message>
-            <source>Segmentation model folder</source>
-            <translation>Папка модели вырезания</translation>
-        </message>
-        <message>
-            <source>Model folder</source>
-            <translation>Папка модели</translation>
-        </message>
-        <message>
-            <source>A key is stored; type a new one to replace it.</source>
-            <translation>Ключ сохранён; введите новый, чтобы заменить его.</translation>
-        </message>
-        <message>
-            <source>No key yet: paste the authorization key from the GigaChat studio.</source>
-            <translation>Ключа пока нет: вставьте ключ авторизации из студии GigaChat.</translation>
-        </message>
-        <message>
-            <source>stored in the system keyring</source>
-            <translation>хранится в системном хранилище</translation>
-        </message>
-        <message>
-            <source>Connecting…</source>
-            <translation>Подключение…</translation>
-        </message>
-        <message>
-            <source>Connected. Models: {0}</source>
-            <translation>Подключено. Модели: {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>TaskRunner</name>
-        <message>
-            <source>Unexpected error (see the log file): {0}</source>
-            <translation>Непредвиденная ошибка (подробности в журнале): {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>WelcomeDialog</name>
-        <message>
-            <source>Welcome to Vitrina</source>
-            <translation>Добро пожаловать в Vitrina</translation>
-        </message>
-        <message>
-            <source>Skip setup</source>
-            <translation>Пропустить настройку</translation>
-        </message>
-        <message>
-            <source>Use Vitrina without models for now: browse photos, edit masks by hand, put backgrounds on masks you already have</source>
-            <translation>Пока работать без моделей: просматривать фото, править маски вручную, ставить фон по уже готовым маскам</translation>
-        </message>
-        <message>
-            <source>Back</source>
-            <translation>Назад</translation>
-        </message>
-        <message>
-            <source>Step 1 of 2: models for this computer</source>
-            <translation>Шаг 1 из 2: модели для этого компьютера</translation>
-        </message>
-        <message>
-            <source>Step 2 of 2: card text</source>
-            <translation>Шаг 2 из 2: текст карточки</translation>
-        </message>
-        <message>
-            <source>Finish</source>
-            <translation>Готово</translation>
-        </message>
-        <message>
-            <source>Next</source>
-            <translation>Далее</translation>
-        </message>
-        <message>
-            <source>Wait for the download to finish, or cancel it</source>
-            <translation>Дождитесь окончания загрузки или отмените её</translation>
-        </message>
-    </context>
-    <context>
-        <name>WindowActions</name>
-        <message>
-            <source>&amp;Open folder…</source>
-            <translation>&amp;Открыть папку…</translation>
-        </message>
-        <message>
-            <source>Open a folder of product photos</source>
-            <translation>Открыть папку с фото товаров</translation>
-        </message>
-        <message>
-            <source>&amp;Export…</source>
-            <translation>&amp;Экспорт…</translation>
-        </message>
-        <message>
-            <source>Export the processed products as card bundles</source>
-            <translation>Экспортировать обработанные товары комплектами для карточек</translation>
-        </message>
-        <message>
-            <source>Process &amp;selected</source>
-            <translation>Обработать &amp;выбранные</translation>
-        </message>
-        <message>
-            <source>Cut out the selected photos</source>
-            <translation>Вырезать товар на выбранных фото</translation>
-        </message>
-        <message>
-            <source>Process &amp;all</source>
-            <translation>Обработать в&amp;се</translation>
-        </message>
-        <message>
-            <source>Cut out every photo in the folder</source>
-            <translation>Вырезать товар на всех фото папки</translation>
-        </message>
-        <message>
-            <source>Write card &amp;text</source>
-            <translation>Написать &amp;текст карточки</translation>
-        </message>
-        <message>
-            <source>Write the card text of the selected photos' products (edited cards are kept)</source>
-            <translation>Написать текст карточек для товаров на выбранных фото (исправленные карточки не трогаются)</translation>
-        </message>
-        <message>
-            <source>Write card text for a&amp;ll</source>
-            <translation>Текст карточек для &amp;всех</translation>
-        </message>
-        <message>
-            <source>Write the card text of every product that has none yet</source>
-            <translation>Написать текст карточек для всех товаров, у которых его ещё нет</translation>
-        </message>
-        <message>
-            <source>&amp;Cancel</source>
-            <translation>О&amp;тмена</translation>
-        </message>
-        <message>
-            <source>Stop the running task at the next safe point</source>
-            <translation>Остановить текущую задачу в ближайший безопасный момент</translation>
-        </message>
-        <message>
-            <source>&amp;Settings…</source>
-            <translation>&amp;Настройки…</translation>
-        </message>
-        <message>
-            <source>Device, models, card text provider, GigaChat key, defaults</source>
-            <translation>Устройство, модели, сервис текста карточек, ключ GigaChat, значения по умолчанию</translation>
-        </message>
-        <message>
-            <source>Set up &amp;models and GigaChat…</source>
-            <translation>Настроить &amp;модели и GigaChat…</translation>
-        </message>
-        <message>
-            <source>Check this computer, download the models, add the GigaChat key</source>
-            <translation>Проверить компьютер, загрузить модели, добавить ключ GigaChat</translation>
-        </message>
-        <message>
-            <source>&amp;About Vitrina</source>
-            <translation>&amp;О программе Vitrina</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>В&amp;ыход</translation>
-        </message>
-        <message>
-            <source>&amp;Fit to window</source>
-            <translation>&amp;Вписать в окно</translation>
-        </message>
-        <message>
-            <source>&amp;100 %</source>
-            <translation>&amp;100 %</translation>
-        </message>
-        <message>
-            <source>One exported pixel per screen pixel</source>
-            <translation>Один пиксель результата на пиксель экрана</translation>
-        </message>
-        <message>
-            <source>&amp;Before/after split</source>
-            <translation>&amp;До/после с разделителем</translation>
-        </message>
-        <message>
-            <source>One view with a divider between the original and the result</source>
-            <translation>Один вид с разделителем между исходником и результатом</translation>
-        </message>
-        <message>
-            <source>&amp;Next photo</source>
-            <translation>&amp;Следующее фото</translation>
-        </message>
-        <message>
-            <source>&amp;Previous photo</source>
-            <translation>&amp;Предыдущее фото</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>&amp;Файл</translation>
-        </message>
-        <message>
-            <source>Open &amp;recent</source>
-            <translation>&amp;Недавние папки</translation>
-        </message>
-        <message>
-            <source>&amp;Edit</source>
-            <translation>&amp;Правка</translation>
-        </message>
-        <message>
-            <source>&amp;Process</source>
-            <translation>&amp;Обработка</translation>
-        </message>
-        <message>
-            <source>&amp;View</source>
-            <translation>&amp;Вид</translation>
-        </message>
-        <message>
-            <source>&amp;Help</source>
-            <translation>&amp;Справка</translation>
-        </message>
-        <message>
-            <source>Main</source>
-            <translation>Основная</translation>
-        </message>
-    </context>
-    <context>
-        <name>about</name>
-        <message>
-            <source>non-commercial</source>
-            <translation>некоммерческая</translation>
-        </message>
-        <message>
-            <source>GigaChat (Sber): used under your own account and its terms; the key stays in the system keyring.</source>
-            <translation>GigaChat (Сбер): работает от имени вашей учётной записи и на её условиях; ключ хранится в системном хранилище.</translation>
-        </message>
-        <message>
-            <source>The weights are downloaded from the Hugging Face hub at pinned commits and keep their own licences. You are responsible for using each model within its licence.</source>
-            <translation>Веса моделей загружаются с хаба Hugging Face в закреплённых версиях и распространяются по своим лицензиям. Вы отвечаете за использование каждой модели в рамках её лицензии.</translation>
-        </message>
-        <message>
-            <source>Product photos in, marketplace cards out.</source>
-            <translation>На входе — фото товаров, на выходе — карточки для маркетплейсов.</translation>
-        </message>
-        <message>
-            <source>Segmentation models</source>
-            <translation>Модели вырезания</translation>
-        </message>
-        <message>
-            <source>Describer models</source>
-            <translation>Модели описания</translation>
-        </message>
-        <message>
-            <source>Card text</source>
-            <translation>Текст карточки</translation>
-        </message>
-    </context>
-    <context>
-        <name>dialogs</name>
-        <message>
-            <source>Export the card bundles into…</source>
-            <translation>Экспортировать комплекты карточек в…</translation>
-        </message>
-        <message>
-            <source>Replace bundles that already exist in this folder?</source>
-            <translation>Заменить комплекты, которые уже есть в этой папке?</translation>
-        </message>
-        <message>
-            <source>Export</source>
-            <translation>Экспорт</translation>
-        </message>
-        <message>
-            <source>A task is still running ({0}). Stop it and close? Everything finished so far is saved.</source>
-            <translation>Задача ещё выполняется ({0}). Остановить её и закрыть программу? Всё уже сделанное сохранено.</translation>
-        </message>
-        <message>
-            <source>Close Vitrina</source>
-            <translation>Закрыть Vitrina</translation>
-        </message>
-        <message>
-            <source>Export finished</source>
-            <translation>Экспорт завершён</translation>
-        </message>
-        <message>
-            <source>(none yet)</source>
-            <translation>(пока нет)</translation>
-        </message>
-        <message>
-            <source>Clear the list</source>
-            <translation>Очистить список</translation>
-        </message>
-    </context>
-    <context>
-        <name>units</name>
-        <message>
-            <source>.</source>
-            <comment>decimal separator</comment>
-            <translation>,</translation>
-        </message>
-        <message>
-            <source>{0} GB</source>
-            <translation>{0} ГБ</translation>
-        </message>
-        <message>
-            <source>{0} MB</source>
-            <translation>{0} МБ</translation>
-        </message>
-        <message>
-            <source>{0} KB</source>
-            <translation>{0} КБ</translation>
-        </message>
-        <message>
-            <source>{0} MB/s</source>
-            <translation>{0} МБ/с</translation>
-        </message>
-        <message>
-            <source>{0} KB/s</source>
-            <translation>{0} КБ/с</translation>
-        </message>
-        <message>
-            <source>{0} s</source>
-            <translation>{0} с</translation>
-        </message>
-        <message>
-            <source>{0} min</source>
-            <translation>{0} мин</translation>
-        </message>
-        <message>
-            <source>{0} h {1} min</source>
-            <translation>{0} ч {1} мин</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>ProgressStatus</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Останавливаем…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when there is one)</source>
+        <translation>Автоматически (видеокарта, если есть)</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>Видеокарта (CUDA)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>Процессор</translation>
+    </message>
+    <message>
+        <source>The model that cuts the product out (hub models download on first use)</source>
+        <translation>Модель, которая вырезает товар (модели с хаба загружаются при первом использовании)</translation>
+    </message>
+    <message>
+        <source> — needs a downloaded folder</source>
+        <translation> — нужна скачанная папка</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Выбрать папку…</translation>
+    </message>
+    <message>
+        <source>A model folder on disk (config.json, model.safetensors and its code)</source>
+        <translation>Папка модели на диске (config.json, model.safetensors и её код)</translation>
+    </message>
+    <message>
+        <source>The local vision model that describes the product for the card text</source>
+        <translation>Локальная модель зрения, которая описывает товар для текста карточки</translation>
+    </message>
+    <message>
+        <source>Local model</source>
+        <translation>Локальная модель</translation>
+    </message>
+    <message>
+        <source>None (no card text)</source>
+        <translation>Нет (без текста карточки)</translation>
+    </message>
+    <message>
+        <source>Photo&apos;s own size</source>
+        <translation>Размер фото</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <source>Applies the next time Vitrina starts</source>
+        <translation>Вступит в силу при следующем запуске Vitrina</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Устройство:</translation>
+    </message>
+    <message>
+        <source>Segmentation model:</source>
+        <translation>Модель вырезания:</translation>
+    </message>
+    <message>
+        <source>Describer model:</source>
+        <translation>Модель описания:</translation>
+    </message>
+    <message>
+        <source>Card text by:</source>
+        <translation>Текст карточки пишет:</translation>
+    </message>
+    <message>
+        <source>Marketplace canvas:</source>
+        <translation>Холст маркетплейса:</translation>
+    </message>
+    <message>
+        <source>Background:</source>
+        <translation>Фон:</translation>
+    </message>
+    <message>
+        <source>For products you have not chosen for</source>
+        <translation>Для товаров, где вы ничего не выбрали</translation>
+    </message>
+    <message>
+        <source>Forget key</source>
+        <translation>Забыть ключ</translation>
+    </message>
+    <message>
+        <source>Remove the key from the system keyring</source>
+        <translation>Удалить ключ из системного хранилища</translation>
+    </message>
+    <message>
+        <source>Test the connection to list the models your key can use</source>
+        <translation>Проверьте подключение, чтобы увидеть модели, доступные по вашему ключу</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Sign in with this key and scope and list the models</source>
+        <translation>Войти с этим ключом и областью доступа и показать модели</translation>
+    </message>
+    <message>
+        <source>Authorization key:</source>
+        <translation>Ключ авторизации:</translation>
+    </message>
+    <message>
+        <source>Scope:</source>
+        <translation>Область доступа:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Модель:</translation>
+    </message>
+    <message>
+        <source>{0} is licensed {1}: not for commercial use without an agreement with its authors.</source>
+        <translation>{0} распространяется по лицензии {1}: коммерческое использование — только по договору с авторами.</translation>
+    </message>
+    <message>
+        <source>Vitrina does not run this model&apos;s code from the hub: download it yourself and choose its folder.</source>
+        <translation>Vitrina не запускает код этой модели с хаба: скачайте её сами и выберите её папку.</translation>
+    </message>
+    <message>
+        <source>Folder: {0}</source>
+        <translation>Папка: {0}</translation>
+    </message>
+    <message>
+        <source>Segmentation model folder</source>
+        <translation>Папка модели вырезания</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Папка модели</translation>
+    </message>
+    <message>
+        <source>A key is stored; type a new one to replace it.</source>
+        <translation>Ключ сохранён; введите новый, чтобы заменить его.</translation>
+    </message>
+    <message>
+        <source>No key yet: paste the authorization key from the GigaChat studio.</source>
+        <translation>Ключа пока нет: вставьте ключ авторизации из студии GigaChat.</translation>
+    </message>
+    <message>
+        <source>stored in the system keyring</source>
+        <translation>хранится в системном хранилище</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <source>Connected. Models: {0}</source>
+        <translation>Подключено. Модели: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Unexpected error (see the log file): {0}</source>
+        <translation>Непредвиденная ошибка (подробности в журнале): {0}</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>Welcome to Vitrina</source>
+        <translation>Добро пожаловать в Vitrina</translation>
+    </message>
+    <message>
+        <source>Skip setup</source>
+        <translation>Пропустить настройку</translation>
+    </message>
+    <message>
+        <source>Use Vitrina without models for now: browse photos, edit masks by hand, put backgrounds on masks you already have</source>
+        <translation>Пока работать без моделей: просматривать фото, править маски вручную, ставить фон по уже готовым маскам</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Назад</translation>
+    </message>
+    <message>
+        <source>Step 1 of 2: models for this computer</source>
+        <translation>Шаг 1 из 2: модели для этого компьютера</translation>
+    </message>
+    <message>
+        <source>Step 2 of 2: card text</source>
+        <translation>Шаг 2 из 2: текст карточки</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Далее</translation>
+    </message>
+    <message>
+        <source>Wait for the download to finish, or cancel it</source>
+        <translation>Дождитесь окончания загрузки или отмените её</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;Open folder…</source>
+        <translation>&amp;Открыть папку…</translation>
+    </message>
+    <message>
+        <source>Open a folder of product photos</source>
+        <translation>Открыть папку с фото товаров</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Экспорт…</translation>
+    </message>
+    <message>
+        <source>Export the processed products as card bundles</source>
+        <translation>Экспортировать обработанные товары комплектами для карточек</translation>
+    </message>
+    <message>
+        <source>Process &amp;selected</source>
+        <translation>Обработать &amp;выбранные</translation>
+    </message>
+    <message>
+        <source>Cut out the selected photos</source>
+        <translation>Вырезать товар на выбранных фото</translation>
+    </message>
+    <message>
+        <source>Process &amp;all</source>
+        <translation>Обработать в&amp;се</translation>
+    </message>
+    <message>
+        <source>Cut out every photo in the folder</source>
+        <translation>Вырезать товар на всех фото папки</translation>
+    </message>
+    <message>
+        <source>Write card &amp;text</source>
+        <translation>Написать &amp;текст карточки</translation>
+    </message>
+    <message>
+        <source>Write the card text of the selected photos&apos; products (edited cards are kept)</source>
+        <translation>Написать текст карточек для товаров на выбранных фото (исправленные карточки не трогаются)</translation>
+    </message>
+    <message>
+        <source>Write card text for a&amp;ll</source>
+        <translation>Текст карточек для &amp;всех</translation>
+    </message>
+    <message>
+        <source>Write the card text of every product that has none yet</source>
+        <translation>Написать текст карточек для всех товаров, у которых его ещё нет</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>О&amp;тмена</translation>
+    </message>
+    <message>
+        <source>Stop the running task at the next safe point</source>
+        <translation>Остановить текущую задачу в ближайший безопасный момент</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Настройки…</translation>
+    </message>
+    <message>
+        <source>Device, models, card text provider, GigaChat key, defaults</source>
+        <translation>Устройство, модели, сервис текста карточек, ключ GigaChat, значения по умолчанию</translation>
+    </message>
+    <message>
+        <source>Set up &amp;models and GigaChat…</source>
+        <translation>Настроить &amp;модели и GigaChat…</translation>
+    </message>
+    <message>
+        <source>Check this computer, download the models, add the GigaChat key</source>
+        <translation>Проверить компьютер, загрузить модели, добавить ключ GigaChat</translation>
+    </message>
+    <message>
+        <source>&amp;About Vitrina</source>
+        <translation>&amp;О программе Vitrina</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>В&amp;ыход</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>&amp;Вписать в окно</translation>
+    </message>
+    <message>
+        <source>&amp;100 %</source>
+        <translation>&amp;100 %</translation>
+    </message>
+    <message>
+        <source>One exported pixel per screen pixel</source>
+        <translation>Один пиксель результата на пиксель экрана</translation>
+    </message>
+    <message>
+        <source>&amp;Before/after split</source>
+        <translation>&amp;До/после с разделителем</translation>
+    </message>
+    <message>
+        <source>One view with a divider between the original and the result</source>
+        <translation>Один вид с разделителем между исходником и результатом</translation>
+    </message>
+    <message>
+        <source>&amp;Next photo</source>
+        <translation>&amp;Следующее фото</translation>
+    </message>
+    <message>
+        <source>&amp;Previous photo</source>
+        <translation>&amp;Предыдущее фото</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Недавние папки</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Правка</translation>
+    </message>
+    <message>
+        <source>&amp;Process</source>
+        <translation>&amp;Обработка</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Основная</translation>
+    </message>
+</context>
+<context>
+    <name>about</name>
+    <message>
+        <source>non-commercial</source>
+        <translation>некоммерческая</translation>
+    </message>
+    <message>
+        <source>GigaChat (Sber): used under your own account and its terms; the key stays in the system keyring.</source>
+        <translation>GigaChat (Сбер): работает от имени вашей учётной записи и на её условиях; ключ хранится в системном хранилище.</translation>
+    </message>
+    <message>
+        <source>The weights are downloaded from the Hugging Face hub at pinned commits and keep their own licences. You are responsible for using each model within its licence.</source>
+        <translation>Веса моделей загружаются с хаба Hugging Face в закреплённых версиях и распространяются по своим лицензиям. Вы отвечаете за использование каждой модели в рамках её лицензии.</translation>
+    </message>
+    <message>
+        <source>Product photos in, marketplace cards out.</source>
+        <translation>На входе — фото товаров, на выходе — карточки для маркетплейсов.</translation>
+    </message>
+    <message>
+        <source>Segmentation models</source>
+        <translation>Модели вырезания</translation>
+    </message>
+    <message>
+        <source>Describer models</source>
+        <translation>Модели описания</translation>
+    </message>
+    <message>
+        <source>Card text</source>
+        <translation>Текст карточки</translation>
+    </message>
+</context>
+<context>
+    <name>dialogs</name>
+    <message>
+        <source>Export the card bundles into…</source>
+        <translation>Экспортировать комплекты карточек в…</translation>
+    </message>
+    <message>
+        <source>Replace bundles that already exist in this folder?</source>
+        <translation>Заменить комплекты, которые уже есть в этой папке?</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <source>A task is still running ({0}). Stop it and close? Everything finished so far is saved.</source>
+        <translation>Задача ещё выполняется ({0}). Остановить её и закрыть программу? Всё уже сделанное сохранено.</translation>
+    </message>
+    <message>
+        <source>Close Vitrina</source>
+        <translation>Закрыть Vitrina</translation>
+    </message>
+    <message>
+        <source>Export finished</source>
+        <translation>Экспорт завершён</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(пока нет)</translation>
+    </message>
+    <message>
+        <source>Clear the list</source>
+        <translation>Очистить список</translation>
+    </message>
+</context>
+<context>
+    <name>units</name>
+    <message>
+        <source>.</source>
+        <comment>decimal separator</comment>
+        <translation>,</translation>
+    </message>
+    <message>
+        <source>{0} GB</source>
+        <translation>{0} ГБ</translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation>{0} МБ</translation>
+    </message>
+    <message>
+        <source>{0} KB</source>
+        <translation>{0} КБ</translation>
+    </message>
+    <message>
+        <source>{0} MB/s</source>
+        <translation>{0} МБ/с</translation>
+    </message>
+    <message>
+        <source>{0} KB/s</source>
+        <translation>{0} КБ/с</translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation>{0} мин</translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation>{0} ч {1} мин</translation>
+    </message>
+</context>
 </TS>
