@@ -67,9 +67,14 @@ class BackgroundPanel(QWidget):
         self.group.setExclusive(True)
         self.swatches: dict[str, tuple[QToolButton, BackgroundSpec]] = {}
         grid = QGridLayout()
+        # Shipped presets get translated names; one added to backgrounds.json shows its own name.
+        known = {"white": self.tr("White"), "pure-white": self.tr("Pure white"),
+                 "light-grey": self.tr("Light grey"), "warm-grey": self.tr("Warm grey"),
+                 "cream": self.tr("Cream"), "pale-blue": self.tr("Pale blue"), "mint": self.tr("Mint"),
+                 "soft-pink": self.tr("Soft pink")}
         named = [("plane", self.tr("Plane"), BackgroundSpec()),
-                 *((name, name.replace("-", " ").capitalize(), BackgroundSpec(kind="preset", name=name))
-                   for name in presets()),
+                 *((name, known.get(name, name.replace("-", " ").capitalize()),
+                    BackgroundSpec(kind="preset", name=name)) for name in presets()),
                  ("transparent", self.tr("Transparent"), BackgroundSpec(kind="transparent"))]
         for i, (key, label, spec) in enumerate(named):
             button = self._swatch(label, swatch_icon(spec))

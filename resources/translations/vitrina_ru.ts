@@ -11,6 +11,38 @@
 <context>
     <name>BackgroundPanel</name>
     <message>
+        <source>White</source>
+        <translation>Белый</translation>
+    </message>
+    <message>
+        <source>Pure white</source>
+        <translation>Чисто белый</translation>
+    </message>
+    <message>
+        <source>Light grey</source>
+        <translation>Светло-серый</translation>
+    </message>
+    <message>
+        <source>Warm grey</source>
+        <translation>Тёплый серый</translation>
+    </message>
+    <message>
+        <source>Cream</source>
+        <translation>Кремовый</translation>
+    </message>
+    <message>
+        <source>Pale blue</source>
+        <translation>Бледно-голубой</translation>
+    </message>
+    <message>
+        <source>Mint</source>
+        <translation>Мятный</translation>
+    </message>
+    <message>
+        <source>Soft pink</source>
+        <translation>Нежно-розовый</translation>
+    </message>
+    <message>
         <source>Plane</source>
         <translation>Плоскость</translation>
     </message>
