@@ -8,6 +8,7 @@ no 12 MP float image is ever materialised for them (compose relies on this for s
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from app.errors import VitrinaError
 from app.geometry import MaskGeometry
@@ -242,18 +243,34 @@ def vertical_gradient(size: tuple[int, int], top: np.ndarray, bottom: np.ndarray
 def cover_image(path: Path, size: tuple[int, int]) -> np.ndarray:
     """The image at ``path`` scaled to cover the frame (centre crop), resampled with Lanczos."""
     width, height = size
-    try:
-        with Image.open(path) as im:
-            im.draft("RGB", (width, height))  # JPEG: decode at a reduced scale still ≥ the frame
-            im = ImageOps.exif_transpose(im).convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError) as err:
-        raise VitrinaError(f"cannot read background image {path}: {err}") from err
+    im = _background_source(Path(path))
     scale = max(width / im.width, height / im.height)
     crop_w, crop_h = width / scale, height / scale
     left, top = (im.width - crop_w) / 2, (im.height - crop_h) / 2
     box = (left, top, left + crop_w, top + crop_h)
     fitted = im.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
     return np.asarray(fitted, dtype=np.float32) * np.float32(1 / 255)
+
+
+def _background_source(path: Path) -> Image.Image:
+    """The custom background, read like any photo (EXIF, ICC → sRGB, pixel limit) and kept while the
+    file is unchanged: a batch applies it to every photo, so it is decoded once, not per photo."""
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise VitrinaError(f"cannot read background image {path}: {err.strerror or err}") from err
+    return _decoded(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _decoded(path: str, _mtime_ns: int, _size: int) -> Image.Image:
+    from app.imaging import load_photo
+
+    try:
+        photo = load_photo(path)
+    except VitrinaError as err:
+        raise VitrinaError(f"cannot use {path} as the background: {err}") from err
+    return Image.fromarray(np.ascontiguousarray(photo.rgb))
 
 
 def is_row_constant(pixels: np.ndarray) -> bool:

@@ -228,3 +228,14 @@ def test_new_kinds_parse_and_round_trip() -> None:
     for spec in (BackgroundSpec("flat", wall="#fafafa", vignette=0.2, shadow_opacity=0.1),
                  BackgroundSpec("auto", floor="#dddddd", vignette=0.0, reflection=0.2)):
         assert BackgroundSpec.from_json(json.loads(json.dumps(spec.to_json()))) == spec
+
+
+def test_custom_image_is_read_again_when_the_file_changes(tmp_path: Path) -> None:
+    path = tmp_path / "backdrop.png"
+    geometry = MaskGeometry.nothing(40, 40)
+    Image.new("RGB", (80, 80), (255, 0, 0)).save(path)
+    first = render(parse_background(f"image:{path}"), (40, 40), geometry).pixels
+    Image.new("RGB", (90, 90), (0, 0, 255)).save(path)  # another size: the cache key changes
+    second = render(parse_background(f"image:{path}"), (40, 40), geometry).pixels
+    assert np.allclose(first[20, 20], (1, 0, 0), atol=0.02)
+    assert np.allclose(second[20, 20], (0, 0, 1), atol=0.02)
