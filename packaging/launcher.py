@@ -26,4 +26,10 @@ if __name__ == "__main__":
     _give_windowed_builds_streams()
     from app.cli import main
 
-    sys.exit(main())
+    def open_studio(folder):  # Qt is imported only when the window is wanted, not for `vitrina batch`
+        from ui.main import run_gui
+
+        return run_gui(folder)
+
+    # Frozen apps carry no package metadata, so the studio is handed over here, not looked up.
+    sys.exit(main(open_gui=open_studio))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from app import __version__
@@ -25,19 +26,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_gui(folder: Path | None) -> int:
-    try:
-        from ui.main import run_gui  # noqa: PLC0415  (Qt loads only for the GUI)
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("ui", "ui.main"):
-            raise  # a module missing inside the studio (e.g. a frozen build) must show, not hide
-        print("vitrina: the desktop studio is not part of this build yet. Use the command line:\n"
+GuiOpener = Callable[[Path | None], int]
+GUI_ENTRY_POINTS = "vitrina.gui"  # where the studio registers itself (pyproject.toml)
+
+
+def _registered_gui() -> GuiOpener | None:
+    """The studio, found through its entry point: the core never imports the UI package, the UI
+    plugs itself in (the frozen app's launcher passes it directly instead)."""
+    for entry in entry_points(group=GUI_ENTRY_POINTS):
+        return entry.load()  # loading imports Qt: only when the window is wanted
+    return None
+
+
+def _open_gui(folder: Path | None, open_gui: GuiOpener | None) -> int:
+    gui = open_gui or _registered_gui()
+    if gui is None:
+        print("vitrina: the desktop studio is not installed in this environment. Use the command line:\n"
               "  vitrina batch FOLDER -o OUTPUT   (see `vitrina batch --help`)", file=sys.stderr)
         return 2
-    return run_gui(folder)
+    return int(gui(folder))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         if len(args_list) > 1:
@@ -46,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if folder is not None and not folder.is_dir():
             print(f"vitrina: error: not a folder: {folder}", file=sys.stderr)
             return 2
-        return _open_gui(folder)
+        return _open_gui(folder, open_gui)
     args = _parser().parse_args(args_list)
     if getattr(args, "func", None) is None:
         _parser().print_help()
