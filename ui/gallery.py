@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate,
 from app.project import Project
 from app.studio import all_photos, cached_thumbnail, photo_status, product_of
 from app.studio.thumbs import THUMB_SIDE
-from ui.images import placeholder, to_qimage
+from ui.images import blank_thumbnail, to_qimage
 
 StatusRole = Qt.ItemDataRole.UserRole + 1
 RelRole = Qt.ItemDataRole.UserRole + 2
@@ -73,8 +73,8 @@ class PhotoModel(QAbstractListModel):
         self.pool.setMaxThreadCount(2)
         self._signals = _ThumbSignals()
         self._signals.ready.connect(self._on_thumb)
-        self._waiting = placeholder(THUMB_SIDE)
-        self._broken = placeholder(THUMB_SIDE, self.tr("unreadable"))
+        self._waiting = blank_thumbnail(THUMB_SIDE)
+        self._broken = blank_thumbnail(THUMB_SIDE, self.tr("unreadable"))
 
     def set_project(self, project: Project | None) -> None:
         self.beginResetModel()
@@ -149,7 +149,7 @@ class PhotoModel(QAbstractListModel):
         return self._waiting
 
     def has_thumbnail(self, rel: str) -> bool:
-        """The photo's thumbnail has arrived (not the placeholder)."""
+        """The photo's thumbnail has arrived (not the blank stand-in)."""
         return rel in self._thumbs
 
     def _on_thumb(self, generation: int, rel: str, image: QImage | None) -> None:

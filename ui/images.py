@@ -44,7 +44,7 @@ def over_checker(image: QImage) -> QPixmap:
     return pixmap
 
 
-def placeholder(size: int, text: str = "") -> QPixmap:
+def blank_thumbnail(size: int, text: str = "") -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(236, 236, 236))
     if text:
