@@ -249,3 +249,48 @@ def test_the_model_waits_when_export_lags_behind(tmp_path, tiny_seg_model, monke
     assert result.done == 10
     limit = 2 * options.compose_workers + 2
     assert max(gaps) <= limit + 2, gaps  # without back-pressure all 10 are segmented before any export
+
+
+def test_mask_cache_is_written_off_the_model_thread_and_complete_at_the_end(
+    tmp_path, tiny_seg_model, monkeypatch
+) -> None:
+    """The model thread only runs the model; the sidecar mask PNGs (what a re-run resumes from)
+    are all on disk and in the state when the run returns."""
+    from app.project.store import Project
+
+    shoot = tmp_path / "shoot"
+    shoot.mkdir()
+    for i in range(5):
+        Image.new("RGB", (64, 48), (220, 30 + i * 30, 40)).save(shoot / f"item{i}.png")
+    model_threads: set[int] = set()
+    writer_threads: set[int] = set()
+    real_save = Project.save_mask
+
+    def slow_save(project, *args, **kwargs):
+        import time
+
+        writer_threads.add(threading.get_ident())
+        time.sleep(0.05)  # a slow disk: the model must not wait for it
+        return real_save(project, *args, **kwargs)
+
+    def recording(opts, events):
+        seg = batch_module._default_segmenter(opts, events)
+        real = seg.segment
+
+        def segment(images):
+            model_threads.add(threading.get_ident())
+            return real(images)
+
+        seg.segment = segment  # type: ignore[method-assign]
+        return seg
+
+    monkeypatch.setattr(Project, "save_mask", slow_save)
+    options = BatchOptions(background=parse_background("white"), seg_model=str(tiny_seg_model), device="cpu",
+                           batch_size=1)
+    assert run_batch(shoot, tmp_path / "out", options, segmenter_factory=recording).done == 5
+    assert model_threads and not model_threads & writer_threads
+    project = Project(shoot)
+    for i in range(5):
+        rel = f"item{i}.png"
+        assert project.mask_path(rel).exists()
+        assert project.state.photos[rel].mask_source == "model"
