@@ -120,6 +120,11 @@ class TimedDescriber:
 
     inner: Any
     spans: list[tuple[float, float]] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # products per call, in the order of ``spans``
+
+    @property
+    def batch_size(self) -> int:
+        return self.inner.batch_size
 
     @property
     def model_id(self) -> str:
@@ -135,6 +140,7 @@ class TimedDescriber:
             return self.inner.describe(products)
         finally:
             self.spans.append((start, time.perf_counter()))
+            self.sizes.append(len(products))
 
     def close(self) -> None:
         pass
@@ -188,7 +194,7 @@ def write_only(service: FakeService, descriptions: list[Description],
 
 
 def staged(service: FakeService, describer: TimedDescriber, requests: list[TextRequest],
-           group: int) -> tuple[float, list[float], int]:
+           group: int) -> tuple[float, list[float], list[int], int]:
     """The real TextStage as the pipeline drives it; returns wall, describe-call durations, failures."""
     failures: list[str] = []
     lock = threading.Lock()
@@ -204,6 +210,7 @@ def staged(service: FakeService, describer: TimedDescriber, requests: list[TextR
         writer_factory=lambda _o, _e: GigaChatWriter(service.settings()),
     )
     describer.spans.clear()
+    describer.sizes.clear()
     try:
         start = time.perf_counter()
         for chunk in groups(requests, group):
@@ -214,7 +221,7 @@ def staged(service: FakeService, describer: TimedDescriber, requests: list[TextR
         stage.close()
     if failures:
         print("  failed cards:", *failures[:3], sep="\n    ")
-    return wall, [end - begin for begin, end in describer.spans], len(failures)
+    return wall, [end - begin for begin, end in describer.spans], list(describer.sizes), len(failures)
 
 
 def ideal_schedule(describe_times: list[float], group_sizes: list[int], write_time: float, slots: int,
@@ -277,7 +284,7 @@ def main() -> None:
             d_runs: list[float] = []
             w_runs: list[float] = []
             latencies: list[float] = []
-            s_runs: dict[str, list[tuple[float, list[float]]]] = {label: [] for label, _ in scenarios}
+            s_runs: dict[str, list[tuple[float, list[float], list[int]]]] = {label: [] for label, _ in scenarios}
             peaks: list[int] = []
             chats = failures = 0
             for _ in range(runs):  # interleaved: drift in the shared machine's load hits every side
@@ -289,8 +296,8 @@ def main() -> None:
                 peaks.append(seen["max_in_flight"])
                 chats += seen["chats"]
                 for label, group in scenarios:
-                    wall, spans, failed = staged(service, describer, requests, group)
-                    s_runs[label].append((wall, spans))
+                    wall, spans, sizes, failed = staged(service, describer, requests, group)
+                    s_runs[label].append((wall, spans, sizes))
                     failures += failed
                     seen = service.stats()
                     peaks.append(seen["max_in_flight"])
@@ -312,11 +319,10 @@ def main() -> None:
           f"{chats / (runs * (1 + len(scenarios)) * count + runs * CONCURRENCY):.2f} chat requests/card; "
           f"server saw ≤ {max(peaks)} in flight; writer start-up {startup * 1000:.0f} ms)")
     summary: tuple[float, float, float] | None = None  # the first scenario's ratio, floor, overhead
-    for label, group in scenarios:
-        walls = [w for w, _ in s_runs[label]]
+    for label, _group in scenarios:
+        walls = [w for w, _, _ in s_runs[label]]
         median_index = sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]
-        wall, spans = s_runs[label][median_index]
-        sizes = [len(g) for g in groups(requests, group)]
+        wall, spans, sizes = s_runs[label][median_index]
         ideal = ideal_schedule(spans, sizes, t_card, CONCURRENCY, startup)
         print(f"staged, submit {label}: {wall:5.2f} s   ratio {wall / base:.2f}   describe inside it "
               f"{sum(spans):.2f} s; ideal schedule {ideal:.2f} s (floor ratio {ideal / base:.2f}); "
