@@ -17,6 +17,14 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class ItemStarted:
+    """Work on one input began in ``stage``; an ItemDone or ItemFailed for it follows."""
+
+    item: str
+    stage: str
+
+
+@dataclass(frozen=True)
 class ItemDone:
     item: str
     stage: str
@@ -39,7 +47,7 @@ class Notice:
     item: str = ""
 
 
-Event = Progress | ItemDone | ItemFailed | Notice
+Event = Progress | ItemStarted | ItemDone | ItemFailed | Notice
 EventSink = Callable[[Event], None]
 
 

@@ -7,6 +7,8 @@ Only visible rows ask for thumbnails; they are made on a small thread pool (cach
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
+    QRectF,
     QRunnable,
     QSize,
     QSortFilterProxyModel,
@@ -25,7 +28,7 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.project import Project
@@ -36,9 +39,13 @@ from ui.images import blank_thumbnail, to_qimage
 StatusRole = Qt.ItemDataRole.UserRole + 1
 RelRole = Qt.ItemDataRole.UserRole + 2
 ReviewRole = Qt.ItemDataRole.UserRole + 3
+ActivityRole = Qt.ItemDataRole.UserRole + 4  # QUEUED / RUNNING while a run is on, "" otherwise
+QUEUED, RUNNING = "queued", "running"
 _CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
 BADGE_COLOURS = {"pending": QColor(160, 160, 160), "done": QColor(46, 160, 67),
                  "review": QColor(235, 150, 20), "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
+# Rings around the status dot: a run's progress must not be mistaken for a photo's status.
+ACTIVITY_COLOURS = {QUEUED: QColor(110, 110, 110), RUNNING: QColor(0, 150, 255)}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -68,6 +75,7 @@ class PhotoModel(QAbstractListModel):
         self._rows: dict[str, int] = {}
         self._thumbs: OrderedDict[str, QPixmap] = OrderedDict()
         self._asked: set[str] = set()
+        self._activity: dict[str, str] = {}  # rel -> QUEUED / RUNNING; lives only as long as the run
         self._generation = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -84,6 +92,7 @@ class PhotoModel(QAbstractListModel):
         self._rows = {rel: i for i, rel in enumerate(self._rels)}
         self._thumbs.clear()
         self._asked.clear()
+        self._activity.clear()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -109,6 +118,8 @@ class PhotoModel(QAbstractListModel):
             return photo_status(self.project, rel)
         if role == RelRole:
             return rel
+        if role == ActivityRole:
+            return self._activity.get(rel, "")
         if role == ReviewRole:
             state = self.project.state.photos.get(rel)
             return state.review if state is not None else 0.0
@@ -123,6 +134,30 @@ class PhotoModel(QAbstractListModel):
         elif rel in self._rows:
             self.dataChanged.emit(self.index(self._rows[rel]), self.index(self._rows[rel]))
 
+    def mark_queued(self, rels: Iterable[str]) -> None:
+        """These photos wait for the model in the run that starts now."""
+        queued = [rel for rel in rels if rel in self._rows]
+        self._activity.update(dict.fromkeys(queued, QUEUED))
+        self._repaint(queued)
+
+    def mark_running(self, rel: str) -> None:
+        if rel in self._rows:
+            self._activity[rel] = RUNNING
+            self._repaint([rel])
+
+    def clear_activity(self, rel: str | None = None) -> None:
+        """The photo is finished (or, with None, the run is over for all of them)."""
+        cleared = list(self._activity) if rel is None else [rel] if rel in self._activity else []
+        for done in cleared:
+            del self._activity[done]
+        self._repaint(cleared)
+
+    def _repaint(self, rels: Iterable[str]) -> None:
+        # Only the rows that changed: a big folder's other tiles are neither repainted nor re-filtered.
+        roles = [ActivityRole, Qt.ItemDataRole.ToolTipRole]
+        for first, last in _runs(sorted(self._rows[rel] for rel in rels)):
+            self.dataChanged.emit(self.index(first), self.index(last), roles)
+
     def _label(self, rel: str) -> str:
         assert self.project is not None
         product = product_of(self.project, rel)
@@ -135,8 +170,10 @@ class PhotoModel(QAbstractListModel):
         status = {"pending": self.tr("not processed yet"), "done": self.tr("mask ready"),
                   "review": self.tr("mask ready — needs a look"), "edited": self.tr("mask edited by hand"),
                   "error": self.tr("error: {0}").format(state.error)}[photo_status(self.project, rel)]
+        activity = {QUEUED: self.tr("queued for processing") + "\n",
+                    RUNNING: self.tr("processing…") + "\n"}.get(self._activity.get(rel, ""), "")
         notes = "".join(f"\n• {note}" for note in state.notes)
-        return f"{rel}\n{status}{notes}"
+        return f"{rel}\n{activity}{status}{notes}"
 
     def _thumbnail(self, rel: str) -> QPixmap:
         pixmap = self._thumbs.get(rel)
@@ -168,8 +205,16 @@ class PhotoModel(QAbstractListModel):
         self.pool.waitForDone()
 
 
+def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
+    """Sorted rows as (first, last) of each stretch of consecutive rows."""
+    for _, run in groupby(enumerate(rows), key=lambda pair: pair[1] - pair[0]):
+        stretch = [row for _, row in run]
+        yield stretch[0], stretch[-1]
+
+
 class _BadgeDelegate(QStyledItemDelegate):
-    """The default tile, plus a coloured dot in the corner: pending/done/edited/error."""
+    """The default tile, plus a coloured dot in the corner: pending/done/edited/error; during a run a
+    grey ring around it (queued) or a blue three-quarter arc (the model is on this photo)."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
@@ -180,7 +225,18 @@ class _BadgeDelegate(QStyledItemDelegate):
         painter.setPen(QColor(255, 255, 255))
         painter.setBrush(colour)
         painter.drawEllipse(rect.right() - 20, rect.top() + 6, 13, 13)
+        _draw_activity(painter, QRectF(rect.right() - 24, rect.top() + 2, 21, 21), index.data(ActivityRole))
         painter.restore()
+
+
+def _draw_activity(painter: QPainter, ring: QRectF, activity: str) -> None:
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if activity == RUNNING:
+        painter.setPen(QPen(ACTIVITY_COLOURS[RUNNING], 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawArc(ring, 90 * 16, 270 * 16)  # Qt angles are in 1/16 degree
+    elif activity == QUEUED:
+        painter.setPen(QPen(ACTIVITY_COLOURS[QUEUED], 2))
+        painter.drawEllipse(ring)
 
 
 class StatusFilter(QSortFilterProxyModel):

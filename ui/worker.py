@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.errors import VitrinaError
-from app.events import Event, EventSink, ItemDone, ItemFailed, Notice, Progress
+from app.events import Event, EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class _TaskThread(QThread):
 class TaskRunner(QObject):
     # qint64: a describer download counts over 4 GB in bytes, past a C++ int.
     progress = Signal(str, "qint64", "qint64", str)  # stage, done, total, item
+    item_started = Signal(str, str)  # item, stage
     item_done = Signal(str, str)  # item, stage
     item_failed = Signal(str, str, str)  # item, stage, message
     notice = Signal(str, str)  # message, item
@@ -106,6 +107,8 @@ class TaskRunner(QObject):
         """Called on the task's thread; signals cross to the GUI thread queued, in order."""
         if isinstance(event, Progress):
             self.progress.emit(event.stage, event.done, event.total, event.item)
+        elif isinstance(event, ItemStarted):
+            self.item_started.emit(event.item, event.stage)
         elif isinstance(event, ItemDone):
             self.item_done.emit(event.item, event.stage)
         elif isinstance(event, ItemFailed):

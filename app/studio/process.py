@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.errors import Cancelled, StateError, VitrinaError
-from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
+from app.events import EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress, ignore
 from app.pipeline.masks import (
     LazySegmenter,
     Loaded,
@@ -131,6 +131,8 @@ class _Run:
         if not batch:
             return
         self.check_cancel()
+        for lp in batch:  # the GUI shows which photos the model is on, not just how many are done
+            self.events(ItemStarted(item=lp.rel, stage="segment"))
         try:
             masks = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
