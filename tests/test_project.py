@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.project import Project, scan_folder
+from app.project import ExportTarget, Project, scan_folder
 from app.project import store as store_module
 from app.project.state import SCHEMA_VERSION
 
@@ -70,6 +70,28 @@ def test_state_survives_reopening(tmp_path: Path) -> None:
     assert np.array_equal(again.load_mask("a.jpg"), mask)
     assert again.has_current_mask("a.jpg", "abc", "any-model@rev")  # edits fit every model
     assert not again.has_current_mask("a.jpg", "changed-file", "any-model@rev")
+
+
+@pytest.mark.parametrize("export", [None, "not a dict", {"folder": 5}, {"folder": "/x", "fix": 1, "junk": 2}])
+def test_the_export_target_is_optional_and_never_costs_the_photos_state(tmp_path: Path, export) -> None:
+    """Sidecars written before the export target existed, or with a broken one, still load with
+    every mask and card; only a usable target is kept."""
+    _photo(tmp_path / "a.jpg")
+    data = {"schema_version": SCHEMA_VERSION, "photos": {"a.jpg": {"mask_source": "edited"}},
+            "products": {"a.jpg": {"card": {"title": "Кружка"}}}}
+    if export is not None:
+        data["export"] = export
+    (tmp_path / ".vitrina").mkdir()
+    (tmp_path / ".vitrina" / "state.json").write_text(json.dumps(data), encoding="utf-8")
+    project = Project(tmp_path)
+    assert not project.messages
+    assert project.photo("a.jpg").mask_source == "edited"
+    assert project.product("a.jpg").card == {"title": "Кружка"}
+    target = project.state.export
+    if isinstance(export, dict) and isinstance(export.get("folder"), str):
+        assert (target.folder, target.replace, target.fix) == ("/x", True, True)
+    else:
+        assert target == ExportTarget()
 
 
 def test_model_mask_is_current_only_for_the_model_that_made_it(tmp_path: Path) -> None:

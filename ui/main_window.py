@@ -24,6 +24,8 @@ from ui.about import AboutDialog
 from ui.background_panel import BackgroundPanel
 from ui.card_panel import CardPanel
 from ui.card_text_run import CardTextRun
+from ui.export_dialog import ExportDialog
+from ui.export_run import ExportRun
 from ui.gallery_pane import GalleryPane
 from ui.log_panel import LogPanel
 from ui.mask_tab import MaskTab
@@ -56,7 +58,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.export_box: QMessageBox | None = None  # the "exported — open the folder?" offer
         # Shown with open(), kept for tests and closed with the window.
-        self.dialog: SettingsDialog | AboutDialog | WelcomeDialog | None = None
+        self.dialog: SettingsDialog | AboutDialog | WelcomeDialog | ExportDialog | None = None
         self._close_when_idle = False  # the user chose to close during a task: close when it stops
         self.apply_settings()
 
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self._mask_stale = True  # the tab loads the full photo only while it is shown
         self.tasks = PhotoTasks(self)  # first: its end-of-task handling runs before the others'
         self.text_run = CardTextRun(self)
+        self.exports = ExportRun(self)
         self.acts = WindowActions(self)
         self._connect()
         geometry = settings.settings().value("window/geometry")
@@ -109,7 +112,8 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         idle = not self.runner.busy
         self.acts.update(idle=idle, has_project=self.project is not None,
-                         has_selection=bool(self.gallery.selected_rels()))
+                         has_selection=bool(self.gallery.selected_rels()),
+                         export_folder=self.exports.folder())
         self.model_picker.setEnabled(idle)
 
     def selected_products(self) -> list[str]:
@@ -254,11 +258,15 @@ class MainWindow(QMainWindow):
         """Make masks for ``rels`` (None: every photo) on the worker thread."""
         return self.tasks.process(rels)
 
-    def export_to(self, output: Path | str, *, overwrite: bool = False) -> bool:
-        return self.tasks.export_to(output, overwrite=overwrite)
+    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False) -> bool:
+        return self.exports.export_to(output, overwrite=overwrite, fix=fix)
 
-    def choose_export(self) -> None:
-        self.tasks.choose_export()
+    def export(self) -> bool:
+        """One click: the folder (and options) this photo folder exported to last; asks the first time."""
+        return self.exports.export()
+
+    def choose_export(self) -> bool:
+        return self.exports.choose()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.card.flush()

@@ -23,8 +23,10 @@ class WindowActions(QObject):
         w, keys = window, QKeySequence.StandardKey
         self.open = self._make(self.tr("&Open folder…"), w.choose_folder, "Ctrl+O",
                                self.tr("Open a folder of product photos"))
-        self.export = self._make(self.tr("&Export…"), w.choose_export, "Ctrl+E",
+        self.export = self._make(self.tr("&Export"), w.export, "Ctrl+E",
                                  self.tr("Export the processed products as card bundles"))
+        self.export_as = self._make(self.tr("Export &to…"), w.choose_export, "Ctrl+Shift+E",
+                                    self.tr("Choose the export folder and options, then export"))
         self.process_selected = self._make(self.tr("Process &selected"), w.process_selected, "Ctrl+R",
                                            self.tr("Cut out the selected photos"))
         self.process_all = self._make(self.tr("Process &all"), lambda: w.process(None), "Ctrl+Shift+R",
@@ -81,6 +83,7 @@ class WindowActions(QObject):
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self.window.fill_recent)
         file_menu.addAction(self.export)
+        file_menu.addAction(self.export_as)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = bar.addMenu(self.tr("&Edit"))
@@ -115,7 +118,7 @@ class WindowActions(QObject):
         self.settings.setIcon(style.standardIcon(icons.SP_FileDialogInfoView))
         toolbar.addAction(self.settings)
 
-    def update(self, *, idle: bool, has_project: bool, has_selection: bool) -> None:
+    def update(self, *, idle: bool, has_project: bool, has_selection: bool, export_folder: str = "") -> None:
         self.open.setEnabled(idle)
         self.recent_menu.setEnabled(idle)
         self.process_all.setEnabled(idle and has_project)
@@ -123,6 +126,13 @@ class WindowActions(QObject):
         self.write_text_all.setEnabled(idle and has_project)
         self.write_text_selected.setEnabled(idle and has_selection)
         self.export.setEnabled(idle and has_project)
+        self.export_as.setEnabled(idle and has_project)
+        # The one-click target, where the user can see it before clicking.
+        tip = (self.tr("Export the card bundles into {0}").format(export_folder) if export_folder
+               else self.tr("Export the processed products as card bundles (asks where the first time)"))
+        keys = self.export.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.export.setToolTip(f"{tip} ({keys})")
+        self.export.setStatusTip(tip)
         self.settings.setEnabled(idle)  # the running task keeps the models it started with
         self.welcome.setEnabled(idle)
         self.cancel.setEnabled(not idle)

@@ -38,15 +38,26 @@ class ProductState:
 
 
 @dataclass
+class ExportTarget:
+    """Where and how the studio's one-click Export writes this folder's bundles."""
+
+    folder: str = ""  # "" until the user has chosen one
+    replace: bool = True  # re-exporting updates the bundles (they are made from the saved work)
+    fix: bool = False  # let the marketplace check resize / flatten / re-encode what it would refuse
+
+
+@dataclass
 class ProjectState:
     photos: dict[str, PhotoState] = field(default_factory=dict)
     products: dict[str, ProductState] = field(default_factory=dict)
+    export: ExportTarget = field(default_factory=ExportTarget)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,
             "photos": {k: asdict(v) for k, v in self.photos.items()},
             "products": {k: asdict(v) for k, v in self.products.items()},
+            "export": asdict(self.export),
         }
 
     @classmethod
@@ -57,6 +68,8 @@ class ProjectState:
         return cls(
             photos={k: _build(PhotoState, v) for k, v in dict(data.get("photos") or {}).items()},
             products={k: _build(ProductState, v) for k, v in dict(data.get("products") or {}).items()},
+            # Added after version 1 shipped: older sidecars simply have no export target yet.
+            export=_export_target(data.get("export")),
         )
 
 
@@ -65,3 +78,13 @@ def _build(kind: type, raw: Any) -> Any:
         raise ValueError(f"malformed entry: {raw!r:.80}")
     known = kind.__dataclass_fields__
     return kind(**{k: v for k, v in raw.items() if k in known})
+
+
+def _export_target(raw: Any) -> ExportTarget:
+    # Added after version 1 shipped: older sidecars have none. A hand-broken one is forgotten
+    # (Export asks again) rather than costing the photos' state, which is what matters.
+    if not isinstance(raw, dict) or not isinstance(raw.get("folder", ""), str):
+        return ExportTarget()
+    target = _build(ExportTarget, raw)
+    target.replace, target.fix = bool(target.replace), bool(target.fix)
+    return target

@@ -22,7 +22,7 @@ from app.studio.choices import (
     set_product_background,
     text_marketplace,
 )
-from app.studio.export import ExportResult, export_products
+from app.studio.export import ExportResult, export_products, export_target, remember_export_target
 from app.studio.items import EDITED, ERROR, REVIEW, all_photos, photo_status, product_of
 from app.studio.preview import Preview, render_preview
 from app.studio.process import ProcessResult, process_photos
@@ -32,8 +32,8 @@ from app.studio.thumbs import cached_thumbnail
 __all__ = [
     "DEFAULT_BACKGROUND", "EDITED", "ERROR", "ORIGINAL_SIZE", "REVIEW", "Defaults", "ExportResult", "Preview",
     "ProcessResult", "TextResult", "all_photos", "background_for", "background_named", "cached_thumbnail",
-    "canvas_for", "card_of", "defaults", "export_products", "marketplace_of", "needs_card", "photo_status",
-    "process_photos", "product_of", "render_preview", "set_all_backgrounds", "set_card", "set_defaults",
-    "set_marketplace", "set_photo_background", "set_product_background", "text_marketplace", "text_options",
-    "write_cards",
+    "canvas_for", "card_of", "defaults", "export_products", "export_target", "marketplace_of", "needs_card",
+    "photo_status", "process_photos", "product_of", "remember_export_target", "render_preview",
+    "set_all_backgrounds", "set_card", "set_defaults", "set_marketplace", "set_photo_background",
+    "set_product_background", "text_marketplace", "text_options", "write_cards",
 ]

@@ -25,7 +25,7 @@ from app.marketplaces import get as get_marketplace
 from app.pipeline import report
 from app.pipeline.batch import bundle_names
 from app.pipeline.compliance_step import inspect_bundle
-from app.project import Product, Project
+from app.project import ExportTarget, Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 
 STAGE = "export"
@@ -44,9 +44,26 @@ class ExportResult:
         return sum(r.status == report.FAILED for r in self.rows)
 
 
+def export_target(project: Project) -> ExportTarget:
+    """The folder and options of this project's last export (``folder`` is "" before the first)."""
+    return project.state.export
+
+
+def remember_export_target(project: Project, target: ExportTarget) -> None:
+    """Kept in the folder's state, so one click exports there again, in this session or the next."""
+    project.state.export = target
+    project.save()
+
+
 def export_products(project: Project, keys: Iterable[str], output: Path, *, overwrite: bool = False,
-                    events: EventSink = ignore, cancel: threading.Event | None = None) -> ExportResult:
-    """Write one bundle per chosen product into ``output``; per-photo failures do not stop the run."""
+                    fix: bool = False, events: EventSink = ignore,
+                    cancel: threading.Event | None = None) -> ExportResult:
+    """Write one bundle per chosen product into ``output``; per-photo failures do not stop the run.
+
+    ``fix``: where a product is placed on a marketplace canvas, what that marketplace would refuse
+    and can be repaired (size, transparency, file size) is repaired in the bundle and listed in
+    its compliance.json, as ``vitrina batch --fix`` does.
+    """
     output = Path(output).resolve()
     if output == project.root or project.root in output.parents:
         # A bundle inside the photo folder would be scanned as new products next time.
@@ -63,7 +80,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
             result.rows += [report.ReportRow(rel, product.key, report.CANCELLED, "not exported: cancelled")
                             for p in chosen[index:] for rel in p.photos]
             break
-        _export_one(project, product, output, names[product.key], overwrite, events, result)
+        _export_one(project, product, output, names[product.key], overwrite, fix, events, result)
         events(Progress(STAGE, index + 1, len(chosen), item=product.key))
     try:
         project.save()
@@ -74,7 +91,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     return result
 
 
-def _export_one(project: Project, product: Product, output: Path, name: str, overwrite: bool,
+def _export_one(project: Project, product: Product, output: Path, name: str, overwrite: bool, fix: bool,
                 events: EventSink, result: ExportResult) -> None:
     def row(rel: str, status: str, message: str = "") -> None:
         result.rows.append(report.ReportRow(rel, product.key, status, message, name))
@@ -98,7 +115,7 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
         return
     try:
         folder = write_bundle(output, _bundle(project, product, name, photos), overwrite=overwrite,
-                              inspect=_inspector(project, product, photos, events))
+                              inspect=_inspector(project, product, photos, fix, events))
     except VitrinaError as exc:
         for photo in photos:
             row(photo.source, report.FAILED, f"export failed: {exc}")
@@ -132,7 +149,7 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
                        composed.object_box)
 
 
-def _inspector(project: Project, product: Product, photos: list[BundlePhoto],
+def _inspector(project: Project, product: Product, photos: list[BundlePhoto], fix: bool,
                events: EventSink) -> Inspector | None:
     """``compliance.json`` for bundles placed on a marketplace canvas (same check as the batch)."""
     market = marketplace_of(project, product.key)
@@ -144,8 +161,10 @@ def _inspector(project: Project, product: Product, photos: list[BundlePhoto],
         return None
 
     def inspect(folder: Path, files: list[dict[str, Any]]) -> dict[str, Any]:
-        report, _ = inspect_bundle(folder, files, card=card_of(project, product.key), marketplace=marketplace,
-                                   boxes=[p.object_box for p in photos], fix=False)
+        report, fixes = inspect_bundle(folder, files, card=card_of(project, product.key),
+                                       marketplace=marketplace, boxes=[p.object_box for p in photos], fix=fix)
+        for made in fixes:
+            events(Notice(f"fixed for {marketplace.name}: {made}", item=product.key))
         project.product(product.key).compliance = report["status"]
         if report["status"] != "pass":
             events(Notice(report["summary"], item=product.key))

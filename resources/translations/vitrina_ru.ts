@@ -311,6 +311,80 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export card bundles</source>
+        <translation>Экспорт комплектов карточек</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <source>Replace bundles that are already there (they are made again from your saved masks, backgrounds and text)</source>
+        <translation>Заменять уже существующие комплекты (они собираются заново из сохранённых масок, фонов и текста)</translation>
+    </message>
+    <message>
+        <source>Fix what the marketplace would refuse (size, transparency, file size); changes are listed in compliance.json</source>
+        <translation>Исправлять то, что маркетплейс не примет (размер, прозрачность, объём файла); изменения записываются в compliance.json</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Экспортировать</translation>
+    </message>
+    <message>
+        <source>One folder per product, with report.csv and manifest.csv beside them, goes into:</source>
+        <translation>По папке на товар, рядом report.csv и manifest.csv — сохраняются в:</translation>
+    </message>
+    <message>
+        <source>{0} cards</source>
+        <translation>{0} — карточки</translation>
+    </message>
+    <message>
+        <source>Export the card bundles into…</source>
+        <translation>Экспортировать комплекты карточек в…</translation>
+    </message>
+    <message>
+        <source>Choose a folder.</source>
+        <translation>Выберите папку.</translation>
+    </message>
+    <message>
+        <source>Give the full path of the folder.</source>
+        <translation>Укажите полный путь к папке.</translation>
+    </message>
+    <message>
+        <source>Choose a folder outside the photo folder: bundles there would be read as new photos next time.</source>
+        <translation>Выберите папку вне папки с фото: иначе комплекты в следующий раз будут прочитаны как новые фото.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportRun</name>
+    <message>
+        <source>Nothing to export yet: process the photos first.</source>
+        <translation>Экспортировать пока нечего: сначала обработайте фото.</translation>
+    </message>
+    <message>
+        <source>Exporting</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <source>products</source>
+        <translation>товаров</translation>
+    </message>
+    <message>
+        <source>Exported {0} product(s); {1} photo(s) failed (see the log).</source>
+        <translation>Экспортировано товаров: {0}; фото с ошибкой: {1} (см. журнал).</translation>
+    </message>
+    <message>
+        <source>{0} bundle(s) were already there and kept.</source>
+        <translation>Уже существовавших и сохранённых комплектов: {0}.</translation>
+    </message>
+    <message>
+        <source>Stopped. </source>
+        <translation>Остановлено. </translation>
+    </message>
+</context>
+<context>
     <name>GalleryPane</name>
     <message>
         <source>Show only the photos with this status</source>
@@ -760,6 +834,14 @@
         <source>error: {0}</source>
         <translation>ошибка: {0}</translation>
     </message>
+    <message>
+        <source>queued for processing</source>
+        <translation>в очереди на обработку</translation>
+    </message>
+    <message>
+        <source>processing…</source>
+        <translation>обрабатывается…</translation>
+    </message>
 </context>
 <context>
     <name>PhotoTasks</name>
@@ -772,18 +854,6 @@
         <translation>фото</translation>
     </message>
     <message>
-        <source>Nothing to export yet: process the photos first.</source>
-        <translation>Экспортировать пока нечего: сначала обработайте фото.</translation>
-    </message>
-    <message>
-        <source>Exporting</source>
-        <translation>Экспорт</translation>
-    </message>
-    <message>
-        <source>products</source>
-        <translation>товаров</translation>
-    </message>
-    <message>
         <source>Downloading the model</source>
         <translation>Загрузка модели</translation>
     </message>
@@ -794,14 +864,6 @@
     <message>
         <source>Stopped. </source>
         <translation>Остановлено. </translation>
-    </message>
-    <message>
-        <source>Exported {0} product(s); {1} photo(s) failed (see the log).</source>
-        <translation>Экспортировано товаров: {0}; фото с ошибкой: {1} (см. журнал).</translation>
-    </message>
-    <message>
-        <source>{0} bundle(s) were already there and kept.</source>
-        <translation>Уже существовавших и сохранённых комплектов: {0}.</translation>
     </message>
     <message>
         <source>export</source>
@@ -1094,12 +1156,20 @@ press Process to cut it out</source>
         <translation>Открыть папку с фото товаров</translation>
     </message>
     <message>
-        <source>&amp;Export…</source>
-        <translation>&amp;Экспорт…</translation>
+        <source>&amp;Export</source>
+        <translation>&amp;Экспорт</translation>
     </message>
     <message>
         <source>Export the processed products as card bundles</source>
         <translation>Экспортировать обработанные товары комплектами для карточек</translation>
+    </message>
+    <message>
+        <source>Export &amp;to…</source>
+        <translation>Экспорт &amp;в…</translation>
+    </message>
+    <message>
+        <source>Choose the export folder and options, then export</source>
+        <translation>Выбрать папку и параметры экспорта, затем экспортировать</translation>
     </message>
     <message>
         <source>Process &amp;selected</source>
@@ -1220,6 +1290,14 @@ press Process to cut it out</source>
     <message>
         <source>Main</source>
         <translation>Основная</translation>
+    </message>
+    <message>
+        <source>Export the card bundles into {0}</source>
+        <translation>Экспортировать комплекты карточек в {0}</translation>
+    </message>
+    <message>
+        <source>Export the processed products as card bundles (asks where the first time)</source>
+        <translation>Экспортировать обработанные товары комплектами карточек (в первый раз спросит куда)</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,109 @@
+"""Export from the GUI: one click to the folder this photo folder exported to last time (Export),
+or pick the folder and options first (Export to…); the export runs as a task on the window's worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from app.errors import VitrinaError
+from app.studio import (
+    EDITED,
+    REVIEW,
+    ExportResult,
+    export_products,
+    export_target,
+    photo_status,
+    remember_export_target,
+)
+from ui import dialogs
+from ui.export_dialog import ExportDialog
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+TASK = "export"
+_EXPORTABLE = ("done", REVIEW, EDITED)  # photos with a mask
+
+
+class ExportRun(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        window.runner.progress.connect(self._on_progress)
+        window.runner.finished.connect(self._on_finished)
+
+    def folder(self) -> str:
+        """Where one-click Export writes ("" until a folder was chosen for this photo folder)."""
+        project = self.window.project
+        return export_target(project).folder if project is not None else ""
+
+    def export(self) -> bool:
+        """Export to the remembered folder with the remembered options; the first time, ask."""
+        project = self.window.project
+        if project is None or self.window.runner.busy:
+            return False
+        target = export_target(project)
+        if not target.folder:
+            return self.choose()
+        return self.export_to(target.folder, overwrite=target.replace, fix=target.fix)
+
+    def choose(self) -> bool:
+        """Open Export to…; the export starts when the user confirms it."""
+        w = self.window
+        if w.project is None or w.runner.busy:
+            return False
+        dialog = ExportDialog(w.project.root, export_target(w.project), w)
+        dialog.accepted.connect(lambda: self._chosen(dialog))
+        w.dialog = dialog  # closed with the window
+        dialog.open()
+        return True
+
+    def _chosen(self, dialog: ExportDialog) -> None:
+        w = self.window
+        if w.project is None:
+            return
+        target = dialog.target()
+        try:
+            remember_export_target(w.project, target)
+        except VitrinaError as exc:  # the state folder is not writable: export anyway, say why
+            w.log.add(str(exc), error=True)
+        self.export_to(target.folder, overwrite=target.replace, fix=target.fix)
+
+    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False) -> bool:
+        """Export every product that has at least one processed photo into ``output``."""
+        w = self.window
+        project = w.project
+        if project is None or w.runner.busy:
+            return False
+        keys = [p.key for p in project.products
+                if any(photo_status(project, rel) in _EXPORTABLE for rel in p.photos)]
+        if not keys:
+            w.log.add(self.tr("Nothing to export yet: process the photos first."), error=True)
+            return False
+        w.card.flush()  # a pending edit is the user's text: it goes into the bundle
+        w.progress.start(self.tr("Exporting"), self.tr("products"))
+        w.runner.start(TASK, lambda events, cancel: export_products(
+            project, keys, Path(output), overwrite=overwrite, fix=fix, events=events, cancel=cancel))
+        w.update_actions()
+        return True
+
+    def _on_progress(self, stage: str, done: int, total: int, _item: str) -> None:
+        if stage == TASK:
+            self.window.progress.update_count(done, total)
+
+    def _on_finished(self, name: str, result: object) -> None:
+        w = self.window
+        if name != TASK or not isinstance(result, ExportResult) or w.closing:
+            return
+        text = self.tr("Exported {0} product(s); {1} photo(s) failed (see the log).").format(
+            len(result.bundles), result.failed)
+        if result.existing:
+            text += " " + self.tr("{0} bundle(s) were already there and kept.").format(len(result.existing))
+        if result.cancelled:
+            text = self.tr("Stopped. ") + text
+        w.statusBar().showMessage(text, 10000)
+        if result.report_path is not None:
+            w.export_box = dialogs.export_finished(w, text, result.report_path.parent)
