@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+# Called by this name with literal strings so that pyside6-lupdate finds them (context "progress").
+translate = QCoreApplication.translate
 
 
 def progress_text(done: int, total: int, elapsed: float, unit: str) -> str:
@@ -14,10 +17,13 @@ def progress_text(done: int, total: int, elapsed: float, unit: str) -> str:
     if done <= 0 or elapsed <= 0:
         return text
     rate = done / elapsed
-    text += f" · {rate:.1f} {unit}/s" if rate >= 1 else f" · {1 / rate:.1f} s/{unit}"
+    if rate >= 1:
+        text += " · " + translate("progress", "{0} {1}/s").format(f"{rate:.1f}", unit)
+    else:
+        text += " · " + translate("progress", "{0} s each").format(f"{1 / rate:.1f}")
     if total > done:
         left = round((total - done) / rate)
-        text += f" · {left // 60}:{left % 60:02d} left"
+        text += " · " + translate("progress", "{0} left").format(f"{left // 60}:{left % 60:02d}")
     return text
 
 

@@ -1367,6 +1367,21 @@ press Process to cut it out</source>
     </message>
 </context>
 <context>
+    <name>progress</name>
+    <message>
+        <source>{0} {1}/s</source>
+        <translation>{0} {1}/с</translation>
+    </message>
+    <message>
+        <source>{0} s each</source>
+        <translation>по {0} с</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>осталось {0}</translation>
+    </message>
+</context>
+<context>
     <name>units</name>
     <message>
         <source>.</source>
