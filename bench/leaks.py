@@ -29,6 +29,8 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
+from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
+
 os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder only; nothing may reach a hub
 
 from app.backgrounds import parse_background  # noqa: E402
@@ -123,6 +125,9 @@ def main() -> int:
     print(f"ratio {ratio:.3f} (growth {growth:+.1f} %, {per_photo:.1f} KB/photo)   "
           f"target ≤ {TARGET:g}: {'ok' if ratio <= TARGET else 'over target'}")
     print("VRAM growth: pending (no GPU here; this bench's model runs on the CPU)")
+    row("leaks", f"RSS after {total} photos ÷ after {first}", f"{ratio:.3f} ({growth:+.1f} %)",
+        f"≤ {TARGET:g}", "met" if ratio <= TARGET else "missed")
+    row("leaks", "VRAM growth on a GPU", "—", f"≤ {TARGET:g}", "pending: no GPU")
     return 0
 
 

@@ -38,6 +38,8 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
+from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
+
 os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder only; nothing may reach a hub
 
 import torch  # noqa: E402
@@ -339,6 +341,9 @@ def main() -> None:
     verdict = "ok" if ratio >= TARGET else ("BELOW TARGET" if cuda else
                                             "below the GPU target (CPU: see docs/PERFORMANCE.md)")
     print(f"ratio {ratio:.2f} (target ≥ {TARGET} on GPU) {verdict}")
+    where = f"{args.device}, batch {batch}" + (f", VRAM peak {peak:.1f} GiB" if peak is not None else "")
+    row("segment", f"run_batch ÷ model-only images/s ({where})", f"{ratio:.2f}", f"≥ {TARGET} on a GPU",
+        ("met" if ratio >= TARGET else "missed") if cuda else "pending: GPU row (CPU is CPU-bound here)")
 
 if __name__ == "__main__":
     main()
