@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from app.i18n import _
 from app.imaging.save import _encoder_params, _to_pil  # the export's own encoder settings
 from app.marketplaces import Marketplace
 
@@ -69,8 +70,9 @@ def resize_to_limits(pixels: np.ndarray, m: Marketplace) -> tuple[np.ndarray, st
         return pixels, None
     size = (max(1, round(w * scale + 0.499)), max(1, round(h * scale + 0.499)))
     out = np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS))
-    how = "upscaled (may look soft on zoom)" if scale > 1 else "downscaled"
-    return out, f"{how} from {w}×{h} to {size[0]}×{size[1]}"
+    said = (_("upscaled (may look soft on zoom) from {width}×{height} to {new_width}×{new_height}")
+            if scale > 1 else _("downscaled from {width}×{height} to {new_width}×{new_height}"))
+    return out, said.format(width=w, height=h, new_width=size[0], new_height=size[1])
 
 
 def encode_under(
@@ -85,7 +87,7 @@ def encode_under(
         return data, pixels, fmt, []
     if fmt == "png":
         data, pixels, fmt, changes = encode_under(flatten(pixels), "jpg", max_bytes, min_size)
-        return data, pixels, fmt, ["PNG over the size limit: saved as JPEG", *changes]
+        return data, pixels, fmt, [_("PNG over the size limit: saved as JPEG"), *changes]
     changes: list[str] = []
     while True:
         lo, hi, best = _MIN_QUALITY, 94, None
@@ -98,14 +100,16 @@ def encode_under(
                 hi = q - 1
         if best is not None:
             data, quality = best
-            note = f"re-encoded at quality {quality} to fit {max_bytes / MB:.1f} MB"
+            note = _("re-encoded at quality {quality} to fit {size:.1f} MB").format(
+                quality=quality, size=max_bytes / MB)
             return data, pixels, fmt, [*changes, note]
         h, w = pixels.shape[:2]
         size = (round(w * _SHRINK), round(h * _SHRINK))
         if size[0] < min_size[0] or size[1] < min_size[1]:
             raise ValueError(f"cannot encode {w}×{h} under {max_bytes / MB:.1f} MB at the minimum size")
         pixels = np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.LANCZOS))
-        changes = [f"downscaled to {size[0]}×{size[1]} to fit the file size limit"]
+        changes = [_("downscaled to {width}×{height} to fit the file size limit").format(
+            width=size[0], height=size[1])]
 
 
 def autofix(pixels: np.ndarray, fmt: str, m: Marketplace) -> Fixed:
@@ -114,11 +118,12 @@ def autofix(pixels: np.ndarray, fmt: str, m: Marketplace) -> Fixed:
     changes: list[str] = []
     fmt = normalise_format(fmt)
     if fmt not in m.formats:
-        changes.append(f"{fmt.upper()} is not accepted by {m.name}: saved as JPG")
+        changes.append(_("{format} is not accepted by {marketplace}: saved as JPG").format(
+            format=fmt.upper(), marketplace=m.name))
         fmt = "jpg"
     if pixels.ndim == 3 and pixels.shape[2] == 4 and (not m.transparency or fmt == "jpg"):
         pixels = flatten(pixels)
-        changes.append("transparency flattened onto white")
+        changes.append(_("transparency flattened onto white"))
     pixels, resized = resize_to_limits(pixels, m)
     if resized:
         changes.append(resized)

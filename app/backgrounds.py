@@ -22,6 +22,7 @@ from PIL import Image
 
 from app.errors import VitrinaError
 from app.geometry import MaskGeometry
+from app.i18n import _
 from app.layout import choose_layout
 from app.resources import resource_path
 
@@ -92,21 +93,25 @@ class BackgroundSpec:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"unknown background kind {self.kind!r}; choices: {', '.join(KINDS)}")
+            raise ValueError(_("unknown background kind {kind!r}; choices: {choices}").format(
+                kind=self.kind, choices=", ".join(KINDS)))
         for key in ("wall", "floor", "color", "top", "bottom"):
             if not _COLOUR.fullmatch(getattr(self, key)):
-                raise ValueError(f"background {key} must be a #rrggbb colour, got {getattr(self, key)!r}")
+                raise ValueError(_("background {key} must be a #rrggbb colour, got {value!r}").format(
+                    key=key, value=getattr(self, key)))
         if not 0.0 <= self.softness <= 1.0:
-            raise ValueError(f"plane softness must be within 0..1, got {self.softness}")
+            raise ValueError(_("plane softness must be within 0..1, got {value}").format(value=self.softness))
         if not 0.0 <= self.wall_gradient <= 1.0 or not -1.0 <= self.floor_gradient <= 1.0:
-            raise ValueError("plane gradients must be within 0..1 (wall) and -1..1 (floor)")
+            raise ValueError(_("plane gradients must be within 0..1 (wall) and -1..1 (floor)"))
         for key, lo, hi in _RANGES:
             if not lo <= getattr(self, key) <= hi:
-                raise ValueError(f"background {key} must be within {lo}..{hi}, got {getattr(self, key)}")
+                raise ValueError(_("background {key} must be within {low}..{high}, got {value}").format(
+                    key=key, low=lo, high=hi, value=getattr(self, key)))
         if self.kind == "preset" and self.name not in presets():
-            raise ValueError(f"unknown background preset {self.name!r}; choices: {', '.join(presets())}")
+            raise ValueError(_("unknown background preset {name!r}; choices: {choices}").format(
+                name=self.name, choices=", ".join(presets())))
         if self.kind == "image" and not self.path:
-            raise ValueError("an image background needs a path")
+            raise ValueError(_("an image background needs a path"))
 
     def to_json(self) -> dict[str, Any]:
         values = asdict(self)
@@ -147,7 +152,7 @@ def resolve(spec: BackgroundSpec) -> BackgroundSpec:
 def parse_background(text: str) -> BackgroundSpec:
     """CLI form: plane | flat | auto | PRESET | solid:#rrggbb | gradient:#top:#bottom | image:PATH |
     transparent."""
-    kind, _, rest = text.strip().partition(":")
+    kind, _sep, rest = text.strip().partition(":")
     kind = kind.lower()
     try:
         if kind in ("plane", "flat", "auto", "transparent") and not rest:
@@ -162,10 +167,11 @@ def parse_background(text: str) -> BackgroundSpec:
         if kind == "image" and rest:
             return BackgroundSpec(kind="image", path=rest)
     except ValueError as err:
-        raise ValueError(f"bad background {text!r}: {err}") from None
+        raise ValueError(_("bad background {text!r}: {error}").format(text=text, error=err)) from None
     choices = ["plane", "flat", "auto", *presets(), "solid:#rrggbb", "gradient:#rrggbb:#rrggbb", "image:PATH",
                "transparent"]
-    raise ValueError(f"unknown background {text!r}; choices: {', '.join(choices)}")
+    message = _("unknown background {text!r}; choices: {choices}")
+    raise ValueError(message.format(text=text, choices=", ".join(choices)))
 
 
 def render(spec: BackgroundSpec, size: tuple[int, int], geometry: MaskGeometry) -> Background:
@@ -192,9 +198,11 @@ def plane_horizon(geometry: MaskGeometry) -> tuple[int, str | None]:
     """The floor's first row for a plane: right under the object, unless its base is not visible."""
     fallback = round(FALLBACK_HORIZON * geometry.height)
     if geometry.empty:
-        return fallback, f"no object to stand on; horizon set at {FALLBACK_HORIZON * 100:.0f} %"
+        return fallback, _("no object to stand on; horizon set at {share:.0f} %").format(
+            share=FALLBACK_HORIZON * 100)
     if geometry.touches_bottom:
-        return fallback, f"object touches the bottom edge; horizon set at {FALLBACK_HORIZON * 100:.0f} %"
+        return fallback, _("object touches the bottom edge; horizon set at {share:.0f} %").format(
+            share=FALLBACK_HORIZON * 100)
     return geometry.floor_y, None
 
 
@@ -258,7 +266,8 @@ def _background_source(path: Path) -> Image.Image:
     try:
         stat = path.stat()
     except OSError as err:
-        raise VitrinaError(f"cannot read background image {path}: {err.strerror or err}") from err
+        raise VitrinaError(_("cannot read background image {path}: {why}").format(
+            path=path, why=err.strerror or err)) from err
     return _decoded(str(path), stat.st_mtime_ns, stat.st_size)
 
 
@@ -269,7 +278,8 @@ def _decoded(path: str, _mtime_ns: int, _size: int) -> Image.Image:
     try:
         photo = load_photo(path)
     except VitrinaError as err:
-        raise VitrinaError(f"cannot use {path} as the background: {err}") from err
+        message = _("cannot use {path} as the background: {error}")
+        raise VitrinaError(message.format(path=path, error=err)) from err
     return Image.fromarray(np.ascontiguousarray(photo.rgb))
 
 

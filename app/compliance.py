@@ -20,6 +20,7 @@ from PIL import Image
 from app.autofix import MB, encode, normalise_format
 from app.cardtext.card import Card
 from app.cardtext.rules import problems
+from app.i18n import _
 from app.marketplaces import Marketplace, get
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
@@ -67,11 +68,13 @@ class Report:
         name = get(self.marketplace).name
         bad = self.failed() + self.warnings()
         if not bad:
-            return f"{name}: pass"
+            return _("{marketplace}: pass").format(marketplace=name)
         first = bad[0]
         where = f"{first.image}: " if first.image else ""
-        counts = f"{len(self.failed())} fail, {len(self.warnings())} warn"
-        return f"{name}: {self.status} — {counts} ({where}{first.message})"
+        counts = _("{fails} fail, {warns} warn").format(fails=len(self.failed()), warns=len(self.warnings()))
+        line = (_("{marketplace}: fail — {counts} ({where}{message})") if self.status == FAIL
+                else _("{marketplace}: warn — {counts} ({where}{message})"))
+        return line.format(marketplace=name, counts=counts, where=where, message=first.message)
 
     def to_json(self) -> dict[str, Any]:
         """What ``compliance.json`` holds."""
@@ -101,7 +104,8 @@ def check_bundle(
     add = report.results.append
     count = len(images)
     add(RuleResult("photos.count", PASS if count <= m.max_photos else FAIL,
-                   f"{count} photo(s); {m.name} allows {m.max_photos}"))
+                   _("{count} photo(s); {marketplace} allows {limit}").format(
+                       count=count, marketplace=m.name, limit=m.max_photos)))
     for index, (source, fmt) in enumerate(images):
         box = object_boxes[index] if object_boxes is not None else None
         for result in _image_rules(_read(source, fmt), m, _label(source, index), main=index == 0, box=box):
@@ -111,7 +115,8 @@ def check_bundle(
             add(RuleResult(f"text.{problem.kind}", FAIL if problem.kind in _TEXT_FAILS else WARN,
                            problem.message))
         if not any(r.rule.startswith("text.") for r in report.results):
-            add(RuleResult("text", PASS, f"title and description meet {m.name}'s rules"))
+            add(RuleResult("text", PASS, _("title and description meet {marketplace}'s rules").format(
+                marketplace=m.name)))
     return report
 
 
@@ -148,31 +153,39 @@ def _image_rules(im: _Image, m: Marketplace, label: str, *, main: bool, box: Box
     h, w = im.pixels.shape[:2]
     allowed = ", ".join(f.upper() for f in m.formats)
     add("image.format", PASS if im.fmt in m.formats else FAIL,
-        f"{im.fmt.upper()}; {m.name} accepts {allowed}", "reencode")
+        _("{format}; {marketplace} accepts {allowed}").format(
+            format=im.fmt.upper(), marketplace=m.name, allowed=allowed), "reencode")
     small = w < m.min_width or h < m.min_height
     add("image.size", FAIL if small or max(w, h) > m.max_side else PASS,
-        f"{w}×{h}; {m.name} needs at least {m.min_width}×{m.min_height} and at most {m.max_side} px a side",
+        _("{width}×{height}; {marketplace} needs at least {min_width}×{min_height} and at most "
+          "{max_side} px a side").format(width=w, height=h, marketplace=m.name, min_width=m.min_width,
+                                         min_height=m.min_height, max_side=m.max_side),
         "resize")
     if m.aspects:
         fits = any(abs(w / h - _ratio(a)) <= _ASPECT_TOLERANCE * _ratio(a) for a in m.aspects)
         add("image.aspect", PASS if fits else WARN,
-            f"aspect {w / h:.3f}; {m.name} shows {' or '.join(m.aspects)} whole")
+            _("aspect {ratio:.3f}; {marketplace} shows {aspects} whole").format(
+                ratio=w / h, marketplace=m.name, aspects=_(" or ").join(m.aspects)))
     limit = m.max_file_mb * MB
     add("image.file_size", PASS if im.file_bytes <= limit else FAIL,
-        f"{im.file_bytes / MB:.1f} MB; {m.name} allows {m.max_file_mb:g} MB", "reencode")
+        _("{size:.1f} MB; {marketplace} allows {limit:g} MB").format(
+            size=im.file_bytes / MB, marketplace=m.name, limit=m.max_file_mb), "reencode")
     see_through = im.pixels.shape[2] == 4 and int(im.pixels[..., 3].min()) < 255
     if not m.transparency:
-        add("image.transparency", FAIL if see_through else PASS,
-            ("transparent pixels" if see_through else "no transparency") + f"; {m.name} does not support it",
-            "flatten")
+        seen = (_("transparent pixels; {marketplace} does not support it") if see_through
+                else _("no transparency; {marketplace} does not support it"))
+        add("image.transparency", FAIL if see_through else PASS, seen.format(marketplace=m.name), "flatten")
     if main:
         fill, lightness, chroma = _measure(im.pixels, box)
         add("image.fill", PASS if fill >= m.min_fill else WARN,
-            f"the product fills {fill:.0%} of the frame; aim for {m.min_fill:.0%} or more")
+            _("the product fills {fill:.0%} of the frame; aim for {target:.0%} or more").format(
+                fill=fill, target=m.min_fill))
         light_ok = lightness >= m.min_background_lightness and chroma <= _NEUTRAL_CHROMA
         add("image.background", PASS if light_ok else WARN,
-            f"background lightness {lightness:.2f}, colourfulness {chroma:.2f}; {m.name} wants light "
-            f"and neutral (≥ {m.min_background_lightness:.2f}, ≤ {_NEUTRAL_CHROMA:.2f})")
+            _("background lightness {lightness:.2f}, colourfulness {chroma:.2f}; {marketplace} wants light "
+              "and neutral (≥ {min_lightness:.2f}, ≤ {max_chroma:.2f})").format(
+                lightness=lightness, chroma=chroma, marketplace=m.name,
+                min_lightness=m.min_background_lightness, max_chroma=_NEUTRAL_CHROMA))
     return out
 
 

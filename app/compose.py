@@ -23,6 +23,7 @@ from app.backgrounds import BackgroundSpec, is_row_constant, render, resolve, ro
 from app.decontaminate import estimate_foreground
 from app.edges import refine_alpha
 from app.geometry import MaskGeometry, geometry_of
+from app.i18n import _
 from app.layout import choose_layout
 from app.shadow import Layer, floor_effects
 
@@ -145,7 +146,7 @@ def compose(
     geometry = geometry_of(alpha)
     if spec.kind == "auto":
         spec = replace(spec, kind=choose_layout(geometry, layout_hint))
-    notes = ["no object found in the mask"] if geometry.empty else []
+    notes = [_("no object found in the mask")] if geometry.empty else []
     transparent = spec.kind == "transparent"
     alpha = refine_alpha(alpha, geometry, feather=feather, fill_holes=fill_holes)
     clean = None
@@ -223,23 +224,25 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
     fit = min(canvas.fill * canvas.height / (y1 - y0), canvas.fill * canvas.width / (x1 - x0))
     scale = fit
     if fit > 1.0 and canvas.allow_upscale:
-        notes.append(f"product upscaled {fit:.1f}× beyond its source pixels — may look soft")
+        notes.append(_("product upscaled {factor:.1f}× beyond its source pixels — may look soft").format(
+            factor=fit))
     elif fit > 1.0:
         scale = 1.0
         notes.append(
-            f"product kept at its source size: filling {canvas.fill * 100:.0f} % of the canvas would need "
-            f"{fit:.1f}× upscaling, so it fills {(y1 - y0) / canvas.height * 100:.0f} % of the height"
+            _("product kept at its source size: filling {fill:.0f} % of the canvas would need "
+              "{factor:.1f}× upscaling, so it fills {share:.0f} % of the height").format(
+                fill=canvas.fill * 100, factor=fit, share=(y1 - y0) / canvas.height * 100)
         )
     dx = (canvas.width - (x1 - x0) * scale) / 2 - x0 * scale
     if geometry.touches_bottom:
         # Cut by the photo's bottom edge: keep the cut on the canvas's edge, where it reads as
         # "continues out of frame" rather than a floating slice.
         dy = canvas.height - y1 * scale
-        notes.append("object is cut by the photo's bottom edge; placed on the canvas's bottom edge")
+        notes.append(_("object is cut by the photo's bottom edge; placed on the canvas's bottom edge"))
     else:
         dy = (canvas.height - (y1 - y0) * scale) / 2 - y0 * scale
         if geometry.touches_frame:
-            notes.append("object is cut by the photo's edge; the cut will show on the canvas")
+            notes.append(_("object is cut by the photo's edge; the cut will show on the canvas"))
     return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.geometry import geometry_of, part_areas
+from app.i18n import _
 from app.maskedit.band import BAND_HI, BAND_LO
 
 # The unsure share is measured on a copy sampled (not averaged: averaging would invent soft
@@ -49,36 +50,39 @@ def review_score(alpha: np.ndarray, *, description_count: int | None = None) -> 
     """
     geometry = geometry_of(alpha)
     if geometry.empty:
-        return ReviewScore(_EMPTY, ["no object found in the mask"])
+        return ReviewScore(_EMPTY, [_("no object found in the mask")])
     score, reasons = 0.0, []
     unsure = unsure_share(alpha)
     if unsure > UNSURE_OK:
         score += _UNSURE * min(1.0, (unsure - UNSURE_OK) / (UNSURE_BAD - UNSURE_OK))
-        reasons.append(f"the mask is unsure about {unsure:.0%} of the object's outline and area")
+        reasons.append(_("the mask is unsure about {share:.0%} of the object's outline and area").format(
+            share=unsure))
     edges = _edges_touched(geometry.bbox, geometry.width, geometry.height)
     if geometry.area_fraction > HUGE or len(edges) == 4:
         # A product photo never has the product running off all four sides: the mask is inverted
         # or took the backdrop.
         score += _HUGE
         reasons.append(
-            f"the mask covers {geometry.area_fraction:.0%} of the photo and reaches "
-            f"{len(edges)} of its edges: backdrop taken for the product?"
+            _("the mask covers {share:.0%} of the photo and reaches {count} of its edges: "
+              "backdrop taken for the product?").format(share=geometry.area_fraction, count=len(edges))
         )
     else:
         if geometry.area_fraction < TINY:
             score += _TINY * (1.0 - geometry.area_fraction / TINY)
-            reasons.append(f"the object is tiny: {geometry.area_fraction:.1%} of the photo")
+            tiny = _("the object is tiny: {share:.1%} of the photo")
+            reasons.append(tiny.format(share=geometry.area_fraction))
         if edges:
             score += _EDGE
-            named = " and ".join(edges) if len(edges) < 3 else ", ".join(edges[:-1]) + " and " + edges[-1]
-            reasons.append(f"the object is cut by the photo's {named} edge")
+            named = _listed([_edge_name(edge) for edge in edges])
+            reasons.append(_("the object is cut by the photo's {edges} edge").format(edges=named))
     parts = len(part_areas(alpha))
     if description_count is not None and description_count != parts:
         score += _DISAGREE
-        reasons.append(f"the description counts {description_count} item(s), the mask holds {parts}")
+        reasons.append(_("the description counts {count} item(s), the mask holds {parts}").format(
+            count=description_count, parts=parts))
     elif description_count is None and parts > 1:
         score += _PARTS
-        reasons.append(f"the mask holds {parts} separate objects")
+        reasons.append(_("the mask holds {parts} separate objects").format(parts=parts))
     return ReviewScore(float(score), reasons, float(unsure), parts)
 
 
@@ -95,6 +99,18 @@ def unsure_share(alpha: np.ndarray) -> float:
 def rank(scores: Mapping[str, ReviewScore]) -> list[str]:
     """Keys by descending score ("Needs review" order); ties keep the mapping's order."""
     return sorted(scores, key=lambda key: -scores[key].score)
+
+
+def _edge_name(edge: str) -> str:
+    """How "the photo's … edge" names an edge, in the user's language."""
+    return {"top": _("top"), "bottom": _("bottom"), "left": _("left"), "right": _("right")}[edge]
+
+
+def _listed(words: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("{first} and {last}").format(first=", ".join(words[:-1]), last=words[-1])
 
 
 def _edges_touched(bbox: tuple[int, int, int, int], width: int, height: int) -> list[str]:

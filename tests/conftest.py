@@ -20,6 +20,8 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 for name in list(os.environ):
     if (name.startswith("GIGACHAT_") or name.startswith("VITRINA_")) and name != "VITRINA_PACKAGING_TEST":
         del os.environ[name]
+# `vitrina` run as a child process speaks English too, whatever the developer's locale.
+os.environ["VITRINA_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +30,15 @@ def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("home")
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
+
+
+@pytest.fixture(autouse=True)
+def _core_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core's messages are English in every test, whatever the developer's locale (a test that
+    wants Russian sets it itself); the language in force before the test comes back after it."""
+    from app import i18n
+
+    monkeypatch.setattr(i18n, "_language", "en")
 
 
 @pytest.fixture(scope="session")

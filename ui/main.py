@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from app import i18n as core_i18n
 from app import settings as app_settings
 from app.firstrun.plan import needs_welcome
 from app.resources import resource_path
@@ -39,6 +40,7 @@ def run_gui(folder: Path | None) -> int:
     chosen = app_settings.load()
     language = i18n.language_for(chosen.language)
     i18n.install(language)  # before any widget exists: texts are translated when they are made
+    core_i18n.set_language(language)  # the core's messages (log, tooltips, report.csv) match the interface
     log.info("Vitrina starts (language %s, log %s)", language, log_path)
     window = MainWindow()
     reporter = CrashReporter(log_path, keep_work=window.card.flush, parent=app)

@@ -16,6 +16,7 @@ import keyring
 import keyring.errors
 
 from app.cardtext.schema import CardTextError
+from app.i18n import _
 
 SERVICE = "vitrina"
 USERNAME = "gigachat"
@@ -55,14 +56,14 @@ def get_key() -> str | None:
 def set_key(key: str) -> None:
     key = normalize(key)
     if not key:
-        raise CredentialsError("the GigaChat key is empty")
+        raise CredentialsError(_("the GigaChat key is empty"))
     try:
         keyring.set_password(SERVICE, USERNAME, key)
     except Exception as exc:
-        raise CredentialsError(
-            f"cannot save the GigaChat key in the system keyring ({type(exc).__name__}); "
-            f"set the {ENV_VAR} environment variable instead"
-        ) from None
+        raise CredentialsError(_(
+            "cannot save the GigaChat key in the system keyring ({kind}); "
+            "set the {variable} environment variable instead"
+        ).format(kind=type(exc).__name__, variable=ENV_VAR)) from None
 
 
 def delete_key() -> None:
@@ -71,9 +72,8 @@ def delete_key() -> None:
     except keyring.errors.PasswordDeleteError:
         return  # nothing stored: already in the wanted state
     except Exception as exc:
-        raise CredentialsError(
-            f"cannot remove the GigaChat key from the system keyring ({type(exc).__name__})"
-        ) from None
+        raise CredentialsError(_("cannot remove the GigaChat key from the system keyring ({kind})").format(
+            kind=type(exc).__name__)) from None
 
 
 def _secret_parts(secret: str) -> list[str]:

@@ -39,6 +39,7 @@ from app.cardtext import credentials, prompt, rules, schema, tls
 from app.cardtext.card import Card
 from app.cardtext.schema import CardSchemaError, CardTextError
 from app.describe.protocol import Description
+from app.i18n import _
 from app.marketplaces import Marketplace
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,10 @@ class GigaChatSettings:
 
     def __post_init__(self) -> None:
         if self.structured_mode not in ("auto", "json_schema", "function"):
-            raise GigaChatError(f"unknown structured_mode {self.structured_mode!r}", "config")
+            message = _("unknown structured_mode {mode!r}").format(mode=self.structured_mode)
+            raise GigaChatError(message, "config")
         if self.max_concurrency < 1 or self.max_retries < 0:
-            raise GigaChatError("max_concurrency must be ≥ 1 and max_retries ≥ 0", "config")
+            raise GigaChatError(_("max_concurrency must be ≥ 1 and max_retries ≥ 0"), "config")
 
 
 class _RetriesExhausted(Exception):
@@ -94,7 +96,7 @@ class _Truncated(Exception):
 
 def _tls_failure(exc: BaseException) -> bool:
     seen: BaseException | None = exc
-    for _ in range(8):  # httpx → httpcore → ssl: the verify error sits a few links down
+    for _link in range(8):  # httpx → httpcore → ssl: the verify error sits a few links down
         if seen is None:
             return False
         if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
@@ -121,7 +123,7 @@ class GigaChatWriter:
         self.settings = settings or GigaChatSettings()
         key = self.settings.credentials or credentials.get_key()
         if not key:
-            raise GigaChatError("no GigaChat key: add it in Settings or set GIGACHAT_CREDENTIALS", "auth")
+            raise GigaChatError(_("no GigaChat key: add it in Settings or set GIGACHAT_CREDENTIALS"), "auth")
         self._key = credentials.normalize(key)
         s = self.settings
         self._client = GigaChat(
@@ -198,15 +200,16 @@ class GigaChatWriter:
             except _Truncated:
                 if shortened:
                     raise GigaChatError(
-                        "GigaChat's answer was cut off twice (length limit); raise max_tokens", "truncated"
+                        _("GigaChat's answer was cut off twice (length limit); raise max_tokens"), "truncated"
                     ) from None
                 shortened = True
                 notes.append(prompt.shorter_note(marketplace))
             except CardSchemaError as exc:
                 if corrected:
                     raise GigaChatError(
-                        f"GigaChat did not return a valid card for {product_name!r} even after a "
-                        f"corrective retry: {self._redact('; '.join(exc.problems))}",
+                        _("GigaChat did not return a valid card for {product!r} even after a "
+                          "corrective retry: {problems}").format(
+                            product=product_name, problems=self._redact("; ".join(exc.problems))),
                         "invalid_answer",
                     ) from None
                 corrected = True
@@ -217,7 +220,7 @@ class GigaChatWriter:
             raise CardSchemaError(["the response has no choices"])
         choice = completion.choices[0]
         if choice.finish_reason == "blacklist":
-            raise GigaChatError("GigaChat refused to answer (blacklist)", "refused")
+            raise GigaChatError(_("GigaChat refused to answer (blacklist)"), "refused")
         if choice.finish_reason == "length":
             raise _Truncated()
         call = choice.message.function_call
@@ -318,46 +321,56 @@ class GigaChatWriter:
     def _describe(self, exc: BaseException) -> tuple[str, str]:
         tries = ""
         if isinstance(exc, _RetriesExhausted):
-            exc, tries = exc.last, f" (after {exc.attempts} attempts)"
+            exc, tries = exc.last, _(" (after {count} attempts)").format(count=exc.attempts)
         s = self.settings
         if isinstance(exc, AuthenticationError) or (
             isinstance(exc, ResponseError) and exc.status_code in (400, 401) and self._is_auth_url(exc)
         ):
-            return f"the GigaChat key or scope is wrong (scope {s.scope}); check the key in Settings", "auth"
+            return _("the GigaChat key or scope is wrong (scope {scope}); check the key in Settings").format(
+                scope=s.scope), "auth"
         if isinstance(exc, ResponseError) and exc.status_code == 402:
-            return "GigaChat tokens are used up (402): top up the package or use another account", "quota"
+            return (_("GigaChat tokens are used up (402): top up the package or use another account"),
+                    "quota")
         if isinstance(exc, RateLimitError):
-            wait = f", asked to wait {exc.retry_after:g} s" if exc.retry_after else ""
-            return f"GigaChat is rate-limiting requests (429{wait}){tries}; try again later", "rate_limit"
+            wait = ""
+            if exc.retry_after:
+                wait = _(", asked to wait {seconds:g} s").format(seconds=exc.retry_after)
+            return _("GigaChat is rate-limiting requests (429{wait}){tries}; try again later").format(
+                wait=wait, tries=tries), "rate_limit"
         if isinstance(exc, ForbiddenError):
-            return f"GigaChat denied access (403): {_server_message(exc)}", "auth"
+            return _("GigaChat denied access (403): {message}").format(message=_server_message(exc)), "auth"
         if isinstance(exc, NotFoundError):
-            return f"GigaChat has no model {s.model!r} or the API address is wrong (404)", "config"
+            return _("GigaChat has no model {model!r} or the API address is wrong (404)").format(
+                model=s.model), "config"
         if isinstance(exc, RequestEntityTooLargeError):
-            return "the request is too large for GigaChat (413)", "request"
+            return _("the request is too large for GigaChat (413)"), "request"
         if isinstance(exc, ServerError):
-            return f"GigaChat server error ({exc.status_code}){tries}", "server"
+            return _("GigaChat server error ({status}){tries}").format(
+                status=exc.status_code, tries=tries), "server"
         if isinstance(exc, ResponseError):
-            return f"GigaChat rejected the request ({exc.status_code}): {_server_message(exc)}", "request"
+            return _("GigaChat rejected the request ({status}): {message}").format(
+                status=exc.status_code, message=_server_message(exc)), "request"
         if isinstance(exc, httpx.TransportError) and _tls_failure(exc):
             return (
-                f"the TLS certificate of {self._host(exc)} is not trusted (neither a public root nor the "
-                "Russian Trusted Root CA); refusing to connect",
+                _("the TLS certificate of {host} is not trusted (neither a public root nor the "
+                  "Russian Trusted Root CA); refusing to connect").format(host=self._host(exc)),
                 "tls",
             )
         if isinstance(exc, httpx.TimeoutException):
-            return f"GigaChat did not answer within {s.timeout:g} s{tries}", "network"
+            return _("GigaChat did not answer within {seconds:g} s{tries}").format(
+                seconds=s.timeout, tries=tries), "network"
         if isinstance(exc, httpx.TransportError):
             reason = str(exc) or type(exc).__name__
-            return f"cannot reach GigaChat at {self._host(exc)}{tries}: {reason}", "network"
+            return _("cannot reach GigaChat at {host}{tries}: {reason}").format(
+                host=self._host(exc), tries=tries, reason=reason), "network"
         if isinstance(exc, (pydantic.ValidationError, json.JSONDecodeError)):
-            return f"GigaChat sent a malformed response{tries}", "server"
-        return f"GigaChat error: {type(exc).__name__}", "server"
+            return _("GigaChat sent a malformed response{tries}").format(tries=tries), "server"
+        return _("GigaChat error: {kind}").format(kind=type(exc).__name__), "server"
 
     @staticmethod
     def _host(exc: httpx.TransportError) -> str:
         try:
             url = exc.request.url
         except RuntimeError:  # raised before a request was attached
-            return "the configured address"
+            return _("the configured address")
         return f"{url.host}:{url.port}" if url.port else url.host

@@ -22,6 +22,7 @@ from app.describe.protocol import Description
 from app.describe.registry import DESCRIBERS, ModelSpec, check, resolve
 from app.errors import ModelError
 from app.events import EventSink, ignore
+from app.i18n import _
 from app.marketplaces import Marketplace
 
 WRITER_MODELS: dict[str, ModelSpec] = {
@@ -102,12 +103,14 @@ class LocalWriter:
             try:
                 card = parse_card(raw)  # a cut-off answer is closed leniently: better than no card
             except CardSchemaError as second:
-                raise CardTextError(
-                    f"The local model ({self.model_id}) wrote no valid card for {product_name!r}, "
-                    f"even after a corrective retry: {'; '.join(second.problems)}."
-                ) from second
+                message = _("The local model ({model}) wrote no valid card for {product!r}, "
+                            "even after a corrective retry: {problems}.")
+                problems = "; ".join(second.problems)
+                raise CardTextError(message.format(
+                    model=self.model_id, product=product_name, problems=problems)) from second
             if cut_off:
-                flags.append("the model's answer was cut off at its output limit; check the end of the text")
+                flags.append(_("the model's answer was cut off at its output limit; "
+                               "check the end of the text"))
 
         async def rewrite(current: Card, instruction: str) -> Card | None:
             asked = [
@@ -115,7 +118,7 @@ class LocalWriter:
                 _message("assistant", prompt.answer_json(current)),
                 _message("user", instruction),
             ]
-            answer, _ = await asyncio.to_thread(self._complete, asked)
+            answer, _cut_off = await asyncio.to_thread(self._complete, asked)
             try:
                 return parse_card(answer)
             except CardSchemaError:
@@ -173,7 +176,7 @@ class LocalWriter:
                 raise
             free_memory()
             raise ModelError(
-                "The GPU ran out of memory writing a card; try 4-bit or a smaller model."
+                _("The GPU ran out of memory writing a card; try 4-bit or a smaller model.")
             ) from err
         new_tokens = out[0, inputs["input_ids"].shape[1] :]
         # Greedy decoding that used the whole budget without an end token was cut off.
@@ -208,9 +211,11 @@ class LocalWriter:
                 )
                 net = AutoModelForCausalLM.from_pretrained(model.path, **kwargs)
         except (OSError, ValueError, KeyError, RuntimeError, ImportError) as err:
-            raise ModelError(f"Could not load the local card writer from {model.path}: {err}") from err
+            raise ModelError(_("Could not load the local card writer from {path}: {error}").format(
+                path=model.path, error=err)) from err
         if not getattr(self._templater, "chat_template", None):
-            raise ModelError(f"{model.model_id} has no chat template; use an instruction-tuned model.")
+            raise ModelError(_("{model} has no chat template; use an instruction-tuned model.").format(
+                model=model.model_id))
         self._net = place(net, device, self._quantize)
         self.model_id, self.revision = model.model_id, model.revision
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.cardtext.card import CardWriter
 from app.cardtext.schema import CardTextError
+from app.i18n import _
 
 WriterFactory = Callable[..., CardWriter]
 
@@ -46,11 +47,11 @@ def make_writer(name: str, **settings: Any) -> CardWriter:
     try:
         factory = WRITERS[name]
     except KeyError:
-        raise UnknownWriterError(
-            f"unknown card writer {name!r}; known: {', '.join(writer_names())}"
-        ) from None
+        raise UnknownWriterError(_("unknown card writer {name!r}; known: {known}").format(
+            name=name, known=", ".join(writer_names()))) from None
     try:
         return factory(**settings)
     except TypeError as exc:
         # Unknown settings keys surface as TypeError from the settings dataclass.
-        raise UnknownWriterError(f"bad settings for the {name!r} card writer: {exc}") from None
+        raise UnknownWriterError(_("bad settings for the {name!r} card writer: {error}").format(
+            name=name, error=exc)) from None

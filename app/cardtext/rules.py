@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from app.cardtext.card import Card
+from app.i18n import _
 from app.marketplaces import Marketplace, banned_words
 
 # Abbreviations and sizes in capitals are fine (USB, LED, XL, ГОСТ); longer all-caps words shout.
@@ -87,7 +88,7 @@ def _banned_matches(text: str) -> list[tuple[str, re.Match[str]]]:
 def banned_found(text: str) -> list[str]:
     """Promo words in ``text`` as written there (any case or inflection), in order, once each."""
     seen: dict[str, None] = {}
-    for _, m in sorted(_banned_matches(text), key=lambda pm: pm[1].start()):
+    for _phrase, m in sorted(_banned_matches(text), key=lambda pm: pm[1].start()):
         seen.setdefault(m.group(0), None)
     return list(seen)
 
@@ -132,12 +133,12 @@ def _tidy(text: str) -> str:
 
 
 def _clean_tail(text: str) -> str:
-    for _ in range(4):
+    for _attempt in range(4):
         text = text.rstrip(_TAIL_JUNK)
         for opener, closer in (("(", ")"), ("«", "»")):
             if text.count(opener) > text.count(closer):
                 text = text[: text.rfind(opener)].rstrip(_TAIL_JUNK)
-        head, _, last = text.rpartition(" ")
+        head, _space, last = text.rpartition(" ")
         if head and last.casefold() in _DANGLING:
             text = head
             continue
@@ -196,21 +197,29 @@ def problems(card: Card, marketplace: Marketplace) -> list[TextProblem]:
         ("title", card.title, marketplace.title_max),
         ("description", card.description, marketplace.description_max),
     ):
+        title = field == "title"
         if not text.strip():
-            add(field, "empty", f"the {field} is empty")
+            add(field, "empty", _("the title is empty") if title else _("the description is empty"))
         elif len(text) > limit:
-            add(field, "too_long", f"the {field} is {len(text)} characters; {name} allows {limit}")
+            too_long = (_("the title is {length} characters; {marketplace} allows {limit}") if title
+                        else _("the description is {length} characters; {marketplace} allows {limit}"))
+            add(field, "too_long", too_long.format(length=len(text), marketplace=name, limit=limit))
         if found := banned_found(text):
-            add(field, "promo", f"promo words in the {field}: {', '.join(found)}")
+            promo = (_("promo words in the title: {words}") if title
+                     else _("promo words in the description: {words}"))
+            add(field, "promo", promo.format(words=", ".join(found)))
         if emoji_found(text):
-            add(field, "emoji", f"emoji in the {field}")
+            add(field, "emoji", _("emoji in the title") if title else _("emoji in the description"))
         if caps := caps_words(text):
-            add(field, "caps", f"words in capitals in the {field}: {', '.join(caps)}")
+            shouting = (_("words in capitals in the title: {words}") if title
+                        else _("words in capitals in the description: {words}"))
+            add(field, "caps", shouting.format(words=", ".join(caps)))
     n = len(card.description)
     if card.description.strip() and n < marketplace.description_min:
         least = marketplace.description_min
         add("description", "too_short",
-            f"the description is {n} characters; {name} asks for at least {least}")
+            _("the description is {length} characters; {marketplace} asks for at least {least}").format(
+                length=n, marketplace=name, least=least))
     return found_problems
 
 
@@ -249,17 +258,18 @@ def enforce(card: Card, marketplace: Marketplace) -> Card:
     title, description = card.title, card.description
     if emoji_found(title) or emoji_found(description):
         title, description = _EMOJI.sub("", title), _EMOJI.sub("", description)
-        flags.append("emoji removed")
+        flags.append(_("emoji removed"))
     if caps := caps_words(title) + caps_words(description):
         title, description = _fix_caps(title), _fix_caps(description)
-        flags.append("capitals fixed: " + ", ".join(dict.fromkeys(caps)))
+        flags.append(_("capitals fixed: {words}").format(words=", ".join(dict.fromkeys(caps))))
     removed = []
     for phrase, m in sorted(_banned_matches(title), key=lambda pm: -pm[1].start()):
         if phrase.casefold() not in _FLAG_ONLY:
             removed.append(m.group(0))
             title = title[: m.start()] + title[m.end() :]
     if removed:
-        flags.append("promo words removed from the title: " + ", ".join(reversed(removed)))
+        words = ", ".join(reversed(removed))
+        flags.append(_("promo words removed from the title: {words}").format(words=words))
     # A title is a label, not a sentence: no trailing period or "!", no leading separator.
     title = _tidy(title).lstrip(" ,;:—–-/|+&").rstrip(_TAIL_JUNK + ".!")
     description = _tidy(description)
@@ -267,9 +277,10 @@ def enforce(card: Card, marketplace: Marketplace) -> Card:
         text = title if field == "title" else description
         if len(text) > limit:
             cut = trim(text, limit, prose=field == "description")
-            flags.append(
-                f"{field} shortened to {marketplace.name}'s {limit}-character limit (was {len(text)})"
-            )
+            shortened = _("description shortened to {marketplace}'s {limit}-character limit (was {length})")
+            if field == "title":
+                shortened = _("title shortened to {marketplace}'s {limit}-character limit (was {length})")
+            flags.append(shortened.format(marketplace=marketplace.name, limit=limit, length=len(text)))
             title, description = (cut, description) if field == "title" else (title, cut)
     keywords = [
         k for k in (_tidy(_EMOJI.sub("", k)) for k in card.keywords) if k and not banned_found(k)

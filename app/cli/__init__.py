@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from app import __version__
+from app.i18n import _
 
 SUBCOMMANDS = ("batch", "models", "gigachat")
 
@@ -41,8 +42,8 @@ def _registered_gui() -> GuiOpener | None:
 def _open_gui(folder: Path | None, open_gui: GuiOpener | None) -> int:
     gui = open_gui or _registered_gui()
     if gui is None:
-        print("vitrina: the desktop studio is not installed in this environment. Use the command line:\n"
-              "  vitrina batch FOLDER -o OUTPUT   (see `vitrina batch --help`)", file=sys.stderr)
+        print(_("vitrina: the desktop studio is not installed in this environment. Use the command line:\n"
+                "  vitrina batch FOLDER -o OUTPUT   (see `vitrina batch --help`)"), file=sys.stderr)
         return 2
     return int(gui(folder))
 
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None
             _parser().error(f"unknown command {args_list[0]!r}")
         folder = Path(args_list[0]) if args_list else None
         if folder is not None and not folder.is_dir():
-            print(f"vitrina: error: not a folder: {folder}", file=sys.stderr)
+            print(_("vitrina: error: not a folder: {folder}").format(folder=folder), file=sys.stderr)
             return 2
         return _open_gui(folder, open_gui)
     args = _parser().parse_args(args_list)
@@ -64,5 +65,5 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
-        print("\nStopped.", file=sys.stderr)
+        print("\n" + _("Stopped."), file=sys.stderr)
         return 130

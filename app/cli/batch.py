@@ -11,6 +11,7 @@ from app.backgrounds import BackgroundSpec, parse_background
 from app.cli.progress import ProgressPrinter, printable
 from app.errors import VitrinaError
 from app.events import Notice
+from app.i18n import _
 from app.marketplaces import marketplaces
 from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
@@ -75,8 +76,8 @@ def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
         has_key = False
     if has_key:
         return "gigachat"
-    printer(Notice("Card text is off: no GigaChat key is stored (set GIGACHAT_CREDENTIALS, or use "
-                   "--text-provider local for a local model). Images are made as usual."))
+    printer(Notice(_("Card text is off: no GigaChat key is stored (set GIGACHAT_CREDENTIALS, or use "
+                     "--text-provider local for a local model). Images are made as usual.")))
     return "none"
 
 
@@ -95,15 +96,16 @@ def _with_shadow(spec: BackgroundSpec, args: argparse.Namespace) -> BackgroundSp
 
 def run(args: argparse.Namespace) -> int:
     if not args.input.is_dir():
-        print(f"vitrina: error: input folder not found: {args.input}", file=sys.stderr)
+        print(_("vitrina: error: input folder not found: {folder}").format(folder=args.input),
+              file=sys.stderr)
         return EXIT_USAGE
     if args.batch_size is not None and args.batch_size < 1:
-        print("vitrina: error: --batch-size must be at least 1", file=sys.stderr)
+        print(_("vitrina: error: --batch-size must be at least 1"), file=sys.stderr)
         return EXIT_USAGE
     try:
         background = _with_shadow(parse_background(args.background), args)
     except ValueError as exc:
-        print(f"vitrina: error: --background: {exc}", file=sys.stderr)
+        print(_("vitrina: error: --background: {error}").format(error=exc), file=sys.stderr)
         return EXIT_USAGE
     printer = ProgressPrinter()
     options = BatchOptions(
@@ -120,17 +122,18 @@ def run(args: argparse.Namespace) -> int:
         result = run_batch(args.input, args.output, options, events=printer)
     except VitrinaError as exc:
         printer.close()
-        print(f"vitrina: error: {printable(str(exc))}", file=sys.stderr)
+        print(_("vitrina: error: {error}").format(error=printable(str(exc))), file=sys.stderr)
         return EXIT_USAGE
     finally:
         printer.close()
     done, failed = result.done, result.failed
     skipped = sum(r.status == "skipped" for r in result.rows)
-    summary = f"{done} photo(s) exported, {failed} failed, {skipped} skipped"
+    summary = _("{done} photo(s) exported, {failed} failed, {skipped} skipped").format(
+        done=done, failed=failed, skipped=skipped)
     if result.report_path:
-        summary += f" — details in {result.report_path}"
+        summary += _(" — details in {path}").format(path=result.report_path)
     print(summary, file=sys.stderr)
     if result.cancelled:
-        print("Stopped. Run the same command again to continue where it left off.", file=sys.stderr)
+        print(_("Stopped. Run the same command again to continue where it left off."), file=sys.stderr)
         return EXIT_CANCELLED
     return EXIT_SOME_FAILED if failed else EXIT_OK

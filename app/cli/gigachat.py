@@ -8,6 +8,7 @@ import getpass
 import sys
 
 from app.errors import VitrinaError
+from app.i18n import _
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -25,14 +26,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def set_key(args: argparse.Namespace) -> int:
     from app.cardtext.credentials import set_key as store
 
-    key = getpass.getpass("GigaChat authorization key (input hidden): ") if sys.stdin.isatty() \
+    key = getpass.getpass(_("GigaChat authorization key (input hidden): ")) if sys.stdin.isatty() \
         else sys.stdin.readline()
     try:
         store(key)
     except VitrinaError as exc:
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
         return 1
-    print("Saved in the system keyring. Check it with: vitrina gigachat test")
+    print(_("Saved in the system keyring. Check it with: vitrina gigachat test"))
     return 0
 
 
@@ -42,9 +43,9 @@ def forget_key(args: argparse.Namespace) -> int:
     try:
         delete_key()
     except VitrinaError as exc:
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
         return 1
-    print("The stored GigaChat key was removed.")
+    print(_("The stored GigaChat key was removed."))
     return 0
 
 
@@ -63,5 +64,5 @@ def test(args: argparse.Namespace) -> int:
     except VitrinaError as exc:
         print(f"vitrina: GigaChat: {exc}", file=sys.stderr)
         return 1
-    print("Connected. Models: " + ", ".join(names))
+    print(_("Connected. Models: {names}").format(names=", ".join(names)))
     return 0

@@ -7,6 +7,7 @@ import sys
 
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
+from app.i18n import _
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -22,13 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def list_models(args: argparse.Namespace) -> int:
     from app.segment import VARIANTS, cached_path
 
-    print("Segmentation models:")
+    print(_("Segmentation models:"))
     for v in VARIANTS.values():
         if v.revision is None:
-            state = "not pinned: use a local folder"
+            state = _("not pinned: use a local folder")
         else:
-            state = "downloaded" if cached_path(v) else "not downloaded"
-        licence = v.licence if v.commercial_use else f"{v.licence} — NON-COMMERCIAL"
+            state = _("downloaded") if cached_path(v) else _("not downloaded")
+        licence = v.licence if v.commercial_use else _("{licence} — NON-COMMERCIAL").format(licence=v.licence)
         print(f"  {v.name:<18} {v.repo:<30} ~{v.download_mb} MB  {licence:<28} {state}")
         print(f"  {'':<18} {v.note}")
     return 0
@@ -44,8 +45,8 @@ def download(args: argparse.Namespace) -> int:
         path = download_model(spec, events=printer)
     except VitrinaError as exc:
         printer.close()
-        print(f"vitrina: error: {exc}", file=sys.stderr)
+        print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
         return 1
     printer.close()
-    print(f"{args.name}: ready in {path}")
+    print(_("{name}: ready in {path}").format(name=args.name, path=path))
     return 0

@@ -8,6 +8,7 @@ import unicodedata
 from typing import TextIO
 
 from app.events import Event, ItemFailed, Notice, Progress
+from app.i18n import _
 
 
 def _duration(seconds: float) -> str:
@@ -15,6 +16,13 @@ def _duration(seconds: float) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def _stage_name(stage: str) -> str:
+    """What the progress line calls a pipeline stage (an unknown one by its code)."""
+    names = {"photos": _("photos"), "segment": _("segment"), "describe": _("describe"),
+             "download-files": _("download-files")}
+    return names.get(stage, stage)
 
 
 # Bidi overrides can make "gpj.exe" read as "exe.jpg"; C0/C1 controls can drive the terminal.
@@ -67,12 +75,14 @@ class ProgressPrinter:
         self._last_print = now
         elapsed = max(now - self.started, 1e-6)
         if event.stage == "download":
-            text = f"downloading {event.item}: {event.done / 1e6:.1f} / {event.total / 1e6:.1f} MB"
+            text = _("downloading {item}: {done:.1f} / {total:.1f} MB").format(
+                item=event.item, done=event.done / 1e6, total=event.total / 1e6)
         else:
             rate = event.done / elapsed
             eta = (event.total - event.done) / rate if rate > 0 else 0.0
-            text = (f"{event.stage}: {event.done}/{event.total} "
-                    f"{rate:.2f}/s  elapsed {_duration(elapsed)}  ETA {_duration(eta)}")
+            text = _("{stage}: {done}/{total} {rate:.2f}/s  elapsed {elapsed}  ETA {eta}").format(
+                stage=_stage_name(event.stage), done=event.done, total=event.total, rate=rate,
+                elapsed=_duration(elapsed), eta=_duration(eta))
         if self.tty:
             self.stream.write("\r\x1b[2K" + text)
             self._line_open = True

@@ -12,6 +12,7 @@ from app.describe.protocol import Describer, Description
 from app.describe.registry import DEFAULT_DESCRIBER, DESCRIBERS, ModelSpec, resolve
 from app.errors import ModelError
 from app.events import EventSink, ignore
+from app.i18n import _
 
 __all__ = [
     "DEFAULT_DESCRIBER",
@@ -44,10 +45,9 @@ def load_describer(
 
     model = resolve(name_or_dir, DESCRIBERS, events=events)
     if model.family not in ("qwen3_vl", "internvl"):
-        raise ModelError(
-            f"{model.model_id} is a {model.family!r} model, not a supported image+text model "
-            "(Qwen3-VL or InternVL -hf)."
-        )
+        raise ModelError(_(
+            "{model} is a {family!r} model, not a supported image+text model (Qwen3-VL or InternVL -hf)."
+        ).format(model=model.model_id, family=model.family))
     limits = {
         "max_pixels": max_pixels or vlm.DEFAULT_MAX_PIXELS,
         "max_photos": max_photos or vlm.DEFAULT_MAX_PHOTOS,

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.errors import ModelError
 from app.events import EventSink, Notice
+from app.i18n import _
 
 # The GPU runs one local model at a time; the describer and the local writer both take this lock.
 GPU_LOCK = threading.Lock()
@@ -35,10 +36,11 @@ def pick_device(device: str, events: EventSink) -> str:
     if device == "auto":
         if torch.cuda.is_available():
             return "cuda"
-        events(Notice("No CUDA GPU found: the local model runs on the CPU (much slower)."))
+        events(Notice(_("No CUDA GPU found: the local model runs on the CPU (much slower).")))
         return "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ModelError(f"Device {device!r} was asked for, but no CUDA GPU is available.")
+        raise ModelError(_("Device {device!r} was asked for, but no CUDA GPU is available.").format(
+            device=device))
     return device
 
 
@@ -51,7 +53,8 @@ def pick_dtype(device: str, dtype: Any = None) -> Any:
             return dtype
         name = _DTYPE_NAMES.get(str(dtype).lower())
         if name is None:
-            raise ModelError(f"Unknown dtype {dtype!r}; use one of: {', '.join(sorted(_DTYPE_NAMES))}.")
+            raise ModelError(_("Unknown dtype {dtype!r}; use one of: {choices}.").format(
+                dtype=dtype, choices=", ".join(sorted(_DTYPE_NAMES))))
         return getattr(torch, name)
     if not device.startswith("cuda"):
         return torch.float32
@@ -64,14 +67,15 @@ def pretrained_kwargs(device: str, dtype: Any, quantize: str | None, skip_module
     if quantize is None:
         return kwargs
     if quantize not in QUANTIZE_CHOICES:
-        raise ModelError(f"Unknown quantisation {quantize!r}; use one of: {', '.join(QUANTIZE_CHOICES)}.")
+        raise ModelError(_("Unknown quantisation {quantize!r}; use one of: {choices}.").format(
+            quantize=quantize, choices=", ".join(QUANTIZE_CHOICES)))
     if not device.startswith("cuda"):
-        raise ModelError(f"{quantize} quantisation needs a CUDA GPU; on the CPU run the model unquantised.")
+        message = _("{quantize} quantisation needs a CUDA GPU; on the CPU run the model unquantised.")
+        raise ModelError(message.format(quantize=quantize))
     missing = [pkg for pkg in ("bitsandbytes", "accelerate") if importlib.util.find_spec(pkg) is None]
     if missing:
-        raise ModelError(
-            f"{quantize} quantisation needs {' and '.join(missing)}: pip install {' '.join(missing)}"
-        )
+        raise ModelError(_("{quantize} quantisation needs {missing}: pip install {packages}").format(
+            quantize=quantize, missing=_(" and ").join(missing), packages=" ".join(missing)))
     from transformers import BitsAndBytesConfig
 
     if quantize == "8bit":

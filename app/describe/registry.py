@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.errors import ModelError
 from app.events import EventSink, Notice, ignore
+from app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class ModelSpec:
 
 DEFAULT_DESCRIBER = "qwen3-vl-2b"
 
-_CONVERT_HINT = "download it yourself, check it, and pass its local directory instead of the name"
+def _convert_hint() -> str:
+    return _("download it yourself, check it, and pass its local directory instead of the name")
+
 
 DESCRIBERS: dict[str, ModelSpec] = {
     spec.name: spec
@@ -87,7 +90,8 @@ def family_of(directory: Path) -> str:
     try:
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise ModelError(f"{directory} is not a model directory (no readable config.json): {err}") from None
+        raise ModelError(_("{path} is not a model directory (no readable config.json): {error}").format(
+            path=directory, error=err)) from None
     model_type = str(config.get("model_type", ""))
     if model_type in _VLM_TYPES:
         return _VLM_TYPES[model_type]
@@ -107,13 +111,13 @@ def check(name_or_dir: str | Path, table: dict[str, ModelSpec]) -> ModelSpec | N
     spec = table.get(name)
     if spec is None:
         known = ", ".join(sorted(table))
-        raise ModelError(f"Unknown model {name!r} (not a directory either). Known models: {known}.")
+        raise ModelError(_("Unknown model {name!r} (not a directory either). Known models: {known}.").format(
+            name=name, known=known))
     if spec.revision is None:
-        extra = f" Note: {spec.note}." if spec.note else ""
-        raise ModelError(
-            f"Model {name!r} ({spec.repo}) has no pinned revision, so Vitrina will not download it: "
-            f"{_CONVERT_HINT}.{extra}"
-        )
+        extra = _(" Note: {note}.").format(note=spec.note) if spec.note else ""
+        raise ModelError(_(
+            "Model {name!r} ({repo}) has no pinned revision, so Vitrina will not download it: {hint}.{extra}"
+        ).format(name=name, repo=spec.repo, hint=_convert_hint(), extra=extra))
     return spec
 
 
@@ -133,7 +137,8 @@ def _download(spec: ModelSpec, events: EventSink) -> Path:
     cached = cached_path(spec)
     if cached is not None:  # no network round-trip once the pinned snapshot is there
         return cached
-    events(Notice(f"Downloading {spec.repo} ({spec.size_gb:.1f} GB, {spec.licence}); this happens once."))
+    events(Notice(_("Downloading {repo} ({size:.1f} GB, {licence}); this happens once.").format(
+        repo=spec.repo, size=spec.size_gb, licence=spec.licence)))
     return download(spec, events)
 
 
@@ -160,7 +165,8 @@ def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
     from app.segment.download import DownloadProgress, cache_dir
 
     if spec.revision is None:
-        raise ModelError(f"Model {spec.name!r} ({spec.repo}) has no pinned revision: {_CONVERT_HINT}.")
+        raise ModelError(_("Model {name!r} ({repo}) has no pinned revision: {hint}.").format(
+            name=spec.name, repo=spec.repo, hint=_convert_hint()))
     progress = DownloadProgress(events, spec.name)
     try:
         folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW,
@@ -168,10 +174,11 @@ def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
     except VitrinaError:
         raise  # raised by the event sink (e.g. the user cancelled): not a download failure
     except Exception as err:  # network, disk, auth: all end as one user message
-        raise ModelError(
-            f"Could not download {spec.name} ({spec.repo}@{spec.revision[:8]}): {str(err).rstrip('.')}. "
-            f"Check the internet connection and free disk space; the download cache is {cache_dir()}. "
+        raise ModelError(_(
+            "Could not download {name} ({repo}@{revision}): {error}. "
+            "Check the internet connection and free disk space; the download cache is {cache}. "
             "Without internet, download the model folder elsewhere and pass that local directory instead."
-        ) from err
+        ).format(name=spec.name, repo=spec.repo, revision=spec.revision[:8], error=str(err).rstrip("."),
+                 cache=cache_dir())) from err
     progress.finish()
     return folder

@@ -26,6 +26,7 @@ from app.describe.protocol import Description
 from app.describe.registry import ResolvedModel
 from app.errors import ModelError
 from app.events import EventSink, Progress, ignore
+from app.i18n import _
 
 DEFAULT_MAX_PIXELS = 512 * 512  # Qwen3-VL: one visual token per 32x32 px, so at most ~256 per photo
 DEFAULT_MAX_PHOTOS = 3
@@ -90,7 +91,8 @@ class VLMDescriber:
             processor = AutoProcessor.from_pretrained(model.path, trust_remote_code=False)
             net = AutoModelForImageTextToText.from_pretrained(model.path, **kwargs)
         except (OSError, ValueError, KeyError, RuntimeError, ImportError) as err:
-            raise ModelError(f"Could not load the describer from {model.path}: {err}") from err
+            raise ModelError(_("Could not load the describer from {path}: {error}").format(
+                path=model.path, error=err)) from err
         # Decoder-only batching: pad on the left so every row's new tokens start at the same column.
         processor.tokenizer.padding_side = "left"
         _cap_processor(processor, self.family, self.max_pixels)
@@ -98,7 +100,7 @@ class VLMDescriber:
 
     def describe(self, products: Sequence[Sequence[np.ndarray]]) -> list[Description]:
         if self._model is None:
-            raise ModelError("The describer was closed; load it again.")
+            raise ModelError(_("The describer was closed; load it again."))
         results: list[Description] = []
         for start in range(0, len(products), self.batch_size):
             batch = products[start : start + self.batch_size]
@@ -120,10 +122,10 @@ class VLMDescriber:
                 raise
             free_memory()
             if len(batch) == 1:
-                raise ModelError(
+                raise ModelError(_(
                     "The GPU ran out of memory describing one product; lower the photo cap, "
                     "use a smaller model or 8-bit, or run on the CPU."
-                ) from err
+                )) from err
             half = len(batch) // 2
             return self._describe_batch(batch[:half]) + self._describe_batch(batch[half:])
         for i, raw in zip(with_photos, raws, strict=True):

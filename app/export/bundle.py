@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from app.errors import ExportError
+from app.i18n import _
 from app.imaging import save_image
 from app.project.lock import pid_alive
 
@@ -79,12 +80,12 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False,
     """
     final = output / bundle.name
     if final.exists() and not overwrite:
-        raise ExportError(f"{final} already exists (use --overwrite to replace it)")
+        raise ExportError(_("{path} already exists (use --overwrite to replace it)").format(path=final))
     try:
         output.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=output))
     except OSError as exc:
-        raise ExportError(f"Cannot write to the output folder {output}: {exc.strerror or exc}") from exc
+        raise ExportError(_output_error(output, exc)) from exc
     try:
         files = _write_files(tmp, bundle)
         extra = inspect(tmp, files) if inspect is not None else {}
@@ -96,7 +97,8 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False,
             (tmp / "card.txt").write_text(bundle.card_text, encoding="utf-8")
         _swap_into_place(tmp, final)
     except OSError as exc:
-        raise ExportError(f"Cannot write bundle {final.name}: {exc.strerror or exc}") from exc
+        why = exc.strerror or exc
+        raise ExportError(_("Cannot write bundle {name}: {why}").format(name=final.name, why=why)) from exc
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -125,7 +127,12 @@ def check_writable(output: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=output, prefix=".probe-"):
             pass
     except OSError as exc:
-        raise ExportError(f"Cannot write to the output folder {output}: {exc.strerror or exc}") from exc
+        raise ExportError(_output_error(output, exc)) from exc
+
+
+def _output_error(output: Path, exc: OSError) -> str:
+    why = exc.strerror or exc
+    return _("Cannot write to the output folder {folder}: {why}").format(folder=output, why=why)
 
 
 def _writer_alive(pid_text: str) -> bool:

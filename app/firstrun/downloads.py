@@ -20,6 +20,7 @@ from app.describe import registry as describers
 from app.errors import VitrinaError
 from app.events import Event, EventSink, ItemDone, ItemFailed, Progress
 from app.firstrun.plan import DESCRIBER, SEGMENTATION, WRITER, ModelItem
+from app.i18n import _
 from app.segment import VARIANTS
 from app.segment import download as download_segmentation
 from app.segment.download import FILES_STAGE, STAGE
@@ -102,7 +103,7 @@ class _Throttled:
 
     def __call__(self, event: Event) -> None:
         if self.cancel.is_set():
-            raise DownloadCancelled("The download was cancelled.")
+            raise DownloadCancelled(_("The download was cancelled."))
         if not isinstance(event, Progress):
             return  # notices repeat what the dialog already shows
         if event.stage == FILES_STAGE:

@@ -9,6 +9,7 @@ import logging
 import os
 from dataclasses import dataclass, replace
 
+from app.i18n import _
 from app.settings import HARDWARE_FIELDS, Settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def probe() -> Hardware:
         import torch
     except Exception as err:  # a build without torch still browses and edits masks
         log.warning("torch cannot be imported: %s", err)
-        return Hardware(cpu_cores=cores, problem=f"PyTorch is not available ({type(err).__name__})")
+        return Hardware(cpu_cores=cores, problem=_("PyTorch is not available ({kind})").format(
+            kind=type(err).__name__))
     try:
         if not torch.cuda.is_available():
             return Hardware(cpu_cores=cores)

@@ -13,6 +13,7 @@ from pathlib import Path
 from app.cardtext.local_writer import WRITER_MODELS
 from app.describe import registry as describers
 from app.errors import ModelError
+from app.i18n import _
 from app.segment import VARIANTS, cached_path, validate_layout
 from app.settings import Settings
 
@@ -100,7 +101,8 @@ def classify_folder(folder: Path) -> str:
             raise seg_err from None  # no config.json at all: the segmentation message says so
         if family in _VLM_FAMILIES:
             return DESCRIBER
-        raise ModelError(f"{seg_err} It is not a describer either (a {family!r} model).") from None
+        raise ModelError(_("{error} It is not a describer either (a {family!r} model).").format(
+            error=seg_err, family=family)) from None
 
 
 def download_bytes(items: list[ModelItem], roles: set[str]) -> int:

@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageCms
 
 from app.errors import BadPhotoError
+from app.i18n import _
 
 # PIL modes holding more than 8 bits per sample in one channel.
 _INT_DEEP_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N", "I;16S", "I;32", "I;32B", "I;32L"})
@@ -61,16 +62,16 @@ def _colour_to_srgb(im: Image.Image, icc: bytes | None, notes: list[str]) -> Ima
         converted = _apply_icc(im, icc, notes)
         if converted is not None:
             if im.mode == "CMYK":
-                notes.append("converted from CMYK")
+                notes.append(_("converted from CMYK"))
             return converted
     if im.mode == "CMYK":
-        notes.append("converted from CMYK")
+        notes.append(_("converted from CMYK"))
     if im.mode == "RGB":
         return im
     try:
         return im.convert("RGB")
     except (ValueError, OSError):
-        raise BadPhotoError(f"unsupported colour mode {im.mode}") from None
+        raise BadPhotoError(_("unsupported colour mode {mode}").format(mode=im.mode)) from None
 
 
 def _apply_icc(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image | None:
@@ -78,12 +79,13 @@ def _apply_icc(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image | N
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         space = source.profile.xcolor_space.strip()
-        name = ImageCms.getProfileDescription(source).strip() or "unnamed profile"
+        name = ImageCms.getProfileDescription(source).strip() or _("unnamed profile")
     except Exception:  # any malformed profile: the photo is still usable without it
-        notes.append("ICC profile unreadable: colours used as-is")
+        notes.append(_("ICC profile unreadable: colours used as-is"))
         return None
     if space != _ICC_SPACE_FOR_MODE[im.mode]:
-        notes.append(f"ICC profile ({space}) does not match the {im.mode} image: ignored")
+        notes.append(_("ICC profile ({space}) does not match the {mode} image: ignored").format(
+            space=space, mode=im.mode))
         return None
     if space == "RGB" and "srgb" in name.lower():
         return None  # already sRGB; a transform would only cost time and rounding
@@ -98,10 +100,10 @@ def _apply_icc(im: Image.Image, icc: bytes, notes: list[str]) -> Image.Image | N
             flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
         )
     except Exception:
-        notes.append(f"ICC profile '{name}' could not be applied: colours used as-is")
+        notes.append(_("ICC profile '{name}' could not be applied: colours used as-is").format(name=name))
         return None
     assert out is not None
-    notes.append(f"ICC profile converted to sRGB (from '{name}')")
+    notes.append(_("ICC profile converted to sRGB (from '{name}')").format(name=name))
     return out
 
 
@@ -112,19 +114,19 @@ def _reduce_depth(im: Image.Image, notes: list[str]) -> Image.Image:
         lo, hi = float(a.min()), float(a.max())
         if lo >= 0.0 and hi <= 1.0:
             out = a * 255.0
-            notes.append("32-bit float reduced to 8-bit")
+            notes.append(_("32-bit float reduced to 8-bit"))
         else:
             out = _stretch(a, lo, hi)
-            notes.append("32-bit float levels stretched to 8-bit")
+            notes.append(_("32-bit float levels stretched to 8-bit"))
         return Image.fromarray(np.rint(out).astype(np.uint8))
     a = np.asarray(im if im.mode in ("I", "I;16", "I;16B") else im.convert("I")).astype(np.int64)
     lo, hi = int(a.min()), int(a.max())
     if lo >= 0 and hi <= 0xFFFF:
         out8 = ((a + 128) // 257).astype(np.uint8)  # round(v * 255 / 65535), exactly
-        notes.append("16-bit reduced to 8-bit")
+        notes.append(_("16-bit reduced to 8-bit"))
     else:
         out8 = np.rint(_stretch(a.astype(np.float64), lo, hi)).astype(np.uint8)
-        notes.append("32-bit integer levels stretched to 8-bit")
+        notes.append(_("32-bit integer levels stretched to 8-bit"))
     return Image.fromarray(out8)
 
 

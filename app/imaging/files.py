@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.errors import BadPhotoError
+from app.i18n import _
 from app.imaging.formats import AVIF_AVAILABLE, HEIF_AVAILABLE
 
 _CHUNK = 1 << 20
@@ -33,16 +34,16 @@ def open_readonly(path: str | os.PathLike[str]) -> BinaryIO:
     try:
         return open(path, "rb")
     except FileNotFoundError:
-        raise BadPhotoError("file not found (moved or deleted?)") from None
+        raise BadPhotoError(_("file not found (moved or deleted?)")) from None
     except IsADirectoryError:
-        raise BadPhotoError("this is a folder, not a file") from None
+        raise BadPhotoError(_("this is a folder, not a file")) from None
     except PermissionError:
         # Windows reports opening a folder as a permission error.
         if path.is_dir():
-            raise BadPhotoError("this is a folder, not a file") from None
-        raise BadPhotoError("cannot read the file: permission denied") from None
+            raise BadPhotoError(_("this is a folder, not a file")) from None
+        raise BadPhotoError(_("cannot read the file: permission denied")) from None
     except OSError as err:
-        raise BadPhotoError(f"cannot read the file: {err.strerror or err}") from None
+        raise BadPhotoError(_("cannot read the file: {why}").format(why=err.strerror or err)) from None
 
 
 def content_hash(path: str | os.PathLike[str]) -> str:
@@ -53,7 +54,7 @@ def content_hash(path: str | os.PathLike[str]) -> str:
             for chunk in iter(lambda: fh.read(_CHUNK), b""):
                 digest.update(chunk)
         except OSError as err:
-            raise BadPhotoError(f"cannot read the file: {err.strerror or err}") from None
+            raise BadPhotoError(_("cannot read the file: {why}").format(why=err.strerror or err)) from None
     return digest.hexdigest()
 
 
@@ -77,25 +78,25 @@ def describe_unreadable(head: bytes) -> str:
     """Why a file that no decoder opened is unusable, judged from its first bytes."""
     kind = image_kind(head)
     if kind == "HEIC" and not HEIF_AVAILABLE:
-        return "HEIC photo, but HEIC support is not installed (pillow-heif)"
+        return _("HEIC photo, but HEIC support is not installed (pillow-heif)")
     if kind == "AVIF" and not AVIF_AVAILABLE:
-        return "AVIF image, but this installation cannot decode AVIF"
+        return _("AVIF image, but this installation cannot decode AVIF")
     if kind is not None:
-        return f"damaged or truncated {kind} file (cannot be decoded)"
+        return _("damaged or truncated {kind} file (cannot be decoded)").format(kind=kind)
     if head.startswith(b"%PDF"):
-        return "not an image (looks like a PDF document)"
+        return _("not an image (looks like a PDF document)")
     if head.startswith(b"PK\x03\x04"):
-        return "not an image (looks like a ZIP archive or an Office document)"
+        return _("not an image (looks like a ZIP archive or an Office document)")
     text = _as_text(head)
     if text is None:
-        return "not an image Vitrina can read (unknown format)"
+        return _("not an image Vitrina can read (unknown format)")
     lowered = text.lstrip().lower()
     if lowered.startswith("<!doctype html") or "<html" in lowered or lowered.startswith("<head"):
         # Typically a download that saved the site's error or login page under the photo's name.
-        return "not an image (looks like an HTML page)"
+        return _("not an image (looks like an HTML page)")
     if "<svg" in lowered:
-        return "SVG drawings are not supported (export it as PNG or JPEG)"
-    return "not an image (looks like a text file)"
+        return _("SVG drawings are not supported (export it as PNG or JPEG)")
+    return _("not an image (looks like a text file)")
 
 
 def _as_text(head: bytes) -> str | None:

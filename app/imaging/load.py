@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from app.errors import BadPhotoError, VitrinaError
+from app.i18n import _
 from app.imaging import formats  # noqa: F401  (registers the optional HEIC opener before any open)
 from app.imaging.color import to_rgb_alpha
 from app.imaging.files import describe_unreadable, open_readonly
@@ -51,7 +52,8 @@ def max_pixels_limit() -> int:
     except ValueError:
         megapixels = -1.0
     if not megapixels > 0:
-        raise VitrinaError(f"{MAX_MEGAPIXELS_ENV} must be a positive number of megapixels, not {raw!r}")
+        raise VitrinaError(_("{setting} must be a positive number of megapixels, not {value!r}").format(
+            setting=MAX_MEGAPIXELS_ENV, value=raw))
     return int(megapixels * 1_000_000)
 
 
@@ -69,12 +71,12 @@ def load_photo(path: str | os.PathLike[str], *, max_pixels: int | None = None) -
         deep = _has_16_bit_samples(im)
         _decode(im)
         if deep:
-            notes.append("16-bit reduced to 8-bit")
+            notes.append(_("16-bit reduced to 8-bit"))
         im = _upright(im, notes)
         rgb, alpha = to_rgb_alpha(im, notes)
     if alpha is not None:
         if not alpha.any():
-            raise BadPhotoError("image is fully transparent (nothing visible)")
+            raise BadPhotoError(_("image is fully transparent (nothing visible)"))
         if alpha.min() == 255:
             alpha = None  # an opaque alpha plane carries nothing: treat it as a plain photo
     return Photo(rgb=rgb, alpha=alpha, notes=tuple(dict.fromkeys(notes)))
@@ -94,14 +96,14 @@ def _open_image(path: str | os.PathLike[str]) -> Iterator[Image.Image]:
     """PIL image over a read-only handle; only the header has been read."""
     with open_readonly(path) as fh:
         if os.fstat(fh.fileno()).st_size == 0:
-            raise BadPhotoError("file is empty (0 bytes)")
+            raise BadPhotoError(_("file is empty (0 bytes)"))
         try:
             im = Image.open(fh)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             # Only if someone re-enabled PIL's global limit (see MAX_IMAGE_PIXELS above).
-            raise BadPhotoError("image is too large to open safely") from None
+            raise BadPhotoError(_("image is too large to open safely")) from None
         except MemoryError:
-            raise BadPhotoError("not enough memory to open this image") from None
+            raise BadPhotoError(_("not enough memory to open this image")) from None
         except Exception as err:  # every decoder's "this is not my format / is broken"
             fh.seek(0)
             raise BadPhotoError(describe_unreadable(fh.read(512))) from err
@@ -112,20 +114,21 @@ def _open_image(path: str | os.PathLike[str]) -> Iterator[Image.Image]:
 def _check_pixels(im: Image.Image, limit: int, *, from_env: bool) -> None:
     w, h = im.size
     if w <= 0 or h <= 0:
-        raise BadPhotoError(f"image has no pixels ({w}×{h})")
+        raise BadPhotoError(_("image has no pixels ({width}×{height})").format(width=w, height=h))
     if w * h > limit:
-        hint = f" (set {MAX_MEGAPIXELS_ENV} to change it)" if from_env else ""
-        raise BadPhotoError(f"image is {w * h / 1e6:.1f} MP ({w}×{h}); the limit is {limit / 1e6:g} MP{hint}")
+        hint = _(" (set {setting} to change it)").format(setting=MAX_MEGAPIXELS_ENV) if from_env else ""
+        message = _("image is {mp:.1f} MP ({width}×{height}); the limit is {limit:g} MP{hint}")
+        raise BadPhotoError(message.format(mp=w * h / 1e6, width=w, height=h, limit=limit / 1e6, hint=hint))
 
 
 def _frames_note(fmt: str | None) -> str | None:
     if fmt == "MPO":
         return None  # camera JPEG with an extra preview/depth frame: the first frame is the photo
     if fmt in _ANIMATED_FORMATS:
-        return "animated: first frame used"
+        return _("animated: first frame used")
     if fmt == "TIFF":
-        return "multi-page file: first page used"
-    return "several images in the file: the first one used"
+        return _("multi-page file: first page used")
+    return _("several images in the file: the first one used")
 
 
 def _has_16_bit_samples(im: Image.Image) -> bool:
@@ -139,19 +142,23 @@ def _decode(im: Image.Image) -> None:
     try:
         im.load()
     except MemoryError:
-        raise BadPhotoError("not enough memory to decode this image") from None
+        raise BadPhotoError(_("not enough memory to decode this image")) from None
     except Exception as err:
-        fmt = im.format or "image"
+        fmt = im.format
         if isinstance(err, EOFError) or "truncated" in str(err).lower():
-            raise BadPhotoError(f"truncated {fmt} (the file ends early; copy or export it again)") from err
-        raise BadPhotoError(f"damaged {fmt} file (cannot be decoded: {err})") from err
+            message = (_("truncated {format} (the file ends early; copy or export it again)") if fmt
+                       else _("truncated image (the file ends early; copy or export it again)"))
+            raise BadPhotoError(message.format(format=fmt)) from err
+        message = (_("damaged {format} file (cannot be decoded: {error})") if fmt
+                   else _("damaged image file (cannot be decoded: {error})"))
+        raise BadPhotoError(message.format(format=fmt, error=err)) from err
 
 
 def _upright(im: Image.Image, notes: list[str]) -> Image.Image:
     try:
         ImageOps.exif_transpose(im, in_place=True)
     except Exception:
-        notes.append("EXIF data unreadable: orientation not applied")
+        notes.append(_("EXIF data unreadable: orientation not applied"))
     return im
 
 

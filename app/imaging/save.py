@@ -11,6 +11,7 @@ from PIL import Image
 
 from app.atomic import write_with
 from app.errors import ExportError
+from app.i18n import _
 from app.imaging.color import srgb_icc_bytes
 
 ImageFormat = Literal["jpeg", "png", "webp"]
@@ -62,7 +63,8 @@ def save_image(
             # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
             write_with(path, lambda fh: im.save(fh, **{**params, "optimize": False}))
     except OSError as err:
-        raise ExportError(f"cannot save {path.name}: {err.strerror or err}") from err
+        why = err.strerror or err
+        raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=why)) from err
 
 
 def _format_for(path: Path) -> ImageFormat:

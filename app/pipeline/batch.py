@@ -25,6 +25,7 @@ from app.errors import Cancelled, ExportError, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, check_writable, clean_partials, write_bundle
 from app.export.bundle import Inspector
+from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplaces import get as get_marketplace
 from app.naming import safe_name, unique_name
@@ -138,7 +139,7 @@ class BatchRun:
             alphas = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
             for lp in batch:
-                works[lp.product.key].failed[lp.rel] = f"segmentation failed: {exc}"
+                works[lp.product.key].failed[lp.rel] = _("segmentation failed: {error}").format(error=exc)
             return
         made = []
         for lp, mask in zip(batch, alphas, strict=True):
@@ -166,8 +167,9 @@ class BatchRun:
         with self._lock:
             warned, self._cache_warned = self._cache_warned, True
         if not warned:
-            self.events(Notice(f"Cannot save masks in {self.project.state_dir} ({why}); the photos are "
-                               "exported anyway, but a re-run will have to segment them again."))
+            self.events(Notice(_("Cannot save masks in {folder} ({why}); the photos are exported anyway, "
+                                 "but a re-run will have to segment them again.").format(
+                folder=self.project.state_dir, why=why)))
 
     # -- card text ----------------------------------------------------------------------------
     def _dispatch(self, ready: list[ProductWork]) -> None:
@@ -231,7 +233,8 @@ class BatchRun:
                          overwrite=self.options.overwrite, inspect=self._inspector(work, photos, card))
         except VitrinaError as exc:
             for lp in good:
-                self._row(report.ReportRow(lp.rel, product.key, report.FAILED, f"export failed: {exc}"))
+                message = _("export failed: {error}").format(error=exc)
+                self._row(report.ReportRow(lp.rel, product.key, report.FAILED, message))
             return
         for lp in good:
             state = self.project.photo(lp.rel)
@@ -254,7 +257,8 @@ class BatchRun:
             report, fixes = inspect_bundle(folder, files, card=card, marketplace=marketplace, boxes=boxes,
                                            fix=self.options.fix_compliance)
             for fix in fixes:
-                self.events(Notice(f"fixed for {marketplace.name}: {fix}", item=work.product.key))
+                said = _("fixed for {marketplace}: {fix}").format(marketplace=marketplace.name, fix=fix)
+                self.events(Notice(said, item=work.product.key))
             if report["status"] != "pass":
                 self.events(Notice(report["summary"], item=work.product.key))
             self.project.product(work.product.key).compliance = report["status"]
@@ -267,7 +271,7 @@ class BatchRun:
         composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas,
                            decontaminate=self.options.decontaminate, layout_hint=hint)
         same = self._duplicate_of.get(lp.rel)
-        duplicate = [f"same picture as {same} (exported twice)"] if same else []
+        duplicate = [_("same picture as {other} (exported twice)").format(other=same)] if same else []
         notes = [*lp.photo.notes, *duplicate, *composed.notes]
         self.project.photo(lp.rel).notes = notes
         for note in (*duplicate, *composed.notes):
@@ -307,7 +311,7 @@ class BatchRun:
             self.events(Notice(message))
         for rel, why in self.project.scan.skipped:
             self.result.rows.append(report.ReportRow(rel, "", report.SKIPPED, why))
-            self.events(Notice(f"skipped: {why}", item=rel))
+            self.events(Notice(_("skipped: {why}").format(why=why), item=rel))
         self._check_folders()
         # One run per folder: a second one would race on the state and remove our bundles in progress.
         with ProjectLock(self.project.state_dir, folder=self.project.root, purpose="batch"):
@@ -316,12 +320,13 @@ class BatchRun:
 
     def _check_folders(self) -> None:
         if self.output == self.project.root:
-            raise ExportError("the output folder must not be the input folder (the bundles would be "
-                              "read as photos next time); choose another folder with -o")
+            raise ExportError(_("the output folder must not be the input folder (the bundles would be "
+                                "read as photos next time); choose another folder with -o"))
         if self.total == 0:
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            raise VitrinaError(f"no photos found in {self.project.root} or its subfolders "
-                               f"(looked for {kinds}); a subfolder with photos is one product")
+            raise VitrinaError(_("no photos found in {folder} or its subfolders (looked for {kinds}); "
+                                 "a subfolder with photos is one product").format(
+                folder=self.project.root, kinds=kinds))
 
     def _run(self) -> BatchResult:
         clean_partials(self.output)
@@ -331,7 +336,7 @@ class BatchRun:
             if (self.output / names[product.key]).exists() and not self.options.overwrite:
                 for rel in product.photos:
                     self._row(report.ReportRow(rel, product.key, report.EXISTS,
-                                               "bundle already exported (use --overwrite to redo it)",
+                                               _("bundle already exported (use --overwrite to redo it)"),
                                                names[product.key]))
             else:
                 todo.append(product)
@@ -348,7 +353,7 @@ class BatchRun:
             queue: list[LoadedPhoto] = []
             for lp in loads:
                 if self.cancel.is_set():
-                    raise Cancelled("cancelled by the user")
+                    raise Cancelled(_("cancelled by the user"))
                 work = works[lp.product.key]
                 work.loaded[lp.rel] = lp
                 self._note_duplicate(lp)
@@ -384,7 +389,7 @@ class BatchRun:
         for work in works.values():
             for rel in work.product.photos:
                 self.result.rows.append(report.ReportRow(rel, work.product.key, report.CANCELLED,
-                                                         "not processed: the run was cancelled"))
+                                                         _("not processed: the run was cancelled")))
         self._write_reports(names)
         return self.result
 
@@ -437,7 +442,8 @@ class BatchRun:
             self.result.report_path = report.write_report(self.output, self.result.rows)
             report.write_manifest(self.output, manifest)
         except OSError as exc:
-            self.events(Notice(f"Cannot write report.csv/manifest.csv in {self.output}: {exc}"))
+            self.events(Notice(_("Cannot write report.csv/manifest.csv in {folder}: {error}").format(
+                folder=self.output, error=exc)))
 
 
 def run_batch(input_dir: Path, output_dir: Path, options: BatchOptions, *, events: EventSink = ignore,

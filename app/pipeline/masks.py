@@ -15,6 +15,7 @@ import numpy as np
 from app import imaging
 from app.errors import ModelError, VitrinaError
 from app.events import Event, EventSink, Notice, Progress
+from app.i18n import _
 from app.project import PENDING, Project
 from app.segment import Segmenter, resolve
 
@@ -23,8 +24,9 @@ def model_key(seg_model: str) -> str:
     """``id@revision`` recorded with a model-made mask; refuses a model without a pinned commit."""
     spec = resolve(seg_model)
     if spec.revision is None:
-        raise ModelError(f"{seg_model} has no pinned revision yet, so Vitrina will not run its code "
-                         "from the hub; download it yourself and pass its folder as the model.")
+        raise ModelError(_("{model} has no pinned revision yet, so Vitrina will not run its code "
+                           "from the hub; download it yourself and pass its folder as the model.").format(
+            model=seg_model))
     return f"{spec.model_id}@{spec.revision}"
 
 
@@ -44,7 +46,7 @@ def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
     except VitrinaError as exc:
         return Loaded(rel, error=str(exc))
     except OSError as exc:
-        return Loaded(rel, error=f"cannot be read: {exc.strerror or exc}")
+        return Loaded(rel, error=_("cannot be read: {why}").format(why=exc.strerror or exc))
 
 
 def current_mask(project: Project, loaded: Loaded, key: str) -> np.ndarray | None:
@@ -86,7 +88,8 @@ class LazySegmenter:
                 self._segmenter = self._factory()
             except ModelError as exc:
                 self._error = str(exc)
-                self._events(Notice(f"The segmentation model could not be loaded: {exc}"))
+                said = _("The segmentation model could not be loaded: {error}").format(error=exc)
+                self._events(Notice(said))
                 raise
         return self._segmenter.segment(images)
 

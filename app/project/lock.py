@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 
 from app.errors import StateError
+from app.i18n import _
 
 LOCK_FILE = "lock"
 # A lock file that cannot be parsed is being written by its owner for a moment; only an old one
@@ -100,9 +101,12 @@ class LockOwner:
             return None
 
     def describe(self) -> str:
-        what = {"batch": "a `vitrina batch` run", "studio": "the Vitrina studio"}.get(self.purpose, "Vitrina")
-        where = "on this computer" if self.host == this_host() else f"on the computer {self.host!r}"
-        return f"{what} (process {self.pid} {where}, since {self.started or 'an unknown time'})"
+        purposes = {"batch": _("a `vitrina batch` run"), "studio": _("the Vitrina studio")}
+        what = purposes.get(self.purpose, "Vitrina")
+        where = (_("on this computer") if self.host == this_host()
+                 else _("on the computer {host!r}").format(host=self.host))
+        return _("{what} (process {pid} {where}, since {started})").format(
+            what=what, pid=self.pid, where=where, started=self.started or _("an unknown time"))
 
 
 class ProjectLockedError(StateError):
@@ -137,7 +141,7 @@ class ProjectLock:
         if self._owner is not None:
             return
         me = LockOwner.me(self.purpose)
-        for _ in range(3):
+        for _attempt in range(3):
             if self._create(me):
                 self._owner = me
                 _held.add(self.path.resolve())
@@ -178,7 +182,8 @@ class ProjectLock:
         except FileExistsError:
             return False
         except OSError as exc:
-            raise StateError(f"Cannot create the lock file {self.path}: {exc.strerror or exc}") from exc
+            raise StateError(_("Cannot create the lock file {path}: {why}").format(
+                path=self.path, why=exc.strerror or exc)) from exc
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(asdict(me), fh)
             fh.flush()
@@ -213,7 +218,8 @@ class ProjectLock:
             self.path.unlink()
 
     def _locked(self, owner: LockOwner | None) -> ProjectLockedError:
-        who = owner.describe() if owner is not None else "another Vitrina"
-        message = (f"{self.folder} is in use by {who}. Wait for it to finish (or close it). "
-                   f"If no other Vitrina is running, delete {self.path} and try again.")
+        who = owner.describe() if owner is not None else _("another Vitrina")
+        message = _("{folder} is in use by {who}. Wait for it to finish (or close it). "
+                    "If no other Vitrina is running, delete {path} and try again.").format(
+            folder=self.folder, who=who, path=self.path)
         return ProjectLockedError(message, owner, self.path)

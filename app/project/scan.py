@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.i18n import _
 from app.imaging import is_photo_name
 
 STATE_DIR_NAME = ".vitrina"
@@ -40,8 +41,8 @@ def _broken_link(path: str) -> str:
         os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "link loop: the link leads back to itself"
-    return "broken link: the file it points to is missing"
+            return _("link loop: the link leads back to itself")
+    return _("broken link: the file it points to is missing")
 
 
 def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
@@ -58,7 +59,8 @@ def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: _sort_key(e.name))
         except OSError as exc:
-            result.skipped.append((rel or ".", f"folder cannot be read: {exc.strerror or exc}"))
+            why = _("folder cannot be read: {why}").format(why=exc.strerror or exc)
+            result.skipped.append((rel or ".", why))
             return
         photos: list[str] = []
         subfolders: list[os.DirEntry[str]] = []
@@ -76,14 +78,14 @@ def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
                         result.skipped.append((entry_rel, _broken_link(entry.path)))
                     continue
                 if entry.is_symlink() and os.path.isdir(entry.path):
-                    result.skipped.append((entry_rel, "linked folder not followed (could loop)"))
+                    result.skipped.append((entry_rel, _("linked folder not followed (could loop)")))
                     continue
                 if is_photo_name(entry.name) and not entry.is_file():
                     # Opening a named pipe would block the run forever; devices are no photos either.
-                    result.skipped.append((entry_rel, "not a regular file (a pipe, socket or device)"))
+                    result.skipped.append((entry_rel, _("not a regular file (a pipe, socket or device)")))
                     continue
             except OSError as exc:
-                result.skipped.append((entry_rel, f"cannot be read: {exc.strerror or exc}"))
+                result.skipped.append((entry_rel, _("cannot be read: {why}").format(why=exc.strerror or exc)))
                 continue
             if is_photo_name(entry.name):
                 photos.append(entry_rel)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.i18n import _
+
 SCHEMA_VERSION = 1
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -64,7 +66,8 @@ class ProjectState:
     def from_json(cls, data: dict[str, Any]) -> ProjectState:
         version = data.get("schema_version")
         if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
-            raise ValueError(f"unsupported state version {version!r} (this app reads ≤ {SCHEMA_VERSION})")
+            raise ValueError(_("unsupported state version {version} (this app reads ≤ {newest})").format(
+                version=repr(version), newest=SCHEMA_VERSION))
         return cls(
             photos={k: _build(PhotoState, v) for k, v in dict(data.get("photos") or {}).items()},
             products={k: _build(ProductState, v) for k, v in dict(data.get("products") or {}).items()},
@@ -75,7 +78,7 @@ class ProjectState:
 
 def _build(kind: type, raw: Any) -> Any:
     if not isinstance(raw, dict):
-        raise ValueError(f"malformed entry: {raw!r:.80}")
+        raise ValueError(_("malformed entry: {entry}").format(entry=repr(raw)[:80]))
     known = kind.__dataclass_fields__
     return kind(**{k: v for k, v in raw.items() if k in known})
 

@@ -16,6 +16,7 @@ from PIL import Image
 
 from app import atomic
 from app.errors import StateError
+from app.i18n import _
 from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
 from app.project.state import PhotoState, ProductState, ProjectState
 
@@ -42,7 +43,8 @@ def state_dir_for(root: Path) -> Path:
     fallback = Path(platformdirs.user_data_dir("vitrina", appauthor=False)) / "projects" / digest
     if _writable(fallback):
         return fallback
-    raise StateError(f"Cannot save project state: neither {local} nor {fallback} is writable.")
+    raise StateError(_("Cannot save project state: neither {local} nor {fallback} is writable.").format(
+        local=local, fallback=fallback))
 
 
 class Project:
@@ -51,7 +53,7 @@ class Project:
     def __init__(self, root: Path, *, exclude: tuple[Path, ...] = ()) -> None:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
-            raise StateError(f"Not a folder: {root}")
+            raise StateError(_("Not a folder: {folder}").format(folder=root))
         self.state_dir = state_dir_for(self.root)
         self.messages: list[str] = []
         self._lock = threading.RLock()
@@ -78,8 +80,8 @@ class Project:
             except OSError:
                 aside = path
             self.messages.append(
-                f"The saved project state could not be read ({exc}); it was kept as {aside.name} "
-                "and the project starts fresh."
+                _("The saved project state could not be read ({error}); it was kept as {name} "
+                  "and the project starts fresh.").format(error=exc, name=aside.name)
             )
             return ProjectState()
 
@@ -91,7 +93,8 @@ class Project:
             try:
                 atomic.write_json(self.state_path, self.state.to_json())
             except OSError as exc:
-                raise StateError(f"Cannot save project state to {self.state_path}: {exc}") from exc
+                raise StateError(_("Cannot save project state to {path}: {error}").format(
+                    path=self.state_path, error=exc)) from exc
             self._dirty = False
             self._last_save = time.monotonic()
 

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from app.errors import ModelError
 from app.events import EventSink, Notice, Progress, ignore
+from app.i18n import _
 from app.segment.device import choose_device, free_vram_bytes
 from app.segment.download import cached_path, download, require_pin
 from app.segment.registry import (
@@ -62,10 +63,10 @@ def load_segmenter(
         folder = cached_path(spec)
         if folder is None:
             if not allow_download:
-                raise ModelError(
-                    f"Segmentation model {spec.name!r} is not downloaded yet: run "
-                    f"`vitrina models download {spec.name}`, or pass a local model directory."
-                )
+                raise ModelError(_(
+                    "Segmentation model {name!r} is not downloaded yet: run "
+                    "`vitrina models download {name}`, or pass a local model directory."
+                ).format(name=spec.name))
             folder = download(spec, events)
     else:
         folder = spec.path
@@ -73,7 +74,8 @@ def load_segmenter(
     if isinstance(spec, Variant) and spec.dynamic_range:
         low, high = spec.dynamic_range
         if not all(low <= side <= high for side in size):
-            raise ModelError(f"{spec.name} works at sizes from {low} to {high}, not {size[0]}x{size[1]}.")
+            raise ModelError(_("{name} works at sizes from {low} to {high}, not {height}x{width}.").format(
+                name=spec.name, low=low, high=high, height=size[0], width=size[1]))
     chosen = choose_device(device, events)
     net = load_model(folder, chosen)
     return BiRefNetSegmenter(
@@ -93,7 +95,8 @@ def load_model(folder: Path, device: str = "cpu") -> torch.nn.Module:
         hf_config = _build_config(config_cls, config) if config_cls is not None else None
         net = _build_model(model_cls, hf_config)
     except Exception as err:
-        raise ModelError(f"The model code in {folder} failed to build the model: {_brief(err)}") from err
+        raise ModelError(_("The model code in {folder} failed to build the model: {error}").format(
+            folder=folder, error=_brief(err))) from err
     _load_weights(net, folder / WEIGHTS_FILE)
     # CPU stays fp32: bf16/fp16 on CPU are either unsupported (deform_conv2d) or ~100x slower.
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
@@ -106,11 +109,11 @@ def _dynamic_class(ref: str, folder: Path) -> type:
     try:
         return get_class_from_dynamic_module(ref, str(folder), local_files_only=True)
     except ImportError as err:
-        raise ModelError(
-            f"The model code in {folder} needs Python packages that are missing: {_brief(err)}"
-        ) from err
+        message = _("The model code in {folder} needs Python packages that are missing: {error}")
+        raise ModelError(message.format(folder=folder, error=_brief(err))) from err
     except Exception as err:
-        raise ModelError(f"The model code {ref!r} in {folder} could not be loaded: {_brief(err)}") from err
+        raise ModelError(_("The model code {ref!r} in {folder} could not be loaded: {error}").format(
+            ref=ref, folder=folder, error=_brief(err))) from err
 
 
 def _build_config(config_cls: type, config: dict) -> Any:
@@ -140,21 +143,23 @@ def _load_weights(net: torch.nn.Module, path: Path) -> None:
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError) as err:
-        raise ModelError(
-            f"The weights file {path} is damaged or incomplete ({_brief(err)}); delete it and download again."
-        ) from err
+        raise ModelError(_(
+            "The weights file {path} is damaged or incomplete ({error}); delete it and download again."
+        ).format(path=path, error=_brief(err))) from err
     expected = set(net.state_dict())
     missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
     if missing or unexpected:
-        raise ModelError(
-            f"The weights in {path} do not match the model code next to them "
-            f"(missing {len(missing)}: {_few(missing)}; unexpected {len(unexpected)}: {_few(unexpected)}). "
+        raise ModelError(_(
+            "The weights in {path} do not match the model code next to them "
+            "(missing {missing_count}: {missing}; unexpected {unexpected_count}: {unexpected}). "
             "The folder mixes files from different model versions."
-        )
+        ).format(path=path, missing_count=len(missing), missing=_few(missing),
+                 unexpected_count=len(unexpected), unexpected=_few(unexpected)))
     try:
         net.load_state_dict(state, strict=True)
     except RuntimeError as err:  # same names, different shapes
-        raise ModelError(f"The weights in {path} do not fit the model code: {_brief(err)}") from err
+        raise ModelError(_("The weights in {path} do not fit the model code: {error}").format(
+            path=path, error=_brief(err))) from err
 
 
 class BiRefNetSegmenter:
@@ -178,7 +183,7 @@ class BiRefNetSegmenter:
 
     def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
         if self._net is None:
-            raise ModelError("The segmentation model was closed; load it again.")
+            raise ModelError(_("The segmentation model was closed; load it again."))
         for index, image in enumerate(images):
             _check_image(image, index)
         masks: list[np.ndarray] = []
@@ -191,7 +196,8 @@ class BiRefNetSegmenter:
                 raise
             except Exception as err:
                 if not _is_oom(err):
-                    raise ModelError(f"Segmentation failed on {self.device}: {_brief(err)}") from err
+                    raise ModelError(_("Segmentation failed on {device}: {error}").format(
+                        device=self.device, error=_brief(err))) from err
                 out_of_memory = True
             else:
                 out_of_memory = False
@@ -225,13 +231,13 @@ class BiRefNetSegmenter:
             self._batch_cap = batch // 2
             return self._batch_cap
         if self.device == "cpu":
-            raise ModelError(
+            raise ModelError(_(
                 "Out of memory while segmenting on the CPU. Close other programs, or choose birefnet-lite."
-            )
-        self._events(Notice(
-            f"Not enough GPU memory for {self.model_id} even one photo at a time; "
+            ))
+        self._events(Notice(_(
+            "Not enough GPU memory for {model} even one photo at a time; "
             "switched to the CPU, which is much slower."
-        ))
+        ).format(model=self.model_id)))
         assert self._net is not None
         self._net.to(device="cpu", dtype=torch.float32)
         self._tensor_device, self._dtype, self.device = torch.device("cpu"), torch.float32, "cpu"
@@ -247,7 +253,8 @@ class BiRefNetSegmenter:
                 out = out[-1]
             if not isinstance(out, torch.Tensor) or out.ndim != 4 or out.shape[:2] != (len(images), 1):
                 shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
-                raise ModelError(f"{self.model_id} returned {shape}, expected a {len(images)}x1xHxW mask.")
+                raise ModelError(_("{model} returned {shape}, expected a {count}x1xHxW mask.").format(
+                    model=self.model_id, shape=shape, count=len(images)))
             probs = out.float().sigmoid()
             return [_to_uint8(probs[i : i + 1], image.shape[:2]) for i, image in enumerate(images)]
 

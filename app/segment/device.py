@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.errors import ModelError
 from app.events import EventSink, Notice, ignore
+from app.i18n import _
 
 
 def choose_device(requested: str = "auto", events: EventSink = ignore) -> str:
@@ -22,20 +23,22 @@ def choose_device(requested: str = "auto", events: EventSink = ignore) -> str:
             return "cpu"
         problem = _cuda_problem("cuda")
         if problem:
-            events(Notice(f"The GPU cannot be used ({problem}); segmenting on the CPU (much slower)."))
+            said = _("The GPU cannot be used ({problem}); segmenting on the CPU (much slower).")
+            events(Notice(said.format(problem=problem)))
             return "cpu"
         return "cuda"
     if requested == "cuda" or requested.startswith("cuda:"):
         if not torch.cuda.is_available():
-            raise ModelError(
+            raise ModelError(_(
                 "The GPU (CUDA) was requested but is not available: no NVIDIA GPU/driver was found, "
                 "or this build of PyTorch has no CUDA support. Choose 'auto' or 'cpu'."
-            )
+            ))
         problem = _cuda_problem(requested)
         if problem:
-            raise ModelError(f"The GPU {requested!r} cannot be used: {problem}. Choose 'auto' or 'cpu'.")
+            message = _("The GPU {device!r} cannot be used: {problem}. Choose 'auto' or 'cpu'.")
+            raise ModelError(message.format(device=requested, problem=problem))
         return requested
-    raise ModelError(f"Unknown device {requested!r}: use 'auto', 'cuda' or 'cpu'.")
+    raise ModelError(_("Unknown device {device!r}: use 'auto', 'cuda' or 'cpu'.").format(device=requested))
 
 
 def free_vram_bytes(device: str = "cuda") -> int | None:

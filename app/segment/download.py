@@ -9,6 +9,7 @@ from typing import Any
 
 from app.errors import ModelError
 from app.events import EventSink, Progress, ignore
+from app.i18n import _
 from app.segment.registry import LocalModel, ModelSpec, Variant, validate_layout
 
 STAGE = "download"  # done/total in bytes
@@ -24,10 +25,10 @@ def cache_dir() -> Path:
 def require_pin(variant: Variant) -> str:
     """Hub code runs on load, so only a pinned commit is ever fetched."""
     if not variant.revision:
-        raise ModelError(
-            f"Model {variant.name!r} ({variant.repo}) has no pinned revision, so Vitrina will not "
+        raise ModelError(_(
+            "Model {name!r} ({repo}) has no pinned revision, so Vitrina will not "
             "download or run its code; pass a local directory with the model files instead."
-        )
+        ).format(name=variant.name, repo=variant.repo))
     return variant.revision
 
 
@@ -83,29 +84,31 @@ def _failure_message(variant: Variant, err: Exception) -> str:
     )
 
     where = f"{variant.name} ({variant.repo}@{variant.revision[:8] if variant.revision else '?'})"
-    offline = (
-        f"The download cache is {cache_dir()}. Without internet, download the model folder elsewhere "
+    offline = _(
+        "The download cache is {cache}. Without internet, download the model folder elsewhere "
         "and pass that local directory instead."
-    )
+    ).format(cache=cache_dir())
     # GatedRepoError subclasses RepositoryNotFoundError, so it is checked first.
     if isinstance(err, GatedRepoError):
-        reason = "the model is gated: log in to Hugging Face and accept its terms first"
+        reason = _("the model is gated: log in to Hugging Face and accept its terms first")
     elif isinstance(err, RevisionNotFoundError):
-        reason = "the pinned revision no longer exists on the hub"
+        reason = _("the pinned revision no longer exists on the hub")
     elif isinstance(err, RepositoryNotFoundError):
-        reason = "the repository was not found on the hub"
+        reason = _("the repository was not found on the hub")
     elif isinstance(err, LocalEntryNotFoundError):
-        reason = "the hub could not be reached and the model is not in the download cache"
+        reason = _("the hub could not be reached and the model is not in the download cache")
     elif isinstance(err, OSError) and (err.errno == errno.ENOSPC or "no space" in str(err).lower()):
-        reason = f"the disk is full ({err})"
+        reason = _("the disk is full ({error})").format(error=err)
     else:
-        reason = f"the hub could not be reached ({type(err).__name__}: {_first_line(err)})"
-    return f"Could not download segmentation model {where}: {reason}. {offline}"
+        reason = _("the hub could not be reached ({kind}: {detail})").format(
+            kind=type(err).__name__, detail=_first_line(err))
+    return _("Could not download segmentation model {model}: {reason}. {offline}").format(
+        model=where, reason=reason, offline=offline)
 
 
 def _first_line(err: Exception) -> str:
     text = str(err).strip()
-    return text.splitlines()[0] if text else "no details"
+    return text.splitlines()[0] if text else _("no details")
 
 
 def _is_hub_error(err: Exception) -> bool:

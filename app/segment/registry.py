@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.errors import ModelError
+from app.i18n import _
 
 DEFAULT_SIZE = (1024, 1024)
 WEIGHTS_FILE = "model.safetensors"
@@ -121,10 +122,10 @@ def resolve(name_or_dir: str | Path, input_size: int | tuple[int, int] | None = 
         text = name_or_dir.removeprefix("local:")
         if not Path(text).expanduser().exists():
             known = ", ".join(VARIANTS)
-            raise ModelError(
-                f"Unknown segmentation model {name_or_dir!r}. Choose one of: {known}, "
+            raise ModelError(_(
+                "Unknown segmentation model {name!r}. Choose one of: {known}, "
                 "or pass the path of a downloaded model folder."
-            )
+            ).format(name=name_or_dir, known=known))
         name_or_dir = Path(text)
     return local_model(Path(name_or_dir), input_size)
 
@@ -142,20 +143,21 @@ def validate_layout(path: Path) -> dict:
     Every missing piece is named at once, so the user can fix the folder in one go.
     """
     if not path.is_dir():
-        raise ModelError(f"Model folder {path} does not exist or is not a folder.")
+        raise ModelError(_("Model folder {path} does not exist or is not a folder.").format(path=path))
     config_path = path / CONFIG_FILE
     if not config_path.is_file():
-        raise ModelError(f"Model folder {path} has no {CONFIG_FILE}; it is not a hub model snapshot.")
+        raise ModelError(_("Model folder {path} has no {file}; it is not a hub model snapshot.").format(
+            path=path, file=CONFIG_FILE))
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(f"{config_path} cannot be read as JSON: {err}") from err
+        message = _("{path} cannot be read as JSON: {error}")
+        raise ModelError(message.format(path=config_path, error=err)) from err
     auto_map = config.get("auto_map") if isinstance(config, dict) else None
     if not isinstance(auto_map, dict) or not isinstance(auto_map.get(MODEL_AUTO_CLASS), str):
-        raise ModelError(
-            f"{config_path} has no auto_map entry for {MODEL_AUTO_CLASS}; "
-            "this folder does not hold a BiRefNet-style model."
-        )
+        raise ModelError(_(
+            "{path} has no auto_map entry for {auto_class}; this folder does not hold a BiRefNet-style model."
+        ).format(path=config_path, auto_class=MODEL_AUTO_CLASS))
     missing = [
         f"{module}.py"
         for module in sorted({class_module(ref) for ref in code_refs(config).values()})
@@ -164,7 +166,8 @@ def validate_layout(path: Path) -> dict:
     if not (path / WEIGHTS_FILE).is_file():
         missing.append(WEIGHTS_FILE)
     if missing:
-        raise ModelError(f"Model folder {path} is incomplete: missing {', '.join(missing)}.")
+        raise ModelError(_("Model folder {path} is incomplete: missing {files}.").format(
+            path=path, files=", ".join(missing)))
     return config
 
 
@@ -191,7 +194,8 @@ def _size_hint(config: dict) -> tuple[int, int]:
 def as_size(size: int | tuple[int, int] | list[int]) -> tuple[int, int]:
     height, width = (size, size) if isinstance(size, int) else tuple(size)
     if height <= 0 or width <= 0 or height % 32 or width % 32:
-        raise ModelError(f"Model input size {height}x{width} must be positive multiples of 32.")
+        raise ModelError(_("Model input size {height}x{width} must be positive multiples of 32.").format(
+            height=height, width=width))
     return int(height), int(width)
 
 

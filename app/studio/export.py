@@ -21,6 +21,7 @@ from app.errors import ExportError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
 from app.export.bundle import Inspector
+from app.i18n import _
 from app.marketplaces import get as get_marketplace
 from app.pipeline import report
 from app.pipeline.batch import bundle_names
@@ -67,7 +68,8 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     output = Path(output).resolve()
     if output == project.root or project.root in output.parents:
         # A bundle inside the photo folder would be scanned as new products next time.
-        raise ExportError(f"Choose an export folder outside the photo folder {project.root}.")
+        raise ExportError(
+            _("Choose an export folder outside the photo folder {folder}.").format(folder=project.root))
     cancel = cancel or threading.Event()
     wanted = set(keys)
     chosen = [p for p in project.products if p.key in wanted]
@@ -77,7 +79,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     for index, product in enumerate(chosen):
         if cancel.is_set():
             result.cancelled = True
-            result.rows += [report.ReportRow(rel, product.key, report.CANCELLED, "not exported: cancelled")
+            result.rows += [report.ReportRow(rel, product.key, report.CANCELLED, _("not exported: cancelled"))
                             for p in chosen[index:] for rel in p.photos]
             break
         _export_one(project, product, output, names[product.key], overwrite, fix, events, result)
@@ -87,7 +89,8 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
         result.report_path = report.write_report(output, result.rows)
         report.write_manifest(output, _manifest(project, names, output))
     except (OSError, VitrinaError) as exc:
-        events(Notice(f"Cannot write report.csv/manifest.csv in {output}: {exc}"))
+        why = _("Cannot write report.csv/manifest.csv in {folder}: {error}").format(folder=output, error=exc)
+        events(Notice(why))
     return result
 
 
@@ -101,7 +104,7 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
     if (output / name).exists() and not overwrite:
         result.existing.append(product.key)
         for rel in product.photos:
-            row(rel, report.EXISTS, "bundle already exported (allow replacing to redo it)")
+            row(rel, report.EXISTS, _("bundle already exported (allow replacing to redo it)"))
         return
     photos: list[BundlePhoto] = []
     for rel in product.photos:
@@ -110,7 +113,7 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
         except VitrinaError as exc:
             row(rel, report.FAILED, str(exc))
         except OSError as exc:
-            row(rel, report.FAILED, f"cannot be read: {exc.strerror or exc}")
+            row(rel, report.FAILED, _("cannot be read: {why}").format(why=exc.strerror or exc))
     if not photos:
         return
     try:
@@ -118,7 +121,7 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
                               inspect=_inspector(project, product, photos, fix, events))
     except VitrinaError as exc:
         for photo in photos:
-            row(photo.source, report.FAILED, f"export failed: {exc}")
+            row(photo.source, report.FAILED, _("export failed: {error}").format(error=exc))
         return
     for photo in photos:
         row(photo.source, report.DONE, "; ".join(photo.notes))
@@ -132,13 +135,13 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     path = project.photo_path(rel)
     state = project.photo(rel)
     if not state.mask_source:
-        raise VitrinaError("not processed yet: process it before exporting")
+        raise VitrinaError(_("not processed yet: process it before exporting"))
     if state.content_hash and state.content_hash != imaging.content_hash(path):
-        raise VitrinaError("the photo changed since it was processed: process it again")
+        raise VitrinaError(_("the photo changed since it was processed: process it again"))
     photo = imaging.load_photo(path)
     mask = project.load_mask(rel)
     if mask is None or mask.shape != photo.rgb.shape[:2]:
-        raise VitrinaError("its saved mask is missing or does not fit the photo: process it again")
+        raise VitrinaError(_("its saved mask is missing or does not fit the photo: process it again"))
     card = card_of(project, product.key)
     hint = card.provenance.get("shape") if card is not None else None
     composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key),
@@ -164,7 +167,8 @@ def _inspector(project: Project, product: Product, photos: list[BundlePhoto], fi
         report, fixes = inspect_bundle(folder, files, card=card_of(project, product.key),
                                        marketplace=marketplace, boxes=[p.object_box for p in photos], fix=fix)
         for made in fixes:
-            events(Notice(f"fixed for {marketplace.name}: {made}", item=product.key))
+            events(Notice(_("fixed for {marketplace}: {fix}").format(marketplace=marketplace.name, fix=made),
+                          item=product.key))
         project.product(product.key).compliance = report["status"]
         if report["status"] != "pass":
             events(Notice(report["summary"], item=product.key))

@@ -6,13 +6,14 @@ import weakref
 
 import numpy as np
 
+from app.i18n import _, variants
 from app.project import DONE, FAILED, PENDING, Product, Project
 from app.review import review_score
 
 EDITED, ERROR, REVIEW = "edited", "error", "review"
 # A run adds these notes to a photo whose model-made mask deserves a human look; the prefix is
 # what makes the photo "needs review" (notes are already saved with the photo, so no new field).
-REVIEW_PREFIX = "needs review: "
+REVIEW_PREFIX = "needs review: "  # in English; a note made in another language starts with its translation
 # A product merely cut by the frame scores 1 (often on purpose); two such signs, or any real one
 # (nothing found, backdrop taken, a blurry guess, several objects), make the photo "needs review".
 REVIEW_AT = 2.0
@@ -44,7 +45,7 @@ def mask_concerns(alpha: np.ndarray, *, description_count: int | None = None) ->
     review = review_score(alpha, description_count=description_count)
     if review.score < REVIEW_AT:
         return review.score, []
-    return review.score, [REVIEW_PREFIX + reason for reason in review.reasons]
+    return review.score, [_("needs review: ") + reason for reason in review.reasons]
 
 
 def photo_status(project: Project, rel: str) -> str:
@@ -57,5 +58,7 @@ def photo_status(project: Project, rel: str) -> str:
     if state.mask_source == "edited":
         return EDITED
     if state.mask_source in _MADE_MASKS:
-        return REVIEW if any(note.startswith(REVIEW_PREFIX) for note in state.notes) else DONE
+        # Notes keep the language they were made in: a prefix in any language counts.
+        prefixes = variants(REVIEW_PREFIX)
+        return REVIEW if any(note.startswith(prefixes) for note in state.notes) else DONE
     return PENDING

@@ -15,6 +15,7 @@ import numpy as np
 
 from app.errors import Cancelled, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress, ignore
+from app.i18n import _
 from app.pipeline.masks import (
     LazySegmenter,
     Loaded,
@@ -103,7 +104,7 @@ class _Run:
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
-            raise Cancelled("cancelled by the user")
+            raise Cancelled(_("cancelled by the user"))
 
     def _progress(self, rel: str) -> None:
         self._count += 1
@@ -137,13 +138,13 @@ class _Run:
             masks = self._segmenter.segment([lp.photo.rgb for lp in batch if lp.photo is not None])
         except VitrinaError as exc:
             for lp in batch:
-                self.fail(lp.rel, f"segmentation failed: {exc}")
+                self.fail(lp.rel, _("segmentation failed: {error}").format(error=exc))
             return
         for lp, mask in zip(batch, masks, strict=True):
             try:
                 self.project.save_mask(lp.rel, mask, source="model", model=self.key)
             except OSError as exc:
-                self.fail(lp.rel, f"the mask cannot be saved: {exc.strerror or exc}")
+                self.fail(lp.rel, _("the mask cannot be saved: {why}").format(why=exc.strerror or exc))
                 continue
             self.succeed(lp.rel, notes=_notes(self.project, lp, mask))
         self._save(force=False)

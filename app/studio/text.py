@@ -19,6 +19,7 @@ from app.cardtext.card import Card
 from app.describe.protocol import Describer, Description
 from app.errors import StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
+from app.i18n import _
 from app.pipeline import text as text_stage
 from app.pipeline.text import DescriberFactory, TextOptions, TextRequest, TextStage, WriterFactory
 from app.project import Project
@@ -82,7 +83,7 @@ def write_cards(project: Project, keys: Sequence[str], options: TextOptions, *,
                 writer_factory: WriterFactory | None = None) -> TextResult:
     """Write cards for ``keys`` (those that need one); the result says what happened to each."""
     if not options.enabled:
-        raise VitrinaError("Card text is off: choose a text provider (GigaChat or local) in Settings.")
+        raise VitrinaError(_("Card text is off: choose a text provider (GigaChat or local) in Settings."))
     cancel = cancel or threading.Event()
     forced = set(regenerate)
     result = TextResult()
@@ -168,7 +169,7 @@ def _request(project: Project, key: str, name: str, on_done: text_stage.TextDone
         except (VitrinaError, OSError):
             continue  # the gallery already shows why; the other photos still describe the product
     if not photos:
-        on_done(key, None, "card text failed: none of its photos can be read")
+        on_done(key, None, _("card text failed: none of its photos can be read"))
         return None
     return TextRequest(key, name, photos)
 
