@@ -165,7 +165,8 @@ def _request(project: Project, key: str, name: str, on_done: text_stage.TextDone
     product = next(p for p in project.products if p.key == key)
     for rel in product.photos[:3]:
         try:
-            photos.append(imaging.thumbnail(imaging.load_photo(project.photo_path(rel)).rgb, _PHOTO_SIDE))
+            photo = imaging.load_photo(project.photo_path(rel), at_least=_PHOTO_SIDE)
+            photos.append(imaging.thumbnail(photo.rgb, _PHOTO_SIDE))
         except (VitrinaError, OSError):
             continue  # the gallery already shows why; the other photos still describe the product
     if not photos:

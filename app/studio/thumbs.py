@@ -30,7 +30,7 @@ def cached_thumbnail(project: Project, rel: str, side: int = THUMB_SIDE) -> np.n
             return np.asarray(im.convert("RGB"))
     except (OSError, ValueError):
         pass  # not cached yet (or a torn file from a crash): make it again
-    small = imaging.thumbnail(imaging.load_photo(project.photo_path(rel)).rgb, side)
+    small = imaging.thumbnail(imaging.load_photo(project.photo_path(rel), at_least=side).rgb, side)
     try:
         imaging.save_image(path, small, quality=_QUALITY)
     except ExportError:
