@@ -2,8 +2,9 @@
 
 Two processes on one folder would race on ``state.json`` and the mask cache, and the second
 one's clean-up could remove the first one's bundles in progress. The lock file names its owner
-(pid, host, what it is doing, since when). A lock whose process no longer runs on this computer
-was left by a killed run and is taken over; a lock from another computer (a shared network
+(pid, host, what it is doing, since when, and on Linux the process's start time). A lock whose
+process no longer runs on this computer, or whose pid now belongs to another process, was left by a
+killed run and is taken over; a lock from another computer (a shared network
 folder) cannot be checked, so it is respected and the message says which file to delete.
 
 This guards against a person starting two runs, not against a determined race: two processes
@@ -63,6 +64,18 @@ def _is_zombie(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
+def process_start(pid: int) -> str:
+    """Who runs as ``pid`` now: boot id + start time (Linux ``/proc``). A later process that is
+    given the same pid gets another value; "" where this cannot be read (macOS, Windows)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+    fields = stat.rpartition(")")[2].split()  # after the command name, which may hold spaces
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else ""  # field 22 of proc(5): starttime
+
+
 def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
     # os.kill(pid, 0) on Windows sends CTRL_C_EVENT (signal 0) — never use it as a probe.
     import ctypes
@@ -86,17 +99,19 @@ class LockOwner:
     purpose: str  # "batch" | "studio"
     started: str  # local time, for the message
     token: str = ""
+    proc_start: str = ""  # process_start(pid) when the lock was taken: tells a reused pid apart
 
     @classmethod
     def me(cls, purpose: str) -> LockOwner:
-        return cls(os.getpid(), this_host(), purpose, time.strftime("%Y-%m-%d %H:%M:%S"), uuid.uuid4().hex)
+        return cls(os.getpid(), this_host(), purpose, time.strftime("%Y-%m-%d %H:%M:%S"), uuid.uuid4().hex,
+                   process_start(os.getpid()))
 
     @classmethod
     def parse(cls, text: str) -> LockOwner | None:
         try:
             raw = json.loads(text)
             return cls(int(raw["pid"]), str(raw["host"]), str(raw.get("purpose", "")),
-                       str(raw.get("started", "")), str(raw.get("token", "")))
+                       str(raw.get("started", "")), str(raw.get("token", "")), str(raw.get("proc_start", "")))
         except (ValueError, TypeError, KeyError):
             return None
 
@@ -207,7 +222,12 @@ class ProjectLock:
         if owner.pid == os.getpid():
             # Ours only if this process really holds it; otherwise a dead run's pid came back to us.
             return self.path.resolve() not in _held
-        return not pid_alive(owner.pid)
+        if not pid_alive(owner.pid):
+            return True
+        # Alive, but is it the owner? After a crash and a reboot (or a long time), another program
+        # may run under the dead run's pid; that must not lock the folder for ever.
+        now = process_start(owner.pid) if owner.proc_start else ""
+        return bool(now) and now != owner.proc_start
 
     def _remove_stale(self, judged: LockOwner | None) -> None:
         # Look again right before removing, so a lock that someone just took stays in place.

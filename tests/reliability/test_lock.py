@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.project import Project
-from app.project.lock import LOCK_FILE, ProjectLock, ProjectLockedError, pid_alive, this_host
+from app.project.lock import LOCK_FILE, ProjectLock, ProjectLockedError, pid_alive, process_start, this_host
 from tests.reliability.conftest import images_only
 
 
@@ -32,10 +32,13 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def _plant(state_dir: Path, pid: int, host: str | None = None, purpose: str = "studio") -> Path:
+def _plant(state_dir: Path, pid: int, host: str | None = None, purpose: str = "studio",
+           proc_start: str | None = None) -> Path:
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / LOCK_FILE
     owner = {"pid": pid, "host": host or this_host(), "purpose": purpose, "started": "2025-01-01 09:00:00"}
+    if proc_start is not None:
+        owner["proc_start"] = proc_start
     path.write_text(json.dumps(owner), "utf-8")
     return path
 
@@ -74,6 +77,18 @@ def test_a_lock_with_our_pid_from_an_earlier_life_is_stale(tmp_path) -> None:
     _plant(tmp_path / ".vitrina", os.getpid())  # a killed run whose pid came back to us
     with ProjectLock(tmp_path / ".vitrina"):
         pass
+
+
+@pytest.mark.skipif(not process_start(os.getpid()), reason="start times come from Linux /proc")
+def test_a_reused_pid_of_a_dead_run_does_not_lock_the_folder(tmp_path, other_process) -> None:
+    # The lock was taken by a process that started at another time: the live one is not its owner.
+    path = _plant(tmp_path / ".vitrina", other_process.pid, proc_start="an-earlier-boot:12345")
+    with ProjectLock(tmp_path / ".vitrina"):
+        assert json.loads(path.read_text("utf-8"))["pid"] == os.getpid()
+    # The same live process, recorded as the owner it really is, keeps the lock.
+    _plant(tmp_path / ".vitrina", other_process.pid, proc_start=process_start(other_process.pid))
+    with pytest.raises(ProjectLockedError):
+        ProjectLock(tmp_path / ".vitrina").acquire()
 
 
 def test_a_lock_from_another_computer_is_respected(tmp_path) -> None:
