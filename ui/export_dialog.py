@@ -86,6 +86,9 @@ class ExportDialog(QDialog):
             problem = self.tr("Choose a folder.")
         elif not Path(text).is_absolute():
             problem = self.tr("Give the full path of the folder.")
+        elif not Path(text).parent.is_dir():
+            problem = self.tr("{0} does not exist (is the disk connected?). Choose another place.").format(
+                Path(text).parent)
         elif inside(Path(text), self.photos):
             problem = self.tr("Choose a folder outside the photo folder: bundles there would be read as new "
                               "photos next time.")

@@ -46,7 +46,8 @@ class ExportRun(QObject):
         if project is None or self.window.runner.busy:
             return False
         target = export_target(project)
-        if not target.folder:
+        if not target.folder or not Path(target.folder).parent.is_dir():
+            # First time, or the place is gone (an unplugged disk): ask rather than write elsewhere.
             return self.choose()
         return self.export_to(target.folder, overwrite=target.replace, fix=target.fix)
 

@@ -353,6 +353,10 @@
         <translation>Укажите полный путь к папке.</translation>
     </message>
     <message>
+        <source>{0} does not exist (is the disk connected?). Choose another place.</source>
+        <translation>Папки {0} нет (диск подключён?). Выберите другое место.</translation>
+    </message>
+    <message>
         <source>Choose a folder outside the photo folder: bundles there would be read as new photos next time.</source>
         <translation>Выберите папку вне папки с фото: иначе комплекты в следующий раз будут прочитаны как новые фото.</translation>
     </message>

@@ -122,3 +122,17 @@ def test_fix_for_the_marketplace_flattens_what_it_would_refuse(qtbot, window, pr
     window.export_box.close()
     plain = json.loads((tmp_path / "plain" / "ball" / "compliance.json").read_text("utf-8"))
     assert plain["status"] == "fail" and not plain["fixes"]
+
+
+def test_a_remembered_folder_on_a_missing_disk_asks_again(qtbot, window, processed, tmp_path) -> None:
+    """An unplugged drive: one click must not create the folder somewhere else; it asks instead."""
+    from app.studio import remember_export_target
+
+    gone = tmp_path / "unplugged-drive" / "cards"
+    remember_export_target(window.project, ExportTarget(folder=str(gone)))
+    assert window.export()
+    dialog = window.dialog
+    assert isinstance(dialog, ExportDialog) and dialog.folder.text() == str(gone)
+    assert not dialog.export_button.isEnabled() and "unplugged-drive" in dialog.problem.text()
+    dialog.reject()
+    assert not window.runner.busy and not gone.parent.exists()
