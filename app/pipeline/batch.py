@@ -8,7 +8,6 @@ re-run (after a crash, Ctrl-C or cancel) redoes nothing that is still valid.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -422,21 +421,7 @@ class BatchRun:
         self._segmenter.close()
 
     def _write_reports(self, names: dict[str, str]) -> None:
-        manifest = []
-        for product in self.project.products:
-            card_path = self.output / names[product.key] / "card.json"
-            try:
-                card = json.loads(card_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            text = card.get("card") or {}
-            manifest.append(report.ManifestRow(
-                product=product.name, bundle=names[product.key], photos=len(card.get("files", [])),
-                images=" ".join(f["image"] for f in card.get("files", [])),
-                background=json.dumps(card.get("background", {}), ensure_ascii=False),
-                marketplace=card.get("marketplace", ""), title=text.get("title", ""),
-                text_status=card.get("text_status", ""),
-            ))
+        manifest = report.manifest_rows(((p.name, names[p.key]) for p in self.project.products), self.output)
         try:
             self.output.mkdir(parents=True, exist_ok=True)
             self.result.report_path = report.write_report(self.output, self.result.rows)

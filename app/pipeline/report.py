@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,3 +54,24 @@ def write_manifest(output: Path, rows: list[ManifestRow]) -> Path:
     )
     atomic.write_bytes(path, text.encode("utf-8"))
     return path
+
+
+def manifest_rows(bundles: Iterable[tuple[str, str]], output: Path) -> list[ManifestRow]:
+    """One row per (product name, bundle folder name) whose bundle is in ``output`` (earlier exports
+    included), read back from its card.json: the manifest says what is on disk, not what was meant."""
+    rows = []
+    for product, bundle in bundles:
+        try:
+            card = json.loads((output / bundle / "card.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        text = card.get("card") or {}
+        files = card.get("files", [])
+        rows.append(ManifestRow(
+            product=product, bundle=bundle, photos=len(files),
+            images=" ".join(f["image"] for f in files),
+            background=json.dumps(card.get("background", {}), ensure_ascii=False),
+            marketplace=card.get("marketplace", ""), title=text.get("title", ""),
+            text_status=card.get("text_status", ""),
+        ))
+    return rows

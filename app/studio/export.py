@@ -6,7 +6,6 @@ The bundle layout, names, ``report.csv`` and ``manifest.csv`` are the batch run'
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -87,7 +86,8 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     try:
         project.save()
         result.report_path = report.write_report(output, result.rows)
-        report.write_manifest(output, _manifest(project, names, output))
+        report.write_manifest(output, report.manifest_rows(
+            ((p.name, names[p.key]) for p in project.products), output))
     except (OSError, VitrinaError) as exc:
         why = _("Cannot write report.csv/manifest.csv in {folder}: {error}").format(folder=output, error=exc)
         events(Notice(why))
@@ -215,23 +215,3 @@ def _segmentation_model(project: Project, rels: list[str]) -> dict[str, str] | N
             model_id, _, revision = made_by.rpartition("@")
             return {"id": model_id, "revision": revision}
     return None
-
-
-def _manifest(project: Project, names: dict[str, str], output: Path) -> list[report.ManifestRow]:
-    """One row per bundle in ``output`` (earlier exports included), read back from its card.json."""
-    rows = []
-    for product in project.products:
-        try:
-            card = json.loads((output / names[product.key] / "card.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        text = card.get("card") or {}
-        files = card.get("files", [])
-        rows.append(report.ManifestRow(
-            product=product.name, bundle=names[product.key], photos=len(files),
-            images=" ".join(f["image"] for f in files),
-            background=json.dumps(card.get("background", {}), ensure_ascii=False),
-            marketplace=card.get("marketplace", ""), title=text.get("title", ""),
-            text_status=card.get("text_status", ""),
-        ))
-    return rows
