@@ -67,9 +67,24 @@ def system_language() -> str:
 
 def _(text: str) -> str:
     """``text`` (an English message or template) in the current language."""
+    return _lookup(text)
+
+
+def _lookup(text: str) -> str:
     if language() != "ru":
         return text
     return _russian().get(text, text)
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Marks a literal kept in module-level data (a model's note) for the catalogue, untranslated:
+    such data is made at import, before the language is known. Show it with :func:`translated`."""
+    return text
+
+
+def translated(text: str) -> str:
+    """A message marked with :func:`N_`, in the current language (unknown text comes back as is)."""
+    return _lookup(text)
 
 
 def variants(text: str) -> tuple[str, ...]:

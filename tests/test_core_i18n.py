@@ -96,9 +96,36 @@ def test_every_message_has_a_russian_translation_with_the_same_placeholders(call
     assert problems == []
 
 
+def _marked() -> list[tuple[str, ast.Call]]:
+    """Every ``N_("…")`` in app/: module-level data (model notes) shown later through translated()."""
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        found += [(str(path.relative_to(ROOT)), node) for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_"]
+    return found
+
+
+def test_marked_data_is_literal_and_translated(russian) -> None:
+    marked = _marked()
+    assert marked, "no N_() found in app/ (the model notes use it)"
+    problems = [f"{_where(path, call)}: {_key(call)!r}" for path, call in marked
+                if _key(call) is None or not CYRILLIC.search(russian.get(_key(call) or "", ""))]
+    assert problems == []
+
+
 def test_no_translation_is_orphaned(calls, russian) -> None:
-    used = {_key(call) for _path, call, _parents in calls}
+    used = {_key(call) for _path, call, _parents in calls} | {_key(call) for _path, call in _marked()}
     assert sorted(set(russian) - used) == []
+
+
+def test_model_notes_are_shown_in_the_chosen_language(capsys) -> None:
+    i18n.set_language("ru")
+    assert main(["models", "list"]) == 0
+    assert "лучшее качество (по умолчанию)" in capsys.readouterr().out
+    i18n.set_language("en")
+    assert main(["models", "list"]) == 0
+    assert "best quality (default)" in capsys.readouterr().out
 
 
 def test_messages_are_translated_when_made_not_at_import(calls) -> None:

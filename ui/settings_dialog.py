@@ -30,6 +30,7 @@ from app.backgrounds import presets
 from app.cardtext import credentials
 from app.describe.registry import DESCRIBERS
 from app.errors import VitrinaError
+from app.i18n import translated
 from app.segment import VARIANTS, validate_layout
 from app.settings import SCOPES, Settings
 from app.settings import save as save_settings
@@ -66,7 +67,8 @@ class SettingsDialog(QDialog):
         for v in VARIANTS.values():
             pinned = "" if v.revision else self.tr(" — needs a downloaded folder")
             self.seg_model.addItem(f"{v.name} · {v.download_mb} MB · {v.licence}{pinned}", v.name)
-            self.seg_model.setItemData(self.seg_model.count() - 1, v.note, Qt.ItemDataRole.ToolTipRole)
+            tip = translated(v.note)
+            self.seg_model.setItemData(self.seg_model.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         for folder in settings.seg_folders:
             self._select_folder(self.seg_model, folder)
         self._select_folder(self.seg_model, settings.seg_model)
@@ -84,7 +86,7 @@ class SettingsDialog(QDialog):
         for spec in DESCRIBERS.values():
             pinned = "" if spec.revision else self.tr(" — needs a downloaded folder")
             self.vlm_model.addItem(f"{spec.name} · {spec.size_gb:.1f} GB · {spec.licence}{pinned}", spec.name)
-            self.vlm_model.setItemData(self.vlm_model.count() - 1, spec.note or spec.repo,
+            self.vlm_model.setItemData(self.vlm_model.count() - 1, translated(spec.note) or spec.repo,
                                        Qt.ItemDataRole.ToolTipRole)
         self._select_folder(self.vlm_model, settings.vlm_model)
         vlm_folder = QPushButton(self.tr("Choose folder…"))

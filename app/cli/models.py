@@ -7,7 +7,7 @@ import sys
 
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
-from app.i18n import _
+from app.i18n import _, translated
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def list_models(args: argparse.Namespace) -> int:
             state = _("downloaded") if cached_path(v) else _("not downloaded")
         licence = v.licence if v.commercial_use else _("{licence} — NON-COMMERCIAL").format(licence=v.licence)
         print(f"  {v.name:<18} {v.repo:<30} ~{v.download_mb} MB  {licence:<28} {state}")
-        print(f"  {'':<18} {v.note}")
+        print(f"  {'':<18} {translated(v.note)}")
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.errors import ModelError
 from app.events import EventSink, Notice, ignore
-from app.i18n import _
+from app.i18n import N_, _, translated
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ DESCRIBERS: dict[str, ModelSpec] = {
             size_gb=8.9,
             licence="Apache-2.0",
             family="qwen3_vl",
-            note="writes Russian well; 8-bit fits an 8 GB GPU",
+            note=N_("writes Russian well; 8-bit fits an 8 GB GPU"),
         ),
         ModelSpec("internvl3-1b", "OpenGVLab/InternVL3-1B-hf", None, 1.9, "Apache-2.0", "internvl"),
         ModelSpec("internvl3-2b", "OpenGVLab/InternVL3-2B-hf", None, 4.2, "Apache-2.0", "internvl"),
@@ -63,8 +63,8 @@ DESCRIBERS: dict[str, ModelSpec] = {
             size_gb=4.4,
             licence="MIT",
             family="internvl",
-            note="its hub code does not run on transformers 5; convert the weights with transformers' "
-            "models/internvl/convert_internvl_weights_to_hf.py and pass the converted directory",
+            note=N_("its hub code does not run on transformers 5; convert the weights with transformers' "
+                    "models/internvl/convert_internvl_weights_to_hf.py and pass the converted directory"),
         ),
     )
 }
@@ -114,7 +114,7 @@ def check(name_or_dir: str | Path, table: dict[str, ModelSpec]) -> ModelSpec | N
         raise ModelError(_("Unknown model {name!r} (not a directory either). Known models: {known}.").format(
             name=name, known=known))
     if spec.revision is None:
-        extra = _(" Note: {note}.").format(note=spec.note) if spec.note else ""
+        extra = _(" Note: {note}.").format(note=translated(spec.note)) if spec.note else ""
         raise ModelError(_(
             "Model {name!r} ({repo}) has no pinned revision, so Vitrina will not download it: {hint}.{extra}"
         ).format(name=name, repo=spec.repo, hint=_convert_hint(), extra=extra))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.errors import ModelError
-from app.i18n import _
+from app.i18n import N_, _
 
 DEFAULT_SIZE = (1024, 1024)
 WEIGHTS_FILE = "model.safetensors"
@@ -71,40 +71,40 @@ VARIANTS: dict[str, Variant] = {
             name="birefnet", repo="ZhengPeng7/BiRefNet",
             revision="e2bf8e4460fc8fa32bba5ea4d94b3233d367b0e4",
             input_size=DEFAULT_SIZE, download_mb=885, licence=_MIT, commercial_use=True,
-            note="Swin-L, 220 M params; best quality (default).",
+            note=N_("Swin-L, 220 M params; best quality (default)."),
         ),
         Variant(
             name="birefnet-lite", repo="ZhengPeng7/BiRefNet_lite",
             revision="7838f1c3472f827cd8ce13ab5ccc2ce48077360f",
             input_size=DEFAULT_SIZE, download_mb=178, licence=_MIT, commercial_use=True,
-            note="Swin-T, 44 M params; ~3x faster, for CPU or small GPUs.",
+            note=N_("Swin-T, 44 M params; ~3x faster, for CPU or small GPUs."),
         ),
         Variant(
             name="birefnet-hr", repo="ZhengPeng7/BiRefNet_HR", revision=None,
             input_size=(2048, 2048), download_mb=885, licence=_MIT, commercial_use=True,
-            note="High resolution (2048²) for fine edges on large photos; ~4x the memory and time.",
+            note=N_("High resolution (2048²) for fine edges on large photos; ~4x the memory and time."),
         ),
         Variant(
             name="birefnet-lite-2k", repo="ZhengPeng7/BiRefNet_lite-2K", revision=None,
             input_size=(1440, 2560), download_mb=178, licence=_MIT, commercial_use=True,
-            note="Swin-T trained at 2560x1440 (landscape photos).",
+            note=N_("Swin-T trained at 2560x1440 (landscape photos)."),
         ),
         Variant(
             name="birefnet-dynamic", repo="ZhengPeng7/BiRefNet_dynamic", revision=None,
             input_size=DEFAULT_SIZE, download_mb=885, licence=_MIT, commercial_use=True,
-            note="Trained on sizes 256-2304; any multiple of 32 in that range works.",
+            note=N_("Trained on sizes 256-2304; any multiple of 32 in that range works."),
             dynamic_range=(256, 2304),
         ),
         Variant(
             name="birefnet-matting", repo="ZhengPeng7/BiRefNet-matting", revision=None,
             input_size=DEFAULT_SIZE, download_mb=885, licence=_MIT, commercial_use=True,
-            note="Trained for matting: softer alpha for hair, fur, glass.",
+            note=N_("Trained for matting: softer alpha for hair, fur, glass."),
         ),
         Variant(
             name="rmbg-2.0", repo="briaai/RMBG-2.0", revision=None,
             input_size=DEFAULT_SIZE, download_mb=885, licence="CC BY-NC 4.0", commercial_use=False,
-            note="BiRefNet architecture by BRIA. NON-COMMERCIAL licence: selling with its cut-outs "
-            "needs a commercial agreement with BRIA. Gated on the hub (accept its terms first).",
+            note=N_("BiRefNet architecture by BRIA. NON-COMMERCIAL licence: selling with its cut-outs "
+                    "needs a commercial agreement with BRIA. Gated on the hub (accept its terms first)."),
         ),
     )
 }
