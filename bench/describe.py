@@ -28,10 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
+from _photos import product_photo  # noqa: E402
 from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder only; nothing may reach a hub
@@ -140,15 +139,6 @@ def make_vlm(directory: Path, shape: str, new_tokens: int) -> Path:
     )
     processor.save_pretrained(directory)
     return directory
-
-
-def product_photo(seed: int, side: int) -> np.ndarray:
-    """A coloured box on a light backdrop; every product looks a little different."""
-    rng = np.random.default_rng(seed)
-    photo = np.full((side, side, 3), 240, np.uint8)
-    lo, hi = side // 4 + int(rng.integers(-side // 10, side // 10)), 3 * side // 4
-    photo[lo:hi, lo:hi] = rng.integers(0, 256, 3, dtype=np.uint8)
-    return photo
 
 
 def main() -> int:

@@ -41,6 +41,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout
+from _photos import product_photo  # noqa: E402
 from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
 
 # Loopback only, never a proxy; nothing may reach a model hub.
@@ -145,15 +146,6 @@ class TimedDescriber:
 
     def close(self) -> None:
         pass
-
-
-def product_photo(seed: int, side: int) -> np.ndarray:
-    """A coloured box on a light backdrop; every product looks a little different."""
-    rng = np.random.default_rng(seed)
-    photo = np.full((side, side, 3), 240, np.uint8)
-    lo, hi = side // 4 + int(rng.integers(-side // 10, side // 10)), 3 * side // 4
-    photo[lo:hi, lo:hi] = rng.integers(0, 256, 3, dtype=np.uint8)
-    return photo
 
 
 def make_requests(count: int, side: int) -> list[TextRequest]:
