@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.geometry import geometry_of, part_areas
+from app.compose.geometry import geometry_of, part_areas
 from app.i18n import _
 from app.maskedit.band import BAND_HI, BAND_LO
 

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
 
-from app.backgrounds import BackgroundSpec  # noqa: E402
-from app.compose import CanvasSpec, compose  # noqa: E402
+from app.compose.backgrounds import BackgroundSpec  # noqa: E402
+from app.compose.compose import CanvasSpec, compose  # noqa: E402
 from app.imaging import load_photo, save_image  # noqa: E402
 
 TARGET = 1.5

@@ -33,7 +33,7 @@ from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scrip
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder only; nothing may reach a hub
 
-from app.backgrounds import parse_background  # noqa: E402
+from app.compose.backgrounds import parse_background  # noqa: E402
 from app.pipeline.batch import run_batch  # noqa: E402
 from app.pipeline.options import BatchOptions  # noqa: E402
 from tests.tiny_birefnet import make_tiny_birefnet  # noqa: E402

@@ -44,7 +44,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"  # a local folder only; nothing may reach a h
 
 import torch  # noqa: E402
 
-from app.backgrounds import parse_background  # noqa: E402
+from app.compose.backgrounds import parse_background  # noqa: E402
 from app.pipeline.batch import run_batch  # noqa: E402
 from app.pipeline.options import BatchOptions  # noqa: E402
 from app.segment.birefnet import BiRefNetSegmenter, load_model  # noqa: E402

@@ -52,7 +52,7 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 from app.cardtext.gigachat_writer import GigaChatSettings, GigaChatWriter  # noqa: E402
 from app.describe.protocol import Description  # noqa: E402
-from app.marketplaces import get as get_marketplace  # noqa: E402
+from app.marketplace.marketplaces import get as get_marketplace  # noqa: E402
 from app.pipeline.text import TextOptions, TextRequest, TextStage  # noqa: E402
 
 TARGET = 1.15

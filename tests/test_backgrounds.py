@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.backgrounds import (
+from app.compose.backgrounds import (
     BackgroundSpec,
     parse_background,
     plane,
     presets,
     render,
 )
+from app.compose.geometry import MaskGeometry, geometry_of
+from app.compose.layout import choose_layout
 from app.errors import VitrinaError
-from app.geometry import MaskGeometry, geometry_of
-from app.layout import choose_layout
 from app.resources import resource_path
 from tests.test_geometry import bottle_mask, box_mask
 
@@ -210,7 +210,7 @@ def test_layout_from_the_object_and_the_describer_hint() -> None:
 
 
 def test_auto_background_picks_plane_or_flat_per_photo() -> None:
-    from app.compose import compose
+    from app.compose.compose import compose
 
     bottle = bottle_mask(*SIZE)
     rgb = np.zeros((*bottle.shape, 3), np.uint8)

@@ -15,8 +15,8 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from app.backgrounds import parse_background
 from app.cli import main
+from app.compose.backgrounds import parse_background
 from app.events import Progress
 from app.pipeline import batch as batch_module
 from app.pipeline.batch import run_batch

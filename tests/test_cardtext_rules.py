@@ -11,7 +11,7 @@ from app.cardtext import prompt, rules, schema
 from app.cardtext.card import Card
 from app.cardtext.schema import CardSchemaError
 from app.describe.protocol import Description
-from app.marketplaces import get
+from app.marketplace.marketplaces import get
 
 WB, OZON = get("wb"), get("ozon")
 LONG_TITLE = "Свитер вязаный шерстяной женский оверсайз с высоким воротником и длинными рукавами"

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.autofix import autofix, encode, encode_under, flatten, resize_to_limits
-from app.backgrounds import BackgroundSpec, parse_background
 from app.cardtext.card import Card
-from app.compliance import FAIL, PASS, WARN, check_bundle
-from app.compose import CanvasSpec, compose
+from app.compose.backgrounds import BackgroundSpec, parse_background
+from app.compose.compose import CanvasSpec, compose
 from app.imaging import save_image
-from app.marketplaces import get
+from app.marketplace.autofix import autofix, encode, encode_under, flatten, resize_to_limits
+from app.marketplace.compliance import FAIL, PASS, WARN, check_bundle
+from app.marketplace.marketplaces import get
 from tests.test_compose import photo
 from tests.test_geometry import bottle_mask
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.backgrounds import BackgroundSpec, parse_background, render
-from app.compose import CanvasSpec, compose
-from app.geometry import geometry_of
+from app.compose.backgrounds import BackgroundSpec, parse_background, render
+from app.compose.compose import CanvasSpec, compose
+from app.compose.geometry import geometry_of
 from tests.test_geometry import bottle_mask, box_mask
 
 RED = np.array([200, 60, 60], np.uint8)  # G == B, like white: any honest mix of the two keeps G == B

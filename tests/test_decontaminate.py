@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from app.backgrounds import BackgroundSpec
-from app.compose import CanvasSpec, compose
-from app.decontaminate import estimate_foreground
-from app.edges import refine_alpha
-from app.geometry import geometry_of
+from app.compose.backgrounds import BackgroundSpec
+from app.compose.compose import CanvasSpec, compose
+from app.compose.decontaminate import estimate_foreground
+from app.compose.edges import refine_alpha
+from app.compose.geometry import geometry_of
 from tests.test_geometry import box_mask
 
 BLUE = np.array([20.0, 40.0, 230.0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.geometry import MaskGeometry, geometry_of
+from app.compose.geometry import MaskGeometry, geometry_of
 
 
 def bottle_mask(width: int = 300, height: int = 400, *, base: int = 340, soft: bool = False) -> np.ndarray:
@@ -107,7 +107,7 @@ def test_big_mask_with_merged_crumbs_keeps_base_and_bbox() -> None:
 
 def test_labelling_matches_a_reference_implementation() -> None:
     measure = pytest.importorskip("skimage.measure")
-    from app.geometry import _label
+    from app.compose.geometry import _label
 
     rng = np.random.default_rng(0)
     for _ in range(100):

@@ -19,7 +19,7 @@ from app.cardtext import credentials, registry
 from app.cardtext.card import Card
 from app.cardtext.gigachat_writer import GigaChatError, GigaChatSettings, GigaChatWriter
 from app.describe.protocol import Description
-from app.marketplaces import get
+from app.marketplace.marketplaces import get
 from tests.gigachat_server import CARD, FakeGigaChat, Reply
 
 OZON, WB = get("ozon"), get("wb")

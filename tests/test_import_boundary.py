@@ -33,7 +33,7 @@ def test_core_modules_never_import_qt_or_ui() -> None:
 
 def test_importing_the_core_loads_no_qt_and_no_torch() -> None:
     code = (
-        "import sys, app.cli, app.pipeline.batch, app.project, app.compose, app.segment;"
+        "import sys, app.cli, app.pipeline.batch, app.project, app.compose.compose, app.segment;"
         "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','torch','transformers')];"
         "print(','.join(bad))"
     )
@@ -52,3 +52,20 @@ def test_vitrina_folder_opens_the_studio_through_its_entry_point(tmp_path, monke
     assert opened == [tmp_path]
     # A caller can hand over its own opener (the frozen app's launcher does).
     assert cli.main([], open_gui=lambda folder: 7) == 7
+
+
+STAGES = ("imaging", "segment", "compose", "describe", "cardtext", "marketplace", "export")
+ORCHESTRATORS = ("project", "pipeline", "studio", "cli", "firstrun", "maskedit")
+
+
+def test_stages_never_import_the_orchestrators() -> None:
+    """imaging → segment → compose → describe → cardtext → marketplace → export are building blocks:
+    a Ray worker or a test uses one without a project, a pipeline or the studio behind it."""
+    offenders = []
+    for stage in STAGES:
+        for path in sorted((ROOT / "app" / stage).rglob("*.py")):
+            for name in _imports(path):
+                parts = name.split(".")
+                if parts[0] == "app" and len(parts) > 1 and parts[1] in ORCHESTRATORS:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from app import marketplaces
 from app.cardtext.card import Card
 from app.cardtext.local_writer import WRITER_MODELS, LocalWriter
 from app.cardtext.registry import make_writer
 from app.cardtext.schema import CardTextError
 from app.describe.protocol import Description
 from app.errors import ModelError
+from app.marketplace import marketplaces
 from tests.tiny_vlm import make_tiny_causal_lm, make_tiny_qwen3_vl
 
 DESCRIPTION = Description(

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.backgrounds import BackgroundSpec, parse_background, resolve
 from app.cli import main
 from app.cli.batch import _with_shadow
-from app.compose import CanvasSpec, compose
+from app.compose.backgrounds import BackgroundSpec, parse_background, resolve
+from app.compose.compose import CanvasSpec, compose
 from tests.test_compose import photo
 from tests.test_geometry import bottle_mask, box_mask
 

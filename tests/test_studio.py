@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 
 from app import imaging
-from app.backgrounds import BackgroundSpec
 from app.cardtext.card import Card
-from app.compose import CanvasSpec, compose
+from app.compose.backgrounds import BackgroundSpec
+from app.compose.compose import CanvasSpec, compose
 from app.describe.protocol import Description
 from app.errors import ExportError, VitrinaError
 from app.events import Event, ItemFailed, Progress
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 from app.pipeline.text import TextOptions
 from app.project import Project
 from app.settings import Settings

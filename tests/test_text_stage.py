@@ -11,7 +11,7 @@ import numpy as np
 from app.cardtext.card import Card
 from app.describe.protocol import Description
 from app.errors import VitrinaError
-from app.marketplaces import get
+from app.marketplace.marketplaces import get
 from app.pipeline.text import TextOptions, TextRequest, TextStage
 
 

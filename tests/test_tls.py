@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from app.cardtext import tls
 from app.cardtext.gigachat_writer import GigaChatError, GigaChatSettings, GigaChatWriter
 from app.describe.protocol import Description
-from app.marketplaces import get
+from app.marketplace.marketplaces import get
 from tests.gigachat_server import FakeGigaChat
 
 PUBLISHED_SHA256 = "d26d2d0231b7c39f92cc738512ba54103519e4405d68b5bd703e9788ca8ecf31"

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import marketplaces
-from app.backgrounds import BackgroundSpec, presets
-from app.compose import compose
+from app.compose.backgrounds import BackgroundSpec, presets
+from app.compose.compose import compose
+from app.marketplace import marketplaces
 from app.project import Project
 from app.studio import (
     ORIGINAL_SIZE,

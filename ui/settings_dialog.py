@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import marketplaces
-from app.backgrounds import presets
 from app.cardtext import credentials
+from app.compose.backgrounds import presets
 from app.describe.registry import DESCRIBERS
 from app.errors import VitrinaError
 from app.i18n import translated
+from app.marketplace import marketplaces
 from app.segment import VARIANTS, validate_layout
 from app.settings import SCOPES, Settings
 from app.settings import save as save_settings

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from app.describe.protocol import Description
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 
 @dataclass(frozen=True)

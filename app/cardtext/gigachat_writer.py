@@ -40,7 +40,7 @@ from app.cardtext.card import Card
 from app.cardtext.schema import CardSchemaError, CardTextError
 from app.describe.protocol import Description
 from app.i18n import _
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

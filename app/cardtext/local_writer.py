@@ -23,7 +23,7 @@ from app.describe.registry import DESCRIBERS, ModelSpec, check, resolve
 from app.errors import ModelError
 from app.events import EventSink, ignore
 from app.i18n import _
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 WRITER_MODELS: dict[str, ModelSpec] = {
     "vikhr-qwen2.5-1.5b": ModelSpec(

@@ -7,7 +7,7 @@ import json
 from app.cardtext.card import Card
 from app.cardtext.schema import card_payload
 from app.describe.protocol import Description
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 SYSTEM_PROMPT = """\
 Ты — редактор карточек товаров для российских маркетплейсов. Ты пишешь название, описание, \

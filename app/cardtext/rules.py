@@ -15,7 +15,7 @@ from functools import cache
 
 from app.cardtext.card import Card
 from app.i18n import _
-from app.marketplaces import Marketplace, banned_words
+from app.marketplace.marketplaces import Marketplace, banned_words
 
 # Abbreviations and sizes in capitals are fine (USB, LED, XL, ГОСТ); longer all-caps words shout.
 CAPS_MAX_ABBREVIATION = 4

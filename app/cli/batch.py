@@ -7,12 +7,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from app.backgrounds import BackgroundSpec, parse_background
 from app.cli.progress import ProgressPrinter, printable
+from app.compose.backgrounds import BackgroundSpec, parse_background
 from app.errors import VitrinaError
 from app.events import Notice
 from app.i18n import _
-from app.marketplaces import marketplaces
+from app.marketplace.marketplaces import marketplaces
 from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
 from app.pipeline.text import TextOptions

@@ -17,7 +17,7 @@ import numpy as np
 from app.errors import ExportError
 from app.i18n import _
 from app.imaging import save_image
-from app.project.lock import pid_alive
+from app.processes import pid_alive
 
 # Temp folders carry the writer's pid, so a clean-up never removes another live run's work.
 PARTIAL_PREFIX, OLD_PREFIX = ".partial-", ".old-"

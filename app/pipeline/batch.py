@@ -19,14 +19,14 @@ import numpy as np
 from app import __version__
 from app.cardtext.card import Card
 from app.cardtext.render import card_text
-from app.compose import CanvasSpec, compose
+from app.compose.compose import CanvasSpec, compose
 from app.errors import Cancelled, ExportError, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, check_writable, clean_partials, write_bundle
 from app.export.bundle import Inspector
 from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
-from app.marketplaces import get as get_marketplace
+from app.marketplace.marketplaces import get as get_marketplace
 from app.naming import safe_name, unique_name
 from app.pipeline import masks, report
 from app.pipeline.compliance_step import inspect_bundle

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from app.autofix import autofix
 from app.cardtext.card import Card
-from app.compliance import Box, Report, check_bundle
-from app.marketplaces import Marketplace
+from app.marketplace.autofix import autofix
+from app.marketplace.compliance import Box, Report, check_bundle
+from app.marketplace.marketplaces import Marketplace
 
 
 def _suffix(name: str) -> str:

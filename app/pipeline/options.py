@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from app.backgrounds import BackgroundSpec
+from app.compose.backgrounds import BackgroundSpec
 from app.pipeline.text import TextOptions
 
 

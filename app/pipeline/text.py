@@ -22,7 +22,7 @@ from app.describe.protocol import Describer, Description
 from app.errors import Cancelled, VitrinaError
 from app.events import EventSink, Notice, ignore
 from app.i18n import _
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 PROVIDERS = ("gigachat", "local", "none")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.backgrounds import BackgroundSpec, presets
 from app.cardtext.card import Card
-from app.compose import CanvasSpec
-from app.marketplaces import Marketplace
-from app.marketplaces import get as get_marketplace
+from app.compose.backgrounds import BackgroundSpec, presets
+from app.compose.compose import CanvasSpec
+from app.marketplace.marketplaces import Marketplace
+from app.marketplace.marketplaces import get as get_marketplace
 from app.project import Project
 from app.studio.items import product_of
 

@@ -15,13 +15,13 @@ from typing import Any
 from app import __version__, imaging
 from app.cardtext.card import Card
 from app.cardtext.render import card_text
-from app.compose import compose
+from app.compose.compose import compose
 from app.errors import ExportError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
 from app.export import Bundle, BundlePhoto, clean_partials, write_bundle
 from app.export.bundle import Inspector
 from app.i18n import _
-from app.marketplaces import get as get_marketplace
+from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import report
 from app.pipeline.batch import bundle_names
 from app.pipeline.compliance_step import inspect_bundle

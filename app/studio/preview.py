@@ -17,8 +17,8 @@ import numpy as np
 from PIL import Image
 
 from app import imaging
-from app.compose import CanvasSpec, Composed, compose
-from app.geometry import MaskGeometry, geometry_of
+from app.compose.compose import CanvasSpec, Composed, compose
+from app.compose.geometry import MaskGeometry, geometry_of
 from app.project import Project
 from app.studio.choices import background_for, canvas_for, card_of
 from app.studio.items import product_of

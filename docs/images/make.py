@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw, ImageFilter
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from app.backgrounds import BackgroundSpec  # noqa: E402
-from app.compose import CanvasSpec, compose  # noqa: E402
+from app.compose.backgrounds import BackgroundSpec  # noqa: E402
+from app.compose.compose import CanvasSpec, compose  # noqa: E402
 
 BLUE = np.array([20.0, 40.0, 230.0])
 

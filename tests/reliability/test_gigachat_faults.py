@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from app.backgrounds import parse_background
 from app.cardtext import registry
 from app.cardtext.card import Card
 from app.cardtext.gigachat_writer import GigaChatSettings, GigaChatWriter
+from app.compose.backgrounds import parse_background
 from app.pipeline.batch import BatchRun, run_batch
 from app.pipeline.options import BatchOptions
 from app.pipeline.text import TextOptions

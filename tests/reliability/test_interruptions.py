@@ -111,7 +111,7 @@ def test_kill_9_mid_batch_then_the_same_command_resumes(tmp_path, counting_seg_m
 _EDIT_THEN_DIE = textwrap.dedent("""
     import os, signal, sys
     import numpy as np
-    from app.backgrounds import parse_background
+    from app.compose.backgrounds import parse_background
     from app.cardtext.card import Card
     from app.project import Project
     from app.studio import set_card, set_product_background

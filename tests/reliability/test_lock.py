@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from app.processes import pid_alive, process_start
 from app.project import Project
-from app.project.lock import LOCK_FILE, ProjectLock, ProjectLockedError, pid_alive, process_start, this_host
+from app.project.lock import LOCK_FILE, ProjectLock, ProjectLockedError, this_host
 from tests.reliability.conftest import images_only
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.backgrounds import BackgroundSpec
+from app.compose.backgrounds import BackgroundSpec
 from app.project import ExportTarget, Project
 from app.studio import process as process_module
 from app.studio import set_marketplace, set_product_background

@@ -18,8 +18,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from app import imaging
-from app.backgrounds import BackgroundSpec
-from app.compose import compose
+from app.compose.backgrounds import BackgroundSpec
+from app.compose.compose import compose
 from app.project import Project
 from app.studio import all_photos, background_for, canvas_for, card_of
 from app.studio import process as process_module

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
-from app.compose import CanvasSpec
+from app.compose.compose import CanvasSpec
 from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, make_shoot
 from tests.ui.test_main_window import RED, near, run_task, show
 from ui.images import qimage_pixel

@@ -11,7 +11,7 @@ from PIL import Image
 
 from app.i18n import _
 from app.imaging.save import _encoder_params, _to_pil  # the export's own encoder settings
-from app.marketplaces import Marketplace
+from app.marketplace.marketplaces import Marketplace
 
 MB = 1_000_000  # marketplaces' "MB": the smaller reading, so a pass is a pass under both
 _PIL_FORMAT = {"jpg": "jpeg", "png": "png", "webp": "webp"}

@@ -5,8 +5,8 @@ exactly the linear mix (no dark or light fringe). Only the soft edge pixels need
 opaque pixels are copied and fully transparent ones take the background, which keeps a 12 MP photo
 well under a second on one core.
 
-F at soft edges is the estimated product colour (``app.decontaminate``), not the photo's pixel,
-which still holds part of the old backdrop. Shadow and reflection (``app.shadow``) are a float
+F at soft edges is the estimated product colour (``app.compose.decontaminate``), not the photo's pixel,
+which still holds part of the old backdrop. Shadow and reflection (``app.compose.shadow``) are a float
 layer over a small rectangle of the background, rounded once like the rest.
 """
 
@@ -18,14 +18,14 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
-from app import marketplaces
-from app.backgrounds import BackgroundSpec, is_row_constant, render, resolve, row_colours
-from app.decontaminate import estimate_foreground
-from app.edges import refine_alpha
-from app.geometry import MaskGeometry, geometry_of
+from app.compose.backgrounds import BackgroundSpec, is_row_constant, render, resolve, row_colours
+from app.compose.decontaminate import estimate_foreground
+from app.compose.edges import refine_alpha
+from app.compose.geometry import MaskGeometry, geometry_of
+from app.compose.layout import choose_layout
+from app.compose.shadow import Layer, floor_effects
 from app.i18n import _
-from app.layout import choose_layout
-from app.shadow import Layer, floor_effects
+from app.marketplace import marketplaces
 
 # Soft rim kept around the object's bbox when cropping: the bbox is taken at alpha ≥ 128, the
 # fading edge lies just outside it.

@@ -1,9 +1,9 @@
 """Does a product's bundle meet its marketplace's rules? A pass/warn/fail report per rule.
 
-Rules come from ``resources/marketplaces.json`` (via ``app.marketplaces``) and, for the card text,
+Rules come from ``resources/marketplaces.json`` (via ``app.marketplace.marketplaces``) and, for the card text,
 ``app.cardtext.rules``. A fail is what the marketplace rejects (size, format, file size,
 transparency, banned words, length); a warn is what it tolerates but shows worse (aspect, fill,
-background, capitals). ``app.autofix`` repairs what can be repaired without a person.
+background, capitals). ``app.marketplace.autofix`` repairs what can be repaired without a person.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import Any, Union
 import numpy as np
 from PIL import Image
 
-from app.autofix import MB, encode, normalise_format
 from app.cardtext.card import Card
 from app.cardtext.rules import problems
 from app.i18n import _
-from app.marketplaces import Marketplace, get
+from app.marketplace.autofix import MB, encode, normalise_format
+from app.marketplace.marketplaces import Marketplace, get
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 _ORDER = {PASS: 0, WARN: 1, FAIL: 2}
@@ -42,7 +42,7 @@ class RuleResult:
     status: str  # pass | warn | fail
     message: str
     image: str | None = None  # which image ("01.jpg" or "#1"); None for bundle-wide rules
-    fix: str | None = None  # what ``app.autofix`` can do about it: resize | flatten | reencode
+    fix: str | None = None  # what ``app.marketplace.autofix`` can do about it: resize | flatten | reencode
 
 
 @dataclass

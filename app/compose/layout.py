@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from app.geometry import MaskGeometry
+from app.compose.geometry import MaskGeometry
 
 Layout = Literal["plane", "flat"]
 

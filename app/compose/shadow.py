@@ -18,8 +18,8 @@ from typing import Protocol
 import numpy as np
 from PIL import Image
 
-from app.filters import box_sums, gaussian_blur
-from app.geometry import MaskGeometry
+from app.compose.filters import box_sums, gaussian_blur
+from app.compose.geometry import MaskGeometry
 
 # The base band: the lowest share of the object's height that makes the shadow's footprint.
 BASE_BAND = 0.10
@@ -37,7 +37,7 @@ _DROP_WEIGHT = 0.6
 
 
 class FloorSpec(Protocol):
-    """The shadow settings of a background spec (``app.backgrounds.BackgroundSpec``)."""
+    """The shadow settings of a background spec (``app.compose.backgrounds.BackgroundSpec``)."""
 
     shadow_opacity: float
     shadow_softness: float

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from app.compose.geometry import MaskGeometry
+from app.compose.layout import choose_layout
 from app.errors import VitrinaError
-from app.geometry import MaskGeometry
 from app.i18n import _
-from app.layout import choose_layout
 from app.resources import resource_path
 
 KINDS = ("plane", "flat", "auto", "preset", "solid", "gradient", "image", "transparent")
@@ -63,7 +63,7 @@ class BackgroundSpec:
     the way to white), the floor darkens toward the viewer by ``floor_gradient`` (negative:
     lightens). flat: a top-down backdrop for flat-lays, ``wall`` colour darkening by
     ``vignette`` toward the corners, no horizon. auto: plane or flat, chosen per photo from the
-    object's shape and the describer's hint (``app.layout``). preset: ``name`` from
+    object's shape and the describer's hint (``app.compose.layout``). preset: ``name`` from
     resources/backgrounds.json (its colours; the shadow settings stay this spec's). solid:
     ``color``. gradient: ``top`` to ``bottom``. image: ``path``, cover-fitted. transparent: none.
 

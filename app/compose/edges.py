@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
-from app.geometry import MaskGeometry, label_components
+from app.compose.geometry import MaskGeometry, label_components
 
 Box = tuple[int, int, int, int]
 # Hole pixels are grown by this many pixels when filled, so the soft rim around a filled hole does

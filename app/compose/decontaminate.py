@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from app.filters import box_sums_2d
+from app.compose.filters import box_sums_2d
 
 # Half-widths of the two windows, in pixels, for a photo whose longer side is REFERENCE_SIDE or
 # less (BiRefNet's demo uses 90 and 6 px kernels at its ~1 k working size). A mask predicted at
