@@ -62,11 +62,14 @@ class BiRefNet(PreTrainedModel):
 '''
 
 
-def make_tiny_birefnet(dir: Path, size: int = 64) -> Path:
+def make_tiny_birefnet(dir: Path, size: int = 64, *, sharpness: float = _SHARPNESS) -> Path:
     """Write the tiny model into ``dir`` (created if needed); returns ``dir``.
 
     ``size`` is recorded as the folder's native input size (``vitrina_input_size`` in config.json);
-    the network itself is fully convolutional and runs at any multiple of 32.
+    the network itself is fully convolutional and runs at any multiple of 32. ``sharpness`` is
+    the head's steepness (logit per unit of brightness): the default leaves light backdrops a few
+    percent opaque, which tests of soft edges want; ~200 gives a BiRefNet-like mask, 0 or 255
+    everywhere but a band of a few pixels at the edges.
     """
     from safetensors.torch import save_file
 
@@ -87,12 +90,12 @@ def make_tiny_birefnet(dir: Path, size: int = 64) -> Path:
     (dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     (dir / "BiRefNet_config.py").write_text(CONFIG_PY, encoding="utf-8")
     (dir / "birefnet.py").write_text(MODEL_PY, encoding="utf-8")
-    save_file(tiny_state_dict(), str(dir / "model.safetensors"))
+    save_file(tiny_state_dict(sharpness), str(dir / "model.safetensors"))
     return dir
 
 
-def tiny_state_dict() -> dict:
-    """Hand-set weights: logit = 20 · (0.8 − brightness), brightness averaged over 3x3 pixels."""
+def tiny_state_dict(sharpness: float = _SHARPNESS) -> dict:
+    """Hand-set weights: logit = sharpness · (0.8 − brightness), brightness averaged over 3x3 pixels."""
     import torch
 
     std, mean = torch.tensor(_STD), torch.tensor(_MEAN)
@@ -106,7 +109,7 @@ def tiny_state_dict() -> dict:
         bb_weight[1 + c, c, 0, 0] = std[c]
         bb_bias[1 + c] = mean[c]
     squeeze_weight = torch.zeros(1, 4, 3, 3)
-    squeeze_weight[0, 0] = -_SHARPNESS / 9
+    squeeze_weight[0, 0] = -sharpness / 9
     return {
         "bb.weight": bb_weight,
         "bb.bias": bb_bias,
@@ -117,7 +120,7 @@ def tiny_state_dict() -> dict:
         "norm.running_var": torch.ones(4),
         "norm.num_batches_tracked": torch.tensor(0, dtype=torch.int64),
         "squeeze.weight": squeeze_weight,
-        "squeeze.bias": torch.tensor([_SHARPNESS * 0.8]),
+        "squeeze.bias": torch.tensor([sharpness * 0.8]),
     }
 
 
