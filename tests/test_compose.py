@@ -75,7 +75,9 @@ def test_transparent_keeps_the_mask_as_alpha() -> None:
     result = compose(rgb, mask, parse_background("transparent"), decontaminate=False)
     assert result.image.shape == (*mask.shape, 4) and result.horizon_y is None
     assert np.array_equal(result.image[..., 3], mask)
-    assert np.array_equal(result.image[..., :3], rgb)
+    visible = mask > 0
+    assert np.array_equal(result.image[visible, :3], rgb[visible])
+    assert not result.image[~visible, :3].any()  # the old backdrop is not kept under alpha 0
     assert np.array_equal(result.cutout, result.image)
 
 
@@ -84,7 +86,10 @@ def test_cutout_is_the_source_with_its_mask() -> None:
     rgb = photo(mask)
     result = compose(rgb, mask, BackgroundSpec("plane"), CanvasSpec(150, 200))
     assert result.cutout.shape == (*mask.shape, 4)
-    assert np.array_equal(result.cutout[..., :3], rgb) and np.array_equal(result.cutout[..., 3], mask)
+    visible = mask > 0
+    assert np.array_equal(result.cutout[visible, :3], rgb[visible])
+    assert np.array_equal(result.cutout[..., 3], mask)
+    assert not result.cutout[~visible, :3].any()  # zero colour where invisible: a small, fast PNG
 
 
 def object_extent(image: np.ndarray) -> tuple[int, int, int, int]:

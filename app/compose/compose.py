@@ -87,7 +87,8 @@ class Composed:
 
     @cached_property
     def cutout(self) -> np.ndarray:
-        """RGBA at source resolution, edges decontaminated like the image (built on first use)."""
+        """RGBA at source resolution, edges decontaminated like the image, colour zeroed where
+        alpha is 0 (the old backdrop's noise there is invisible and made the PNG 2-3x slower)."""
         image = _rgba(self.source_rgb, self.source_alpha)
         clean = self._clean
         if clean is None and self.decontaminated:
@@ -105,8 +106,10 @@ class _Patch:
     rgb: np.ndarray
 
     def paste(self, image: np.ndarray) -> None:
+        """Into an RGBA image of the source's size, where its alpha is not 0."""
         x0, y0, x1, y1 = self.box
-        image[y0:y1, x0:x1, :3] = self.rgb
+        region = image[y0:y1, x0:x1]
+        np.copyto(region[..., :3], self.rgb, where=region[..., 3:] != 0)
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,11 @@ def compose(
         notes += placement.notes
         scale = placement.scale
         placed = geometry.placed(scale, placement.dx, placement.dy, *size)
+        # Decontaminated once, at source resolution (before resampling mixes edge pixels with
+        # their neighbours); the cut-out reuses the same patch.
+        clean = _decontaminated(rgb, alpha, geometry) if decontaminate else None
         fg, fg_alpha, offset, premultiplied = _scaled_crop(
-            rgb, alpha, placement, premultiply=not transparent, decontaminate=decontaminate
+            rgb, alpha, placement, premultiply=not transparent, clean=clean
         )
 
     bg = render(spec, size, placed)
@@ -172,7 +178,7 @@ def compose(
         notes.append(bg.note)
     if bg.pixels is None:
         image = _rgba(fg, fg_alpha) if canvas is None else _paste_rgba(fg, fg_alpha, offset, size)
-        if clean is not None:
+        if clean is not None and canvas is None:
             clean.paste(image)
     else:
         thresholds = _DITHER if dither else _NO_DITHER
@@ -181,7 +187,8 @@ def compose(
                               bg.horizon_y)
         if floor is not None:
             _quantize_layer(image, floor, thresholds)
-        _blend(image, bg.pixels, fg, fg_alpha, offset, premultiplied, thresholds, floor, clean)
+        _blend(image, bg.pixels, fg, fg_alpha, offset, premultiplied, thresholds, floor,
+               clean if canvas is None else None)
     return Composed(
         image=image,
         horizon_y=bg.horizon_y,
@@ -247,14 +254,15 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
 
 
 def _scaled_crop(
-    rgb: np.ndarray, alpha: np.ndarray, placement: _Placement, *, premultiply: bool, decontaminate: bool
+    rgb: np.ndarray, alpha: np.ndarray, placement: _Placement, *, premultiply: bool, clean: _Patch | None
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, int], bool]:
-    """The crop resampled to canvas scale: (colour, alpha, top-left on canvas, premultiplied?)."""
+    """The crop resampled to canvas scale: (colour, alpha, top-left on canvas, premultiplied?).
+
+    ``clean`` is the decontaminated colour over the same box (``_crop_box``), or None."""
     x0, y0, x1, y1 = placement.box
     if x1 <= x0 or y1 <= y0:
         return rgb[:0, :0], alpha[:0, :0], (0, 0), False
-    # Decontaminate at source resolution, before resampling mixes edge pixels with their neighbours.
-    colour = estimate_foreground(rgb, alpha, placement.box) if decontaminate else rgb[y0:y1, x0:x1]
+    colour = clean.rgb if clean is not None else rgb[y0:y1, x0:x1]
     scale = placement.scale
     offset = (round(x0 * scale + placement.dx), round(y0 * scale + placement.dy))
     if scale == 1.0:
@@ -286,15 +294,17 @@ def _paste_rgba(
 ) -> np.ndarray:
     image = np.zeros((size[1], size[0], 4), np.uint8)
     cy, cx, sy, sx = _clip(offset, fg.shape, size)
-    image[cy, cx, :3] = fg[sy, sx, :3]
+    np.copyto(image[cy, cx, :3], fg[sy, sx, :3], where=fg_alpha[sy, sx, None] != 0)
     image[cy, cx, 3] = fg_alpha[sy, sx]
     return image
 
 
 def _rgba(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """RGBA with the colour zeroed where alpha is 0 (invisible, and noise there costs PNG time)."""
     # Copying RGB as 3-byte items is about twice as fast as np.dstack.
-    image = np.empty((*alpha.shape, 4), np.uint8)
-    image[..., :3].view("V3")[..., 0] = np.ascontiguousarray(rgb).view("V3")[..., 0]
+    image = np.zeros((*alpha.shape, 4), np.uint8)
+    np.copyto(image[..., :3].view("V3")[..., 0], np.ascontiguousarray(rgb[..., :3]).view("V3")[..., 0],
+              where=alpha != 0)
     image[..., 3] = alpha
     return image
 

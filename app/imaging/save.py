@@ -13,6 +13,7 @@ from app.atomic import write_with
 from app.errors import ExportError
 from app.i18n import _
 from app.imaging.color import srgb_icc_bytes
+from app.imaging.png import encode_png
 
 ImageFormat = Literal["jpeg", "png", "webp"]
 
@@ -33,11 +34,13 @@ def save_image(
     quality: int = 95,
     lossless: bool = False,
     png_compress: int = 6,
+    png_fast: bool = False,
 ) -> None:
     """Write an H×W×3 (RGB), H×W×4 (RGBA) or H×W (gray) uint8 array atomically.
 
     ``fmt`` defaults to the suffix's format. JPEG refuses RGBA: the caller flattens onto its chosen
-    background. ``lossless`` applies to WebP; ``png_compress`` (0–9) trades PNG size for speed.
+    background. ``lossless`` applies to WebP; ``png_compress`` (0–9) trades PNG size for speed;
+    ``png_fast`` uses ``app.imaging.png`` (several times faster, a few % larger: working files).
     Raises ValueError for bad arguments and ExportError
     when the file cannot be written.
     """
@@ -49,6 +52,13 @@ def save_image(
     if max(im.size) > _MAX_SIDE[fmt]:
         raise ValueError(f"{fmt.upper()} cannot store {im.width}×{im.height} (side limit {_MAX_SIDE[fmt]})")
     params = _encoder_params(im, fmt, quality, lossless)
+    if fmt == "png" and png_fast:
+        data = encode_png(np.asarray(image), icc_profile=params.get("icc_profile"))
+        try:
+            write_with(path, lambda fh: fh.write(data))
+        except OSError as err:
+            raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=err.strerror or err)) from err
+        return
     if fmt == "png":
         params["compress_level"] = png_compress
     if fmt == "jpeg" and im.mode == "L":

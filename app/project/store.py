@@ -17,6 +17,7 @@ from PIL import Image
 from app import atomic
 from app.errors import StateError
 from app.i18n import _
+from app.imaging.png import encode_png
 from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
 from app.project.state import PhotoState, ProductState, ProjectState
 
@@ -157,8 +158,8 @@ class Project:
                     pass
         elif source in _MADE:
             kept.unlink(missing_ok=True)  # a new model result: the old kept copy is stale
-        image = Image.fromarray(np.ascontiguousarray(alpha, dtype=np.uint8), mode="L")
-        atomic.write_with(self.mask_path(rel), lambda fh: image.save(fh, format="PNG", compress_level=1))
+        data = encode_png(np.ascontiguousarray(alpha, dtype=np.uint8))
+        atomic.write_bytes(self.mask_path(rel), data)
         with self._lock:
             state = self.photo(rel)
             state.mask_source = source
