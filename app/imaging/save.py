@@ -57,7 +57,8 @@ def save_image(
         try:
             write_with(path, lambda fh: fh.write(data))
         except OSError as err:
-            raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=err.strerror or err)) from err
+            why = err.strerror or err
+            raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=why)) from err
         return
     if fmt == "png":
         params["compress_level"] = png_compress
