@@ -118,3 +118,24 @@ def test_feather_softens_the_edge_by_a_share_of_the_object() -> None:
     assert 4 <= np.count_nonzero((ramp > 0) & (ramp < 255)) <= 12
     composed = compose(np.full((300, 300, 3), 90, np.uint8), mask, WHITE, feather=0.01)
     assert 4 <= np.count_nonzero((composed.image[150, 40:60, 0] > 90) & (composed.image[150, 40:60, 0] < 255))
+
+
+def test_the_shared_edge_patch_looks_like_a_full_frame_estimate_on_white() -> None:
+    """Decontamination runs once, over the object's box only, and both the canvas and cutout.png
+    use it: on white, the visible edge stays within 2/255 of estimating F over the whole frame."""
+    photo, alpha, _ = blue_screen_shot()
+    result = compose(photo, alpha, BackgroundSpec("transparent"))
+    full = estimate_foreground(photo, alpha)  # the whole frame, as before the shared patch
+    a = alpha[..., None].astype(np.float64) / 255.0
+
+    def on_white(rgb: np.ndarray) -> np.ndarray:
+        return a * rgb.astype(np.float64) + (1 - a) * 255.0
+
+    band = (alpha > 0) & (alpha < 255)
+    assert band.sum() > 500
+    for image in (result.cutout, result.image):
+        diff = np.abs(on_white(image[..., :3]) - on_white(full))[band]
+        assert diff.max() <= 2.0, diff.max()
+    # The canvas path takes its colour from the same patch as the cut-out.
+    canvas = compose(photo, alpha, BackgroundSpec("plane"), CanvasSpec(160, 200))
+    assert np.array_equal(canvas.cutout, result.cutout)

@@ -31,6 +31,9 @@ from app.marketplace import marketplaces
 # fading edge lies just outside it.
 _CROP_MARGIN = 0.02
 _CROP_MARGIN_MIN_PX = 4
+# How far beyond the bbox soft edge pixels are looked for (and decontaminated).
+_EDGE_REACH = 0.1
+_EDGE_REACH_MIN_PX = 16
 # Soft pixels are blended in batches to bound the float temporaries on a fully soft mask.
 _BATCH = 1 << 20
 
@@ -104,12 +107,13 @@ class _Patch:
 
     box: tuple[int, int, int, int]
     rgb: np.ndarray
+    soft: tuple[np.ndarray, np.ndarray]  # (rows, cols) in the box: the only pixels that differ
 
     def paste(self, image: np.ndarray) -> None:
-        """Into an RGBA image of the source's size, where its alpha is not 0."""
-        x0, y0, x1, y1 = self.box
-        region = image[y0:y1, x0:x1]
-        np.copyto(region[..., :3], self.rgb, where=region[..., 3:] != 0)
+        """Into an image of the source's size: only the soft pixels, the rest is the photo's own."""
+        x0, y0 = self.box[:2]
+        rows, cols = self.soft
+        image[rows + y0, cols + x0, :3] = self.rgb[rows, cols]
 
 
 @dataclass(frozen=True)
@@ -218,8 +222,27 @@ def _crop_box(geometry: MaskGeometry) -> tuple[int, int, int, int]:
 def _decontaminated(rgb: np.ndarray, alpha: np.ndarray, geometry: MaskGeometry) -> _Patch | None:
     if geometry.empty:
         return None
-    box = _crop_box(geometry)
-    return _Patch(box, estimate_foreground(rgb, alpha, box))
+    box = _edge_box(alpha, geometry)
+    x0, y0, x1, y1 = box
+    soft = np.nonzero((alpha[y0:y1, x0:x1] - np.uint8(1)) < 254)  # 0 < α < 255, via uint8 wrap-around
+    return _Patch(box, estimate_foreground(rgb, alpha, box), soft)
+
+
+def _edge_box(alpha: np.ndarray, geometry: MaskGeometry) -> tuple[int, int, int, int]:
+    """The crop box, grown to every soft pixel near the object: a soft rim wider than the crop
+    margin (a blurred mask, a mask upsampled 4x) is decontaminated too. Crumbs farther away keep
+    the photo's colour, so a speck in a corner does not make this a full-frame pass."""
+    cx0, cy0, cx1, cy1 = _crop_box(geometry)
+    x0, y0, x1, y1 = geometry.bbox
+    reach = max(_EDGE_REACH_MIN_PX, round(_EDGE_REACH * max(x1 - x0, y1 - y0)))
+    ox0, oy0 = max(0, x0 - reach), max(0, y0 - reach)
+    ox1, oy1 = min(geometry.width, x1 + reach), min(geometry.height, y1 + reach)
+    soft = (alpha[oy0:oy1, ox0:ox1] - np.uint8(1)) < 254
+    rows, cols = np.flatnonzero(soft.any(axis=1)), np.flatnonzero(soft.any(axis=0))
+    if rows.size == 0:
+        return cx0, cy0, cx1, cy1
+    return (min(cx0, ox0 + int(cols[0])), min(cy0, oy0 + int(rows[0])),
+            max(cx1, ox0 + int(cols[-1]) + 1), max(cy1, oy0 + int(rows[-1]) + 1))
 
 
 def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
@@ -262,13 +285,17 @@ def _scaled_crop(
     x0, y0, x1, y1 = placement.box
     if x1 <= x0 or y1 <= y0:
         return rgb[:0, :0], alpha[:0, :0], (0, 0), False
-    colour = clean.rgb if clean is not None else rgb[y0:y1, x0:x1]
+    if clean is not None:
+        px0, py0 = clean.box[:2]
+        colour = clean.rgb[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]  # the patch covers the crop box
+    else:
+        colour = rgb[y0:y1, x0:x1]
     scale = placement.scale
     offset = (round(x0 * scale + placement.dx), round(y0 * scale + placement.dy))
     if scale == 1.0:
         return colour, alpha[y0:y1, x0:x1], offset, False
     size = (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale)))
-    im = Image.fromarray(np.dstack((colour, alpha[y0:y1, x0:x1])))
+    im = Image.fromarray(_rgba_block(colour, alpha[y0:y1, x0:x1]))
     # Resample premultiplied so the colour of transparent pixels cannot bleed into the edge.
     # For compositing keep it premultiplied (no lossy 8-bit division back); for a transparent
     # result Pillow un-premultiplies RGBA itself.
@@ -296,6 +323,14 @@ def _paste_rgba(
     cy, cx, sy, sx = _clip(offset, fg.shape, size)
     np.copyto(image[cy, cx, :3], fg[sy, sx, :3], where=fg_alpha[sy, sx, None] != 0)
     image[cy, cx, 3] = fg_alpha[sy, sx]
+    return image
+
+
+def _rgba_block(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """RGBA of the colour as it is (resampling premultiplies, so hidden colour cannot show)."""
+    image = np.empty((*alpha.shape, 4), np.uint8)
+    image[..., :3].view("V3")[..., 0] = np.ascontiguousarray(rgb[..., :3]).view("V3")[..., 0]
+    image[..., 3] = alpha
     return image
 
 
