@@ -200,7 +200,7 @@ def test_console_entry_point_runs_as_a_module(shoot, tmp_path, tiny_seg_model) -
         timeout=300,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "3 photo(s) exported, 2 failed" in proc.stderr
+    assert "3 photo(s) exported now, 0 already exported (kept), 2 failed" in proc.stderr
     with Image.open(out / "cat toy" / "01.png") as im:
         alpha = np.asarray(im)[..., 3]
     assert im.mode == "RGBA" and alpha.min() < 255

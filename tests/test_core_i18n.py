@@ -216,7 +216,7 @@ def test_batch_speaks_russian_on_the_console_and_in_report_csv(shoot, tmp_path, 
     err = capsys.readouterr().err
     assert code == 1
     assert "✗ notes.jpg: это не изображение (похоже на текстовый файл)" in err
-    assert "экспортировано фото: 1, с ошибками: 1, пропущено: 0" in err
+    assert "экспортировано сейчас: 1, уже были экспортированы (оставлены): 0, с ошибками: 1" in err
     report = {row["file"]: row for row in _read_csv(out / "report.csv")}
     # Machine-readable columns stay as they are; only the message is for the reader.
     assert list(report["notes.jpg"]) == ["file", "product", "status", "message", "bundle"]
@@ -236,7 +236,7 @@ def test_batch_in_english_is_unchanged(shoot, tmp_path, tiny_seg_model, capsys) 
           "--no-text"])
     err = capsys.readouterr().err
     assert "✗ notes.jpg: not an image (looks like a text file)" in err
-    assert "1 photo(s) exported, 1 failed, 0 skipped" in err
+    assert "1 photo(s) exported now, 0 already exported (kept), 1 failed, 0 need review, 0 skipped" in err
     report = {row["file"]: row for row in _read_csv(out / "report.csv")}
     assert report["notes.jpg"]["message"] == "not an image (looks like a text file)"
 

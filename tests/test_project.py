@@ -146,7 +146,7 @@ def test_state_writes_are_atomic(tmp_path: Path, monkeypatch) -> None:
     assert [p.name for p in project.state_dir.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_an_edit_keeps_the_model_mask_until_the_model_runs_again(tmp_path: Path) -> None:
+def test_an_edit_keeps_the_model_mask_and_a_later_model_result_only_replaces_the_copy(tmp_path: Path) -> None:
     _photo(tmp_path / "a.jpg")
     project = Project(tmp_path)
     model = np.zeros((24, 32), np.uint8)
@@ -161,6 +161,7 @@ def test_an_edit_keeps_the_model_mask_until_the_model_runs_again(tmp_path: Path)
     assert np.array_equal(again.load_model_mask("a.jpg"), model)
     assert not again.load_mask("a.jpg").any()
     fresh = np.full_like(model, 255)
-    again.save_mask("a.jpg", fresh, source="model", model="m@2")
-    assert not again.model_mask_path("a.jpg").exists()
-    assert np.array_equal(again.load_model_mask("a.jpg"), fresh)
+    assert again.save_mask("a.jpg", fresh, source="model", model="m@2") is False
+    assert not again.load_mask("a.jpg").any()  # the person's edit stands
+    assert again.photo("a.jpg").mask_source == "edited"
+    assert np.array_equal(again.load_model_mask("a.jpg"), fresh)  # what Reset goes back to

@@ -13,11 +13,13 @@ from app.errors import VitrinaError
 from app.events import Notice
 from app.i18n import _
 from app.marketplace.marketplaces import marketplaces
-from app.pipeline.batch import run_batch
+from app.pipeline import report
+from app.pipeline.batch import BatchResult, run_batch
 from app.pipeline.options import BatchOptions
 from app.pipeline.text import TextOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_NOTHING_EXPORTED = 2  # like a usage error: nothing came out of the run
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -126,14 +128,28 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     finally:
         printer.close()
-    done, failed = result.done, result.failed
-    skipped = sum(r.status == "skipped" for r in result.rows)
-    summary = _("{done} photo(s) exported, {failed} failed, {skipped} skipped").format(
-        done=done, failed=failed, skipped=skipped)
-    if result.report_path:
-        summary += _(" — details in {path}").format(path=result.report_path)
-    print(summary, file=sys.stderr)
+    print(_summary(result), file=sys.stderr)
     if result.cancelled:
         print(_("Stopped. Run the same command again to continue where it left off."), file=sys.stderr)
         return EXIT_CANCELLED
-    return EXIT_SOME_FAILED if failed else EXIT_OK
+    if result.done == 0:
+        return EXIT_NOTHING_EXPORTED  # every photo failed or needs review: nothing to upload
+    problems = result.failed + result.needs_review + result.count(report.TEXT_FAILED)
+    return EXIT_SOME_FAILED if problems else EXIT_OK
+
+
+def _summary(result: BatchResult) -> str:
+    """What this run did, with what it made now told apart from what an earlier run left."""
+    if result.done == 0 and not result.cancelled:
+        summary = _("Nothing exported: {failed} failed, {review} need review, {skipped} skipped").format(
+            failed=result.failed, review=result.needs_review, skipped=result.count(report.SKIPPED))
+    else:
+        summary = _("{now} photo(s) exported now, {kept} already exported (kept), {failed} failed, "
+                    "{review} need review, {skipped} skipped").format(
+            now=result.exported_now, kept=result.kept, failed=result.failed, review=result.needs_review,
+            skipped=result.count(report.SKIPPED))
+    if text_failed := result.count(report.TEXT_FAILED):
+        summary += _("; {count} exported without card text").format(count=text_failed)
+    if result.report_path:
+        summary += _(" — details in {path}").format(path=result.report_path)
+    return summary

@@ -88,6 +88,11 @@ class Composed:
     decontaminated: bool = False
     _clean: _Patch | None = field(default=None, repr=False)
 
+    @property
+    def empty(self) -> bool:
+        """No object was found in the mask: the image is background only (or fully transparent)."""
+        return self.object_box is None
+
     @cached_property
     def cutout(self) -> np.ndarray:
         """RGBA at source resolution, edges decontaminated like the image, colour zeroed where

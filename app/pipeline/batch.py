@@ -27,8 +27,8 @@ from app.export.bundle import Inspector
 from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplace.marketplaces import get as get_marketplace
-from app.naming import safe_name, unique_name
 from app.pipeline import masks, report
+from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sources_of
 from app.pipeline.compliance_step import inspect_bundle
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
@@ -39,6 +39,12 @@ from app.project.lock import ProjectLock
 from app.segment import Segmenter, resolve
 
 SegmenterFactory = Callable[[BatchOptions, EventSink], Segmenter]
+
+
+
+def empty_mask_message() -> str:
+    return _("no object found in the mask: not exported — touch up the mask in the studio (or check "
+             "that the product is in the photo)")
 
 
 def _default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
@@ -54,24 +60,29 @@ class BatchResult:
     cancelled: bool = False
     report_path: Path | None = None
 
+    def count(self, *statuses: str) -> int:
+        return sum(r.status in statuses for r in self.rows)
+
+    @property
+    def exported_now(self) -> int:
+        return self.count(*report.EXPORTED_NOW)
+
+    @property
+    def kept(self) -> int:
+        """Photos whose bundle an earlier run exported and this one left as it was."""
+        return self.count(report.EXISTS)
+
     @property
     def failed(self) -> int:
-        return sum(r.status in (report.FAILED, report.TEXT_FAILED) for r in self.rows)
+        return self.count(report.FAILED, report.CONFLICT)
+
+    @property
+    def needs_review(self) -> int:
+        return self.count(report.NEEDS_REVIEW)
 
     @property
     def done(self) -> int:
-        return sum(r.status in (report.DONE, report.EXISTS, report.TEXT_FAILED) for r in self.rows)
-
-
-def bundle_names(products: list[Product]) -> dict[str, str]:
-    """Stable, unique folder names (the scan order is sorted, so re-runs get the same names)."""
-    taken: set[str] = set()
-    names = {}
-    for product in products:
-        name = unique_name(safe_name(product.name), taken)
-        taken.add(name)
-        names[product.key] = name
-    return names
+        return self.exported_now + self.kept
 
 
 class BatchRun:
@@ -115,10 +126,9 @@ class BatchRun:
     def _row(self, row: report.ReportRow) -> None:
         with self._lock:
             self.result.rows.append(row)
-            if row.status in (report.DONE, report.FAILED, report.EXISTS):
-                self._done_photos += 1
+            self._done_photos += 1  # one row per photo that reaches the end, whatever its outcome
             done = self._done_photos
-        if row.status in (report.FAILED, report.TEXT_FAILED):
+        if row.status in (report.FAILED, report.TEXT_FAILED, report.CONFLICT, report.NEEDS_REVIEW):
             self.events(ItemFailed(item=row.file, stage="batch", message=row.message))
         self.events(Progress("photos", done, self.total, item=row.file))
 
@@ -227,7 +237,10 @@ class BatchRun:
             return
         try:
             hint = card.provenance.get("shape") if card is not None else None
-            photos = [self._compose(lp, work.masks[lp.rel], hint) for lp in good]
+            photos = self._without_empty(work, [self._compose(lp, work.masks[lp.rel], hint) for lp in good])
+            if not photos:
+                return
+            good = [lp for lp in good if lp.rel in {p.source for p in photos}]
             write_bundle(self.output, self._bundle(work, photos, card, text_error),
                          overwrite=self.options.overwrite, inspect=self._inspector(work, photos, card))
         except VitrinaError as exc:
@@ -244,6 +257,19 @@ class BatchRun:
         self.project.product(product.key).exported_to = str(self.output / work.bundle_name)
         self.project.mark_dirty()
         self.events(ItemDone(item=product.key, stage="export"))
+
+    def _without_empty(self, work: ProductWork, photos: list[tuple[BundlePhoto, bool]]) -> list[BundlePhoto]:
+        """The photos with an object; those whose mask is empty are left out of the bundle, since
+        their image would be the background alone (or nothing, when transparent)."""
+        kept = []
+        for photo, empty in photos:
+            if empty:
+                state, message = self.project.photo(photo.source), empty_mask_message()
+                state.status, state.error = FAILED, message
+                self._row(report.ReportRow(photo.source, work.product.key, report.NEEDS_REVIEW, message))
+            else:
+                kept.append(photo)
+        return kept
 
     def _inspector(self, work: ProductWork, photos: list[BundlePhoto], card: Card | None) -> Inspector | None:
         """The marketplace check for this bundle, when a marketplace was chosen."""
@@ -265,7 +291,9 @@ class BatchRun:
 
         return inspect
 
-    def _compose(self, lp: LoadedPhoto, mask: np.ndarray, hint: str | None = None) -> BundlePhoto:
+    def _compose(self, lp: LoadedPhoto, mask: np.ndarray,
+                 hint: str | None = None) -> tuple[BundlePhoto, bool]:
+        """The bundle photo, and whether its mask was empty (then it is not to be exported)."""
         assert lp.photo is not None
         composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas,
                            decontaminate=self.options.decontaminate, layout_hint=hint)
@@ -273,9 +301,12 @@ class BatchRun:
         duplicate = [_("same picture as {other} (exported twice)").format(other=same)] if same else []
         notes = [*lp.photo.notes, *duplicate, *composed.notes]
         self.project.photo(lp.rel).notes = notes
+        if composed.empty:  # its "needs review" row says so; no notes before it
+
+            return BundlePhoto(lp.rel, composed.image, composed.image, mask, notes), True
         for note in (*duplicate, *composed.notes):
             self.events(Notice(note, item=lp.rel))
-        return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes, composed.object_box)
+        return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes, composed.object_box), False
 
     def _bundle(self, work: ProductWork, photos: list[BundlePhoto], text: Card | None,
                 text_error: str) -> Bundle:
@@ -329,14 +360,19 @@ class BatchRun:
 
     def _run(self) -> BatchResult:
         clean_partials(self.output)
-        names = bundle_names(self.project.products)
+        names = assign_bundle_names(self.project, self.output)
         todo: list[Product] = []
         for product in self.project.products:
-            if (self.output / names[product.key]).exists() and not self.options.overwrite:
+            name = names[product.key]
+            there = on_disk(self.output, name, sources_of(self.project, product.key))
+            if there.conflict:  # never replaced, not even with --overwrite: it is another product's work
                 for rel in product.photos:
-                    self._row(report.ReportRow(rel, product.key, report.EXISTS,
-                                               _("bundle already exported (use --overwrite to redo it)"),
-                                               names[product.key]))
+                    self._row(report.ReportRow(rel, product.key, report.CONFLICT, there.conflict, name))
+            elif there.exists and not self.options.overwrite:
+                for rel in product.photos:
+                    kept = _("bundle already exported, kept (use --overwrite to redo it)")
+                    message = "; ".join([kept, *there.notes_of(rel)])
+                    self._row(report.ReportRow(rel, product.key, report.EXISTS, message, name))
             else:
                 todo.append(product)
         works = {p.key: ProductWork(p, names[p.key]) for p in todo}
@@ -421,7 +457,7 @@ class BatchRun:
         self._segmenter.close()
 
     def _write_reports(self, names: dict[str, str]) -> None:
-        manifest = report.manifest_rows(((p.name, names[p.key]) for p in self.project.products), self.output)
+        manifest = manifest_of(self.project, names, self.output)
         try:
             self.output.mkdir(parents=True, exist_ok=True)
             self.result.report_path = report.write_report(self.output, self.result.rows)

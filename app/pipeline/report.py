@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,11 @@ from app.export import csv_text
 
 DONE, FAILED, SKIPPED, EXISTS, CANCELLED = "done", "failed", "skipped", "exists", "cancelled"
 TEXT_FAILED = "images only"  # exported, but the card text failed (the message says why)
+# Not exported: the output folder already holds another product under this product's bundle name.
+CONFLICT = "conflict"
+# Not exported: the mask holds no object, so the image would be background only.
+NEEDS_REVIEW = "needs review"
+EXPORTED_NOW = (DONE, TEXT_FAILED)
 
 
 @dataclass(frozen=True)
@@ -56,14 +61,17 @@ def write_manifest(output: Path, rows: list[ManifestRow]) -> Path:
     return path
 
 
-def manifest_rows(bundles: Iterable[tuple[str, str]], output: Path) -> list[ManifestRow]:
-    """One row per (product name, bundle folder name) whose bundle is in ``output`` (earlier exports
-    included), read back from its card.json: the manifest says what is on disk, not what was meant."""
+def manifest_rows(bundles: Iterable[tuple[Collection[str], str, str]], output: Path) -> list[ManifestRow]:
+    """One row per (product paths, product name, bundle folder name) whose bundle is in ``output``
+    (earlier exports included), read back from its card.json: the manifest says what is on disk,
+    not what was meant. A folder holding another product's card is not this product's bundle."""
     rows = []
-    for product, bundle in bundles:
+    for sources, product, bundle in bundles:
         try:
             card = json.loads((output / bundle / "card.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            continue
+        if not isinstance(card, dict) or card.get("source") not in sources:
             continue
         text = card.get("card") or {}
         files = card.get("files", [])

@@ -36,6 +36,8 @@ class ProductState:
     card_edited: bool = False  # the user's text wins over any later generation
     text_error: str = ""
     exported_to: str = ""
+    bundle: str = ""  # its bundle folder's name, chosen once (app/pipeline/bundles.py) and kept for life
+    former_keys: list[str] = field(default_factory=list)  # paths it had before a rename (its bundles say so)
     compliance: str = ""  # pass | warn | fail of the last exported bundle ("" when not checked)
 
 

@@ -18,6 +18,7 @@ from app import atomic
 from app.errors import StateError
 from app.i18n import _
 from app.imaging.png import encode_png
+from app.project.moves import follow_moves
 from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
 from app.project.state import PhotoState, ProductState, ProjectState
 
@@ -62,6 +63,9 @@ class Project:
         self._last_save = 0.0
         self.state = self._load_state()
         self.scan: ScanResult = scan_folder(self.root, exclude=(*exclude, self.state_dir))
+        if moves := follow_moves(self.state, self.scan.products, self.root, self.state_dir):
+            self.messages += moves
+            self._dirty = True
 
     # -- state file -------------------------------------------------------------------------
     @property
@@ -98,6 +102,11 @@ class Project:
                     path=self.state_path, error=exc)) from exc
             self._dirty = False
             self._last_save = time.monotonic()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held while several state fields must change together (re-entrant)."""
+        return self._lock
 
     def mark_dirty(self) -> None:
         with self._lock:
@@ -147,27 +156,41 @@ class Project:
         state = self.state.photos.get(rel)
         return self.load_mask(rel) if state is not None and state.mask_source in _MADE else None
 
-    def save_mask(self, rel: str, alpha: np.ndarray, *, source: str, model: str = "") -> None:
+    def save_mask(self, rel: str, alpha: np.ndarray, *, source: str, model: str = "") -> bool:
+        """Store a mask; False when a made one was kept aside because the user's edit stands.
+
+        A model result can land after the user started brushing (the model ran on another thread
+        while they worked): it then only replaces the kept model copy, which Reset goes back to.
+        A changed photo file clears ``mask_source`` first (app/pipeline/masks.py), so an edit made
+        for the old picture does not block the new one's mask.
+        """
+        data = encode_png(np.ascontiguousarray(alpha, dtype=np.uint8))  # outside the lock: ~40 ms
         kept = self.model_mask_path(rel)
-        if source == "edited":
-            state = self.state.photos.get(rel)
-            if state is not None and state.mask_source in _MADE and not kept.exists():
+        # One lock over decide-and-write, so an edit and a model result for the same photo cannot
+        # interleave (each would see the other's old state).
+        with self._lock:
+            state = self.photo(rel)
+            if source in _MADE and state.mask_source == "edited":
+                atomic.write_bytes(kept, data)
+                if source == "model":
+                    state.mask_model = model
+                self._dirty = True
+                return False
+            if source == "edited" and state.mask_source in _MADE and not kept.exists():
                 try:  # keep the model's mask before the first edit replaces it
                     atomic.write_bytes(kept, self.mask_path(rel).read_bytes())
                 except FileNotFoundError:
                     pass
-        elif source in _MADE:
-            kept.unlink(missing_ok=True)  # a new model result: the old kept copy is stale
-        data = encode_png(np.ascontiguousarray(alpha, dtype=np.uint8))
-        atomic.write_bytes(self.mask_path(rel), data)
-        with self._lock:
-            state = self.photo(rel)
+            elif source in _MADE:
+                kept.unlink(missing_ok=True)  # a new model result: the old kept copy is stale
+            atomic.write_bytes(self.mask_path(rel), data)
             state.mask_source = source
             if source == "model":
                 state.mask_model = model
             self._dirty = True
         if source == "edited":
             self.save()  # the user's work is saved the moment it is made
+        return True
 
     def has_current_mask(self, rel: str, content_hash: str, model: str) -> bool:
         """True when the cached mask still fits the photo file and the chosen model.

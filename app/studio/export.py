@@ -23,7 +23,8 @@ from app.export.bundle import Inspector
 from app.i18n import _
 from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import report
-from app.pipeline.batch import bundle_names
+from app.pipeline.batch import empty_mask_message
+from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sources_of
 from app.pipeline.compliance_step import inspect_bundle
 from app.project import ExportTarget, Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
@@ -41,7 +42,11 @@ class ExportResult:
 
     @property
     def failed(self) -> int:
-        return sum(r.status == report.FAILED for r in self.rows)
+        return sum(r.status in (report.FAILED, report.CONFLICT) for r in self.rows)
+
+    @property
+    def needs_review(self) -> int:
+        return sum(r.status == report.NEEDS_REVIEW for r in self.rows)
 
 
 def export_target(project: Project) -> ExportTarget:
@@ -72,7 +77,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     cancel = cancel or threading.Event()
     wanted = set(keys)
     chosen = [p for p in project.products if p.key in wanted]
-    names = bundle_names(project.products)  # from all products, so names never depend on the choice
+    names = assign_bundle_names(project, output)  # all products', so names never depend on the choice
     result = ExportResult()
     clean_partials(output)
     for index, product in enumerate(chosen):
@@ -86,8 +91,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
     try:
         project.save()
         result.report_path = report.write_report(output, result.rows)
-        report.write_manifest(output, report.manifest_rows(
-            ((p.name, names[p.key]) for p in project.products), output))
+        report.write_manifest(output, manifest_of(project, names, output))
     except (OSError, VitrinaError) as exc:
         why = _("Cannot write report.csv/manifest.csv in {folder}: {error}").format(folder=output, error=exc)
         events(Notice(why))
@@ -98,18 +102,26 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
                 events: EventSink, result: ExportResult) -> None:
     def row(rel: str, status: str, message: str = "") -> None:
         result.rows.append(report.ReportRow(rel, product.key, status, message, name))
-        if status == report.FAILED:
+        if status in (report.FAILED, report.CONFLICT, report.NEEDS_REVIEW):
             events(ItemFailed(item=rel, stage=STAGE, message=message))
 
-    if (output / name).exists() and not overwrite:
+    there = on_disk(output, name, sources_of(project, product.key))
+    if there.conflict:  # never replaced, even when replacing is allowed: it is another product's
+        for rel in product.photos:
+            row(rel, report.CONFLICT, there.conflict)
+        return
+    if there.exists and not overwrite:
         result.existing.append(product.key)
         for rel in product.photos:
-            row(rel, report.EXISTS, _("bundle already exported (allow replacing to redo it)"))
+            kept = _("bundle already exported, kept (allow replacing to redo it)")
+            row(rel, report.EXISTS, "; ".join([kept, *there.notes_of(rel)]))
         return
     photos: list[BundlePhoto] = []
     for rel in product.photos:
         try:
             photos.append(_compose(project, rel, product, events))
+        except _EmptyMask:
+            row(rel, report.NEEDS_REVIEW, empty_mask_message())
         except VitrinaError as exc:
             row(rel, report.FAILED, str(exc))
         except OSError as exc:
@@ -131,6 +143,10 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
     events(ItemDone(item=product.key, stage=STAGE))
 
 
+class _EmptyMask(VitrinaError):
+    """The photo's mask holds no object: its image would be the background alone."""
+
+
 def _compose(project: Project, rel: str, product: Product, events: EventSink) -> BundlePhoto:
     path = project.photo_path(rel)
     state = project.photo(rel)
@@ -146,6 +162,8 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     hint = card.provenance.get("shape") if card is not None else None
     composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key),
                        layout_hint=hint)
+    if composed.empty:
+        raise _EmptyMask(empty_mask_message())
     for note in composed.notes:
         events(Notice(note, item=rel))
     return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes],
