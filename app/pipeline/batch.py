@@ -242,7 +242,8 @@ class BatchRun:
                 return
             good = [lp for lp in good if lp.rel in {p.source for p in photos}]
             write_bundle(self.output, self._bundle(work, photos, card, text_error),
-                         overwrite=self.options.overwrite, inspect=self._inspector(work, photos, card))
+                         overwrite=self.options.overwrite or work.replace,
+                         inspect=self._inspector(work, photos, card))
         except VitrinaError as exc:
             for lp in good:
                 message = _("export failed: {error}").format(error=exc)
@@ -362,20 +363,26 @@ class BatchRun:
         clean_partials(self.output)
         names = assign_bundle_names(self.project, self.output)
         todo: list[Product] = []
+        replace: set[str] = set()
         for product in self.project.products:
             name = names[product.key]
             there = on_disk(self.output, name, sources_of(self.project, product.key))
             if there.conflict:  # never replaced, not even with --overwrite: it is another product's work
                 for rel in product.photos:
                     self._row(report.ReportRow(rel, product.key, report.CONFLICT, there.conflict, name))
-            elif there.exists and not self.options.overwrite:
+                continue
+            change = there.changes(self.project, product.photos) if there.exists else ""
+            if there.exists and not change and not self.options.overwrite:
                 for rel in product.photos:
                     kept = _("bundle already exported, kept (use --overwrite to redo it)")
                     message = "; ".join([kept, *there.notes_of(rel)])
                     self._row(report.ReportRow(rel, product.key, report.EXISTS, message, name))
-            else:
-                todo.append(product)
-        works = {p.key: ProductWork(p, names[p.key]) for p in todo}
+                continue
+            if change:
+                self.events(Notice(change, item=product.key))
+                replace.add(product.key)  # our own bundle, out of date: redone in place
+            todo.append(product)
+        works = {p.key: ProductWork(p, names[p.key], replace=p.key in replace) for p in todo}
         self._composer = ThreadPoolExecutor(self.options.compose_workers,
                                             thread_name_prefix="vitrina-compose")
         self._mask_writer = ThreadPoolExecutor(1, thread_name_prefix="vitrina-mask-cache")

@@ -18,7 +18,7 @@ from typing import Any
 from app.i18n import _
 from app.naming import safe_name, unique_name
 from app.pipeline import report
-from app.project import Project
+from app.project import FAILED, Project
 
 
 def read_card(folder: Path) -> dict[str, Any] | None:
@@ -91,6 +91,19 @@ class OnDisk:
     exists: bool
     card: dict[str, Any] | None = None
     conflict: str = ""  # why the folder is not this product's (empty when it is, or is absent)
+
+    def changes(self, project: Project, photos: tuple[str, ...]) -> str:
+        """Why this product's bundle no longer shows its photos ("" when it still does): a photo was
+        added (and has not failed: a broken file would redo the bundle on every run) or removed."""
+        listed = [e.get("source") for e in (self.card or {}).get("files", []) if isinstance(e, dict)]
+        added = [rel for rel in photos if rel not in listed and project.photo(rel).status != FAILED]
+        removed = [rel for rel in listed if rel not in photos]
+        if added:
+            return _("bundle updated: photo added ({names})").format(names=", ".join(added[:3]))
+        if removed:
+            return _("bundle updated: photo removed or renamed ({names})").format(
+                names=", ".join(str(r) for r in removed[:3]))
+        return ""
 
     def notes_of(self, rel: str) -> list[str]:
         """The notes the bundle recorded for one photo when it was written."""

@@ -22,6 +22,7 @@ class ProductWork:
     loaded: dict[str, LoadedPhoto] = field(default_factory=dict)
     masks: dict[str, np.ndarray] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # rel -> message
+    replace: bool = False  # its bundle is there but no longer shows its photos: rewrite it
 
     @property
     def resolved(self) -> bool:

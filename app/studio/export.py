@@ -110,6 +110,10 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
         for rel in product.photos:
             row(rel, report.CONFLICT, there.conflict)
         return
+    change = there.changes(project, product.photos) if there.exists else ""
+    if change:  # its own bundle no longer shows its photos: redone in place
+        events(Notice(change, item=product.key))
+        overwrite = True
     if there.exists and not overwrite:
         result.existing.append(product.key)
         for rel in product.photos:

@@ -241,7 +241,25 @@ def test_a_renamed_photo_and_a_renamed_folder_keep_their_work(tmp_path, vitrina,
     del moved
     run = vitrina(*images_only(src, out, tiny_seg_model))
     report = read_report(out)
-    # The folder's bundle came with it: kept, not exported again beside the old one.
-    assert report["Кружка красная/1.png"]["status"] == "exists", run.err
+    # The folder's bundle came with it: updated in place to the new paths, not made again beside it.
+    assert report["Кружка красная/1.png"]["status"] == "done", run.err
     assert report["Кружка красная/1.png"]["bundle"] == "Кружка"
-    assert "Кружка" in [row["bundle"] for row in read_csv(out / "manifest.csv")]
+    assert sorted(f.name for f in out.iterdir() if f.is_dir()) == ["IMG_1", "Кружка"]
+    assert json.loads((out / "Кружка" / "card.json").read_text("utf-8"))["source"] == "Кружка красная"
+
+
+def test_a_photo_added_to_an_exported_product_updates_its_bundle(tmp_path, vitrina, tiny_seg_model) -> None:
+    src, out = tmp_path / "shoot", tmp_path / "cards"
+    _save(src / "Кружка" / "1.png", _COLOURS[0])
+    (src / "Кружка" / "3.jpg").write_bytes(b"\xff\xd8\xff broken")  # fails every time: no endless redo
+    _save(src / "bag.png", _COLOURS[1])
+    assert vitrina(*images_only(src, out, tiny_seg_model)).code == 1
+    _save(src / "Кружка" / "2.png", _COLOURS[2])
+    run = vitrina(*images_only(src, out, tiny_seg_model))
+    assert "bundle updated: photo added (Кружка/2.png)" in run.err
+    report = read_report(out)
+    assert report["Кружка/2.png"]["status"] == "done" and report["bag.png"]["status"] == "exists"
+    card = assert_complete_bundle(out / "Кружка")
+    assert [f["source"] for f in card["files"]] == ["Кружка/1.png", "Кружка/2.png"]
+    again = vitrina(*images_only(src, out, tiny_seg_model))
+    assert read_report(out)["Кружка/1.png"]["status"] == "exists", again.err
