@@ -109,7 +109,7 @@ def test_rerun_resumes_without_recomputing_and_keeps_bundles(
     def no_model(*args, **kwargs):
         raise AssertionError("the model was loaded although every mask is cached")
 
-    monkeypatch.setattr(batch_module, "_default_segmenter", no_model)
+    monkeypatch.setattr(batch_module, "default_segmenter", no_model)
     assert _batch(shoot, out, tiny_seg_model) == 1  # still reports the two broken files
     assert (out / "cat toy" / "01.jpg").stat().st_mtime_ns == first
     report = {r["file"]: r["status"] for r in _read_csv(out / "report.csv")}
@@ -125,7 +125,7 @@ def test_a_changed_photo_is_segmented_again(shoot, tmp_path, tiny_seg_model) -> 
     options = BatchOptions(background=parse_background("plane"), seg_model=str(tiny_seg_model), device="cpu")
 
     def counting(opts, events):
-        seg = batch_module._default_segmenter(opts, events)
+        seg = batch_module.default_segmenter(opts, events)
         real = seg.segment
 
         def segment(images):
@@ -230,7 +230,7 @@ def test_the_model_waits_when_export_lags_behind(tmp_path, tiny_seg_model, monke
         return real_compose(*args, **kwargs)
 
     def counting(opts, events):
-        seg = batch_module._default_segmenter(opts, events)
+        seg = batch_module.default_segmenter(opts, events)
         real = seg.segment
         segmented = [0]
 
@@ -274,7 +274,7 @@ def test_mask_cache_is_written_off_the_model_thread_and_complete_at_the_end(
         return real_save(project, *args, **kwargs)
 
     def recording(opts, events):
-        seg = batch_module._default_segmenter(opts, events)
+        seg = batch_module.default_segmenter(opts, events)
         real = seg.segment
 
         def segment(images):

@@ -11,17 +11,18 @@ from pathlib import Path
 from app import __version__
 from app.i18n import _
 
-SUBCOMMANDS = ("batch", "models", "gigachat")
+SUBCOMMANDS = ("batch", "watch", "models", "gigachat")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import batch, gigachat, models
+    from app.cli import batch, gigachat, models, watch
 
     parser = argparse.ArgumentParser(
         prog="vitrina", description="Product photos → marketplace card bundles.")
     parser.add_argument("--version", action="version", version=f"vitrina {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{batch,models,gigachat}")
+    sub = parser.add_subparsers(dest="command", metavar="{batch,watch,models,gigachat}")
     batch.add_parser(sub)
+    watch.add_parser(sub)
     models.add_parser(sub)
     gigachat.add_parser(sub)
     return parser

@@ -24,6 +24,12 @@ EXIT_NOTHING_EXPORTED = 2  # like a usage error: nothing came out of the run
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("batch", help="process a folder of photos into card bundles")
+    add_run_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The folders and every option of a run (shared by ``vitrina batch`` and ``vitrina watch``)."""
     p.add_argument("input", type=Path, help="folder of photos (a subfolder = one product)")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the card bundles")
     p.add_argument("--background", default="plane",
@@ -62,7 +68,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "transparency, re-encode under the file size limit (see compliance.json)")
     p.add_argument("--no-decontaminate", action="store_true",
                    help="keep the photo's own colours at soft edges (no removal of the old backdrop's tint)")
-    p.set_defaults(func=run)
 
 
 def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
@@ -96,21 +101,21 @@ def _with_shadow(spec: BackgroundSpec, args: argparse.Namespace) -> BackgroundSp
     return replace(spec, **given) if given else spec
 
 
-def run(args: argparse.Namespace) -> int:
+def run_options(args: argparse.Namespace, printer: ProgressPrinter) -> BatchOptions | None:
+    """The options the arguments ask for, or None after saying on stderr what is wrong with them."""
     if not args.input.is_dir():
         print(_("vitrina: error: input folder not found: {folder}").format(folder=args.input),
               file=sys.stderr)
-        return EXIT_USAGE
+        return None
     if args.batch_size is not None and args.batch_size < 1:
         print(_("vitrina: error: --batch-size must be at least 1"), file=sys.stderr)
-        return EXIT_USAGE
+        return None
     try:
         background = _with_shadow(parse_background(args.background), args)
     except ValueError as exc:
         print(_("vitrina: error: --background: {error}").format(error=exc), file=sys.stderr)
-        return EXIT_USAGE
-    printer = ProgressPrinter()
-    options = BatchOptions(
+        return None
+    return BatchOptions(
         background=background,
         marketplace=None if args.marketplace == "none" else args.marketplace,
         seg_model=args.seg_model, device=args.device, batch_size=args.batch_size,
@@ -120,6 +125,13 @@ def run(args: argparse.Namespace) -> int:
                          writer_model=args.writer_model, gigachat_model=args.gigachat_model,
                          device=args.device),
     )
+
+
+def run(args: argparse.Namespace) -> int:
+    printer = ProgressPrinter()
+    options = run_options(args, printer)
+    if options is None:
+        return EXIT_USAGE
     try:
         result = run_batch(args.input, args.output, options, events=printer)
     except VitrinaError as exc:
@@ -128,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     finally:
         printer.close()
-    print(_summary(result), file=sys.stderr)
+    print(summary(result), file=sys.stderr)
     if result.cancelled:
         print(_("Stopped. Run the same command again to continue where it left off."), file=sys.stderr)
         return EXIT_CANCELLED
@@ -138,18 +150,18 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if problems else EXIT_OK
 
 
-def _summary(result: BatchResult) -> str:
+def summary(result: BatchResult) -> str:
     """What this run did, with what it made now told apart from what an earlier run left."""
     if result.done == 0 and not result.cancelled:
-        summary = _("Nothing exported: {failed} failed, {review} need review, {skipped} skipped").format(
+        line = _("Nothing exported: {failed} failed, {review} need review, {skipped} skipped").format(
             failed=result.failed, review=result.needs_review, skipped=result.count(report.SKIPPED))
     else:
-        summary = _("{now} photo(s) exported now, {kept} already exported (kept), {failed} failed, "
+        line = _("{now} photo(s) exported now, {kept} already exported (kept), {failed} failed, "
                     "{review} need review, {skipped} skipped").format(
             now=result.exported_now, kept=result.kept, failed=result.failed, review=result.needs_review,
             skipped=result.count(report.SKIPPED))
     if text_failed := result.count(report.TEXT_FAILED):
-        summary += _("; {count} exported without card text").format(count=text_failed)
+        line += _("; {count} exported without card text").format(count=text_failed)
     if result.report_path:
-        summary += _(" — details in {path}").format(path=result.report_path)
-    return summary
+        line += _(" — details in {path}").format(path=result.report_path)
+    return line

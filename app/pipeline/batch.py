@@ -9,9 +9,9 @@ re-run (after a crash, Ctrl-C or cancel) redoes nothing that is still valid.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +47,7 @@ def empty_mask_message() -> str:
              "that the product is in the photo)")
 
 
-def _default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
+def default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
     from app.segment import load_segmenter  # torch loads here, when a photo needs the model
 
     return load_segmenter(options.seg_model, device=options.device, batch_size=options.batch_size,
@@ -85,11 +85,22 @@ class BatchResult:
         return self.exported_now + self.kept
 
 
+def _without(products: list[Product], held: set[str]) -> list[Product]:
+    kept = []
+    for product in products:
+        photos = tuple(rel for rel in product.photos if rel not in held)
+        if photos:
+            kept.append(replace(product, photos=photos))
+    return kept
+
+
 class BatchRun:
     def __init__(self, input_dir: Path, output_dir: Path, options: BatchOptions, *,
                  events: EventSink = ignore, cancel: threading.Event | None = None,
-                 segmenter_factory: SegmenterFactory = _default_segmenter,
-                 text_stage: TextStage | None = None) -> None:
+                 segmenter_factory: SegmenterFactory | None = None,
+                 text_stage: TextStage | None = None, hold_back: Collection[str] = ()) -> None:
+        """``hold_back``: photos (relative paths) this run leaves alone as if they were not there
+        yet — files a watch sees still being copied in."""
         self.output = Path(output_dir).resolve()
         self.options = options
         self.events = events
@@ -98,10 +109,13 @@ class BatchRun:
         self.model_key = masks.model_key(options.seg_model)
         self.model_spec = resolve(options.seg_model)
         self.project = Project(Path(input_dir), exclude=(self.output,))
+        if hold_back:
+            self.project.scan.products = _without(self.project.scan.products, set(hold_back))
         self.canvas = self._canvas()
         self.result = BatchResult()
+        factory = segmenter_factory or default_segmenter  # looked up here, so tests can swap it
         self._segmenter = masks.LazySegmenter(
-            lambda: segmenter_factory(options, masks.without_inner_progress(events)), events)
+            lambda: factory(options, masks.without_inner_progress(events)), events)
         self.text_marketplace = get_marketplace(options.marketplace or "wb")
         self.text = text_stage
         if self.text is None and options.text.enabled:
@@ -363,7 +377,7 @@ class BatchRun:
         clean_partials(self.output)
         names = assign_bundle_names(self.project, self.output)
         todo: list[Product] = []
-        replace: set[str] = set()
+        redo: set[str] = set()
         for product in self.project.products:
             name = names[product.key]
             there = on_disk(self.output, name, sources_of(self.project, product.key))
@@ -380,9 +394,9 @@ class BatchRun:
                 continue
             if change:
                 self.events(Notice(change, item=product.key))
-                replace.add(product.key)  # our own bundle, out of date: redone in place
+                redo.add(product.key)  # our own bundle, out of date: redone in place
             todo.append(product)
-        works = {p.key: ProductWork(p, names[p.key], replace=p.key in replace) for p in todo}
+        works = {p.key: ProductWork(p, names[p.key], replace=p.key in redo) for p in todo}
         self._composer = ThreadPoolExecutor(self.options.compose_workers,
                                             thread_name_prefix="vitrina-compose")
         self._mask_writer = ThreadPoolExecutor(1, thread_name_prefix="vitrina-mask-cache")
@@ -476,7 +490,7 @@ class BatchRun:
 
 def run_batch(input_dir: Path, output_dir: Path, options: BatchOptions, *, events: EventSink = ignore,
               cancel: threading.Event | None = None,
-              segmenter_factory: SegmenterFactory = _default_segmenter,
+              segmenter_factory: SegmenterFactory | None = None,
               text_stage: TextStage | None = None) -> BatchResult:
     return BatchRun(input_dir, output_dir, options, events=events, cancel=cancel,
                     segmenter_factory=segmenter_factory, text_stage=text_stage).run()
