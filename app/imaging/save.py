@@ -1,4 +1,5 @@
-"""Writing images: atomic, sRGB-tagged, with the encoder settings marketplaces expect."""
+"""Writing images: atomic (or straight into a staging folder), sRGB-tagged, with the encoder
+settings marketplaces expect."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image
 
-from app.atomic import write_with
+from app.atomic import write_direct, write_with
 from app.errors import ExportError
 from app.i18n import _
 from app.imaging.color import srgb_icc_bytes
@@ -35,14 +36,17 @@ def save_image(
     lossless: bool = False,
     png_compress: int = 6,
     png_fast: bool = False,
+    direct: bool = False,
 ) -> None:
-    """Write an H×W×3 (RGB), H×W×4 (RGBA) or H×W (gray) uint8 array atomically.
+    """Write an H×W×3 (RGB), H×W×4 (RGBA) or H×W (gray) uint8 array atomically (see ``direct``).
 
     ``fmt`` defaults to the suffix's format. JPEG refuses RGBA: the caller flattens onto its chosen
     background. ``lossless`` applies to WebP; ``png_compress`` (0–9) trades PNG size for speed;
     ``png_fast`` uses ``app.imaging.png`` (several times faster, a few % larger: working files).
-    Raises ValueError for bad arguments and ExportError
-    when the file cannot be written.
+    ``direct`` writes straight to ``path``, without a temp file, rename or fsync: for a file inside
+    a staging folder that its writer fsyncs and renames into place whole (a card bundle).
+    Files get the umask's permissions (0644 under umask 022). Raises ValueError for bad arguments
+    and ExportError when the file cannot be written.
     """
     path = Path(path)
     fmt = fmt or _format_for(path)
@@ -52,10 +56,11 @@ def save_image(
     if max(im.size) > _MAX_SIDE[fmt]:
         raise ValueError(f"{fmt.upper()} cannot store {im.width}×{im.height} (side limit {_MAX_SIDE[fmt]})")
     params = _encoder_params(im, fmt, quality, lossless)
+    write = write_direct if direct else write_with
     if fmt == "png" and png_fast:
         data = encode_png(np.asarray(image), icc_profile=params.get("icc_profile"))
         try:
-            write_with(path, lambda fh: fh.write(data))
+            write(path, lambda fh: fh.write(data))
         except OSError as err:
             why = err.strerror or err
             raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=why)) from err
@@ -66,13 +71,13 @@ def save_image(
         im = im.convert("RGB")  # so that the embedded sRGB profile matches the pixels
     try:
         try:
-            write_with(path, lambda fh: im.save(fh, **params))
+            write(path, lambda fh: im.save(fh, **params))
         except OSError as err:
             if not params.get("optimize") or err.errno is not None:
                 raise
             # Pillow sizes the optimizer's buffer from the pixel count; very noisy photos at high
             # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
-            write_with(path, lambda fh: im.save(fh, **{**params, "optimize": False}))
+            write(path, lambda fh: im.save(fh, **{**params, "optimize": False}))
     except OSError as err:
         why = err.strerror or err
         raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=why)) from err

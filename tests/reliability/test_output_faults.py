@@ -142,8 +142,11 @@ def test_a_disk_that_fills_up_mid_run_fails_the_rest_cleanly(tmp_path, tiny_seg_
     assert "Cannot write report.csv/manifest.csv" in run.err
     assert run.code == 1 and "Traceback" not in run.text
     assert run.err.count("No space left on device") >= 2
-    assert len(bundles(out)) == 1 and not leftovers(out)
-    assert_complete_bundle(bundles(out)[0])
+    # Bundles are written on parallel threads: one whose files were all on disk before the first
+    # rename (only its fsyncs and rename were left, which RefusedWrites lets through) is whole.
+    assert 1 <= len(bundles(out)) < 3 and not leftovers(out)
+    for folder in bundles(out):
+        assert_complete_bundle(folder)
     assert snapshot(src) == before
 
 
