@@ -150,7 +150,11 @@ def test_a_clean_card_passes_untouched_and_enforce_is_idempotent() -> None:
 
 
 def test_too_short_description_is_flagged_not_padded() -> None:
-    card = rules.enforce(_card(description="Кружка из керамики."), WB)
+    # No marketplace documents a minimum (WB's «минимум — 1000» is its smallest category's maximum),
+    # so the data file sets none; a minimum someone sets there is flagged, never padded.
+    assert rules.enforce(_card(description="Кружка из керамики."), WB).flags == []
+    strict = dataclasses.replace(WB, description_min=1000)
+    card = rules.enforce(_card(description="Кружка из керамики."), strict)
     assert card.description == "Кружка из керамики."
     assert any("at least 1000" in f for f in card.flags)
 
@@ -229,5 +233,11 @@ def test_prompts_carry_the_rules_facts_and_limits() -> None:
     description = Description("A red ceramic mug, 350 ml.", {"color": "red"}, model_id="tiny-vlm")
     text = prompt.user_prompt(description, product_name="IMG_0042", marketplace=WB, notes=["ЗАМЕТКА"])
     assert "A red ceramic mug, 350 ml." in text and "- color: red" in text
-    assert "не длиннее 60 символов" in text and "от 1000 до 5000" in text and "IMG_0042" in text
+    assert "Название — не длиннее 60 символов." in text and "IMG_0042" in text
+    assert "Описание — не длиннее 2000 символов." in text  # WB's standard category; no minimum
+    ozon = prompt.user_prompt(description, product_name="", marketplace=OZON)
+    assert "Название — не длиннее 500 символов." in ozon and "Описание — не длиннее 6000 символов." in ozon
+    strict = dataclasses.replace(WB, description_min=1000)
+    strict_text = prompt.user_prompt(description, product_name="", marketplace=strict)
+    assert "от 1000 до 2000" in strict_text
     assert text.endswith("ЗАМЕТКА")

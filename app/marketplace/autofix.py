@@ -121,6 +121,11 @@ def autofix(pixels: np.ndarray, fmt: str, m: Marketplace) -> Fixed:
         changes.append(_("{format} is not accepted by {marketplace}: saved as JPG").format(
             format=fmt.upper(), marketplace=m.name))
         fmt = "jpg"
+    elif fmt not in _PIL_FORMAT:  # accepted (WB takes BMP, GIF) but not written by Vitrina: lossless PNG
+        new = "png" if "png" in m.formats else "jpg"
+        changes.append(_("{format} re-encoded as {new_format} (Vitrina writes JPG, PNG or WebP)").format(
+            format=fmt.upper(), new_format=new.upper()))
+        fmt = new
     if pixels.ndim == 3 and pixels.shape[2] == 4 and (not m.transparency or fmt == "jpg"):
         pixels = flatten(pixels)
         changes.append(_("transparency flattened onto white"))
