@@ -100,7 +100,7 @@ class ExportRun(QObject):
         if name != TASK or not isinstance(result, ExportResult) or w.closing:
             return
         text = self.tr("Exported {0} product(s); {1} photo(s) failed (see the log).").format(
-            len(result.bundles), result.failed)
+            len(result.bundles), result.failed + result.needs_review)  # the log says which need review
         if result.existing:
             text += " " + self.tr("{0} bundle(s) were already there and kept.").format(len(result.existing))
         if result.cancelled:
