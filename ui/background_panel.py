@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -28,8 +29,10 @@ from app.marketplace import marketplaces
 from app.project import Project
 from app.studio import (
     ORIGINAL_SIZE,
+    all_photos,
     background_for,
     marketplace_of,
+    photos_with_own_background,
     product_of,
     set_all_backgrounds,
     set_marketplace,
@@ -58,6 +61,7 @@ def swatch_icon(spec: BackgroundSpec) -> QIcon:
 
 class BackgroundPanel(QWidget):
     changed = Signal()  # a choice was applied and saved: the preview should be rendered again
+    applied = Signal(str)  # a bulk choice was made: what it did, for the status bar (it can be undone)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +70,7 @@ class BackgroundPanel(QWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.swatches: dict[str, tuple[QToolButton, BackgroundSpec]] = {}
+        self._names: dict[str, str] = {}  # swatch key -> its label without the mnemonic
         grid = QGridLayout()
         # Shipped presets get translated names; one added to backgrounds.json shows its own name.
         known = {"white": self.tr("White"), "pure-white": self.tr("Pure white"),
@@ -80,6 +85,7 @@ class BackgroundPanel(QWidget):
             button = self._swatch(label, swatch_icon(spec))
             button.clicked.connect(lambda _=False, s=spec: self.choose(s))
             self.swatches[key] = (button, spec)
+            self._names[key] = label
             grid.addWidget(button, i // _COLUMNS, i % _COLUMNS)
         self.colour_button = self._swatch(self.tr("Colour…"), QIcon())
         self.colour_button.clicked.connect(self._pick_colour)
@@ -93,8 +99,9 @@ class BackgroundPanel(QWidget):
         for key, m in marketplaces.marketplaces().items():
             self.marketplace.addItem(f"{m.name} — {m.canvas_width}×{m.canvas_height}", key)
         self.marketplace.activated.connect(lambda i: self.choose_marketplace(self.marketplace.itemData(i)))
-        self.apply_all = QPushButton(self.tr("Apply to all photos"))
-        self.apply_all.setToolTip(self.tr("Use this background and canvas for every photo in the folder"))
+        self.apply_all = QPushButton(self.tr("Apply background to all photos"))
+        self.apply_all.setToolTip(self.tr("Use this background for every photo in the folder (asks before "
+                                          "replacing a photo's own choice; each product keeps its canvas)"))
         self.apply_all.clicked.connect(self.apply_to_all)
         self.scope = QLabel()
         self.warning = QLabel()
@@ -167,27 +174,71 @@ class BackgroundPanel(QWidget):
                                  .format(marketplaces.get(market).name))
 
     # -- choices --------------------------------------------------------------------------------
+    def name_of(self, spec: BackgroundSpec) -> str:
+        """What the user calls a background, for the undo history and the status bar."""
+        key = next((k for k, (_b, s) in self.swatches.items() if s == spec), None)
+        if key is not None:
+            return self._names[key]
+        if spec.kind == "solid":
+            return self.tr("Colour {0}").format(spec.color)
+        if spec.kind == "image":
+            return self.tr("Image {0}").format(Path(spec.path).name)
+        return self.tr("Background")
+
     def choose(self, spec: BackgroundSpec) -> None:
         if self.project is None or not self.rels:
             return
-        set_photo_background(self.project, self.rels, spec)
+        label = self.tr("{0} for %n photo(s)", "", len(self.rels)).format(self.name_of(spec))
+        set_photo_background(self.project, self.rels, spec, label=label)
         self._show_current()
         self.changed.emit()
 
     def choose_marketplace(self, key: str) -> None:
         if self.project is None or not self.rels:
             return
-        set_marketplace(self.project, self.products(), key)
+        products = self.products()
+        name = self.marketplace.itemText(max(0, self.marketplace.findData(key or ORIGINAL_SIZE)))
+        label = self.tr("Canvas {0} for %n product(s)", "", len(products)).format(name)
+        set_marketplace(self.project, products, key, label=label)
         self._show_current()
         self.changed.emit()
 
     def apply_to_all(self) -> None:
+        """The shown background for every photo; only the background (each product keeps its canvas)."""
         spec = self.current()
         if self.project is None or spec is None:
             return
-        set_all_backgrounds(self.project, spec)
-        set_marketplace(self.project, [p.key for p in self.project.products], self.marketplace.currentData())
+        own = photos_with_own_background(self.project, spec)
+        keep_own = False
+        if own:
+            answer = self.ask_replace_own(len(own), self.name_of(spec))
+            if answer is None:
+                return
+            keep_own = answer
+        count = len(all_photos(self.project)) - (len(own) if keep_own else 0)
+        label = self.tr("{0} applied to %n photo(s)", "", count).format(self.name_of(spec))
+        set_all_backgrounds(self.project, spec, keep_own=keep_own, label=label)
+        self._show_current()
         self.changed.emit()
+        self.applied.emit(label)
+
+    def ask_replace_own(self, count: int, name: str) -> bool | None:
+        """Replace the photos' own backgrounds (False), keep them (True), or Cancel (None)?"""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Apply to all photos"),
+                          self.tr("Replace the background of %n photo(s) that have their own choice?", "",
+                                  count), buttons.Yes | buttons.No | buttons.Cancel, self)
+        box.setInformativeText(self.tr("Replace: every photo gets {0}. Keep their own: only the other photos "
+                                       "get it. Either way, Edit → Undo takes it back.").format(name))
+        box.button(buttons.Yes).setText(self.tr("Replace"))
+        box.button(buttons.No).setText(self.tr("Keep their own"))
+        box.setDefaultButton(buttons.No)  # Enter must not overwrite anyone's choice
+        box.setEscapeButton(buttons.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is None or clicked is box.button(buttons.Cancel):
+            return None
+        return clicked is box.button(buttons.No)
 
     def _pick_colour(self) -> None:
         current = self.current()

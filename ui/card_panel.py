@@ -169,7 +169,8 @@ class CardPanel(QWidget):
         if self.project is None or not self.key:
             return
         card = self.card()
-        set_card(self.project, self.key, card)
+        name = next((p.name for p in self.project.products if p.key == self.key), self.key)
+        set_card(self.project, self.key, card, label=self.tr("Card text of {0}").format(name))
         self._base = card
         self.heading.setText(self._heading(self.project, self.key))
         self.saved.emit(self.key)

@@ -24,6 +24,7 @@ from ui.about import AboutDialog
 from ui.background_panel import BackgroundPanel
 from ui.card_panel import CardPanel
 from ui.card_text_run import CardTextRun
+from ui.choice_history import ChoiceHistory
 from ui.export_dialog import ExportDialog
 from ui.export_run import ExportRun
 from ui.gallery_pane import GalleryPane
@@ -85,6 +86,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.log], [110], Qt.Orientation.Vertical)  # room for the pictures first
         self.progress = ProgressStatus()
         self.statusBar().addPermanentWidget(self.progress)
+        self.history = ChoiceHistory(self.statusBar(), before=self.card.flush,
+                                     report=lambda why: self.log.add(why, error=True), parent=self)
         self.model_picker = ModelPicker()
         self.mask_tab = MaskTab()
         self.add_editor_tab(self.mask_tab, self.tr("Mask"))
@@ -94,6 +97,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportRun(self)
         self.acts = WindowActions(self)
         self._connect()
+        self.history.refresh()
         geometry = settings.settings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -104,8 +108,12 @@ class MainWindow(QMainWindow):
         self.gallery.selection_changed.connect(self._on_selection)
         self.gallery.current_changed.connect(self._on_current)
         self.backgrounds.changed.connect(self._on_choice)
+        self.backgrounds.applied.connect(self.history.tell)
+        self.card.saved.connect(lambda _key: self.history.refresh())
+        self.history.changed.connect(self.acts.show_history)
+        self.history.restored.connect(self._on_restored)
         self.progress.cancel_requested.connect(self.runner.cancel)
-        self.editors.currentChanged.connect(lambda _index: self.sync_mask_tab())
+        self.editors.currentChanged.connect(self._on_editor_tab)
         self.mask_tab.maskSaved.connect(self._on_mask_saved)
         self.mask_tab.saveFailed.connect(lambda rel, why: self.log.add(why, rel, error=True))
 
@@ -163,6 +171,13 @@ class MainWindow(QMainWindow):
 
     # -- folders --------------------------------------------------------------------------------
     def open_folder(self, folder: Path | str) -> bool:
+        if self.project is not None and Path(folder).resolve() == self.project.root:
+            # Already open here: this window holds its lock, so "in use" would name this very window;
+            # reloading would only lose the undo history. Just show it.
+            self.raise_()
+            self.activateWindow()
+            self.statusBar().showMessage(self.tr("{0} is already open.").format(self.project.root), 5000)
+            return True
         if self.runner.busy:
             self.statusBar().showMessage(self.tr("Wait for the current task to finish (or cancel it)."), 5000)
             return False
@@ -173,6 +188,7 @@ class MainWindow(QMainWindow):
         except ProjectLockedError as exc:
             # Another window or a `vitrina batch` run is writing here: two writers would overwrite
             # each other's masks and text, so the folder is not opened (the message names the holder).
+            # The folder open until now stays open, its lock still held: nothing of it is lost.
             self.log.add(str(exc), str(folder), error=True)
             QMessageBox.warning(self, self.tr("Folder in use"), str(exc))
             return False
@@ -180,9 +196,11 @@ class MainWindow(QMainWindow):
             self.log.add(str(exc), str(folder), error=True)
             return False
         self.card.set_product(None, "")  # saves a pending text edit of the previous folder
+        # The new folder's lock is taken first: had that failed, the old folder would still be ours.
         self._release_lock()
         self._lock = lock
         self.project = project
+        self.history.set_project(project)
         self.gallery.set_project(project)
         for message in project.messages:
             self.log.add(message, error=True)
@@ -249,6 +267,26 @@ class MainWindow(QMainWindow):
     def _on_choice(self) -> None:
         self.preview.show_photo(self.project, self.preview.rel)
         self.card.set_product(self.project, self.card.key)  # the marketplace sets the text limits
+        self.history.refresh()
+
+    def _on_restored(self) -> None:
+        self.backgrounds.set_context(self.project, self.gallery.selected_rels())
+        self._on_choice()
+
+    def undo(self) -> None:
+        """Take back the last choice (background, canvas, card text) anywhere in the project."""
+        self.history.undo()
+
+    def redo(self) -> None:
+        self.history.redo()
+
+    def _on_editor_tab(self, _index: int) -> None:
+        on_mask = self.editors.currentWidget() is self.mask_tab
+        self.acts.keys_for_choices(not on_mask)  # Ctrl+Z there undoes brush strokes
+        self.history.refresh()  # the menu shows whether Ctrl+Z is its key right now
+        self.sync_mask_tab()
+        if on_mask:
+            self.mask_tab.editor.setFocus()
 
     # -- long tasks (ui/photo_tasks.py, ui/card_text_run.py) ------------------------------------
     def process_selected(self) -> None:

@@ -39,6 +39,12 @@ class WindowActions(QObject):
             self.tr("Write the card text of every product that has none yet"))
         self.cancel = self._make(self.tr("&Cancel"), w.runner.cancel, None,
                                  self.tr("Stop the running task at the next safe point"))
+        self.undo = self._make(self.tr("&Undo"), w.undo, keys.Undo,
+                               self.tr("Take back the last choice: background, canvas or card text"))
+        self.redo = self._make(self.tr("&Redo"), w.redo, keys.Redo, self.tr("Make the undone choice again"))
+        self._undo_keys = {self.undo: [QKeySequence(keys.Undo)],
+                           self.redo: [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]}
+        self.redo.setShortcuts(self._undo_keys[self.redo])
         self.settings = self._make(self.tr("&Settings…"), w.open_settings, "Ctrl+,",
                                    self.tr("Device, models, card text provider, GigaChat key, defaults"))
         self.welcome = self._make(self.tr("Set up &models and GigaChat…"), w.show_welcome, None,
@@ -87,6 +93,9 @@ class WindowActions(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.undo)
+        edit_menu.addAction(self.redo)
+        edit_menu.addSeparator()
         edit_menu.addAction(self.settings)
         run_menu = bar.addMenu(self.tr("&Process"))
         for action in (self.process_selected, self.process_all, None, self.write_text_selected,
@@ -136,3 +145,21 @@ class WindowActions(QObject):
         self.settings.setEnabled(idle)  # the running task keeps the models it started with
         self.welcome.setEnabled(idle)
         self.cancel.setEnabled(not idle)
+
+    def show_history(self, undo_label: str, redo_label: str) -> None:
+        """Edit → Undo / Redo name the choice they take back or make again."""
+        for action, label, plain, named in (
+                (self.undo, undo_label, self.tr("&Undo"), self.tr("&Undo: {0}")),
+                (self.redo, redo_label, self.tr("&Redo"), self.tr("&Redo: {0}"))):
+            action.setEnabled(bool(label))
+            # "&&": a product called "A&B" must not turn its B into a mnemonic.
+            action.setText(named.format(label.replace("&", "&&")) if label else plain)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = named.replace("&", "", 1).format(label) if label else action.statusTip()
+            action.setToolTip(f"{tip} ({keys})" if keys else tip)
+
+    def keys_for_choices(self, on: bool) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z undo choices, except while the Mask tab is shown: there they undo
+        brush strokes (the editor's own actions); the menu still undoes choices with a click."""
+        for action, keys in self._undo_keys.items():
+            action.setShortcuts(keys if on else [])

@@ -63,12 +63,52 @@
         <translation>Размер фото</translation>
     </message>
     <message>
-        <source>Apply to all photos</source>
-        <translation>Применить ко всем фото</translation>
+        <source>Apply background to all photos</source>
+        <translation>Применить фон ко всем фото</translation>
     </message>
     <message>
-        <source>Use this background and canvas for every photo in the folder</source>
-        <translation>Использовать этот фон и холст для всех фото в папке</translation>
+        <source>Use this background for every photo in the folder (asks before replacing a photo&apos;s own choice; each product keeps its canvas)</source>
+        <translation>Этот фон для всех фото в папке (спросит, прежде чем заменить фон, выбранный для фото отдельно; холст у каждого товара остаётся своим)</translation>
+    </message>
+    <message>
+        <source>Colour {0}</source>
+        <translation>Цвет {0}</translation>
+    </message>
+    <message>
+        <source>Image {0}</source>
+        <translation>Изображение {0}</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>Фон</translation>
+    </message>
+    <message numerus="yes">
+        <source>{0} for %n photo(s)</source>
+        <translation>
+            <numerusform>{0} для %n фото</numerusform>
+            <numerusform>{0} для %n фото</numerusform>
+            <numerusform>{0} для %n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Canvas {0} for %n product(s)</source>
+        <translation>
+            <numerusform>Холст {0} для %n товара</numerusform>
+            <numerusform>Холст {0} для %n товаров</numerusform>
+            <numerusform>Холст {0} для %n товаров</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{0} applied to %n photo(s)</source>
+        <translation>
+            <numerusform>{0}: применено к %n фото</numerusform>
+            <numerusform>{0}: применено к %n фото</numerusform>
+            <numerusform>{0}: применено к %n фото</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Apply to all photos</source>
+        <translation>Применить ко всем фото</translation>
     </message>
     <message>
         <source>Canvas:</source>
@@ -89,6 +129,26 @@
     <message>
         <source>{0} does not accept transparent images; choose a background.</source>
         <translation>{0} не принимает изображения с прозрачностью — выберите фон.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replace the background of %n photo(s) that have their own choice?</source>
+        <translation>
+            <numerusform>Заменить фон у %n фото, для которого выбран свой?</numerusform>
+            <numerusform>Заменить фон у %n фото, для которых выбран свой?</numerusform>
+            <numerusform>Заменить фон у %n фото, для которых выбран свой?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Replace: every photo gets {0}. Keep their own: only the other photos get it. Either way, Edit → Undo takes it back.</source>
+        <translation>Заменить: фон «{0}» получат все фото. Оставить свой: только остальные фото. В любом случае Правка → Отменить вернёт всё как было.</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Заменить</translation>
+    </message>
+    <message>
+        <source>Keep their own</source>
+        <translation>Оставить свой</translation>
     </message>
     <message>
         <source>Background colour</source>
@@ -233,6 +293,10 @@
         <translation>&lt;b&gt;{0}&lt;/b&gt; · ограничения {1} · {2}</translation>
     </message>
     <message>
+        <source>Card text of {0}</source>
+        <translation>Текст карточки: {0}</translation>
+    </message>
+    <message>
         <source>{0} allows at most {1} characters</source>
         <translation>{0}: не больше {1} символов</translation>
     </message>
@@ -270,6 +334,41 @@
     <message>
         <source>Stopped. </source>
         <translation>Остановлено. </translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceHistory</name>
+    <message>
+        <source>Undo</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Take back what was just done (Ctrl+Z)</source>
+        <translation>Отменить только что сделанное (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>the last choice</source>
+        <translation>последний выбор</translation>
+    </message>
+    <message>
+        <source>{0} — Ctrl+Z undoes it</source>
+        <translation>{0} — Ctrl+Z отменит</translation>
+    </message>
+    <message>
+        <source>Undone: {0}</source>
+        <translation>Отменено: {0}</translation>
+    </message>
+    <message>
+        <source>Redone: {0}</source>
+        <translation>Повторено: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n change(s) made since were left as they are)</source>
+        <translation>
+            <numerusform>(%n изменение, сделанное позже, оставлено как есть)</numerusform>
+            <numerusform>(%n изменения, сделанные позже, оставлены как есть)</numerusform>
+            <numerusform>(%n изменений, сделанных позже, оставлены как есть)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -576,6 +675,10 @@
     <message>
         <source>Mask</source>
         <translation>Маска</translation>
+    </message>
+    <message>
+        <source>{0} is already open.</source>
+        <translation>{0} уже открыта.</translation>
     </message>
     <message>
         <source>Wait for the current task to finish (or cancel it).</source>
@@ -1216,6 +1319,22 @@ press Process to cut it out</source>
         <translation>Остановить текущую задачу в ближайший безопасный момент</translation>
     </message>
     <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Отменить</translation>
+    </message>
+    <message>
+        <source>Take back the last choice: background, canvas or card text</source>
+        <translation>Отменить последний выбор: фон, холст или текст карточки</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Повторить</translation>
+    </message>
+    <message>
+        <source>Make the undone choice again</source>
+        <translation>Снова сделать отменённый выбор</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -1302,6 +1421,14 @@ press Process to cut it out</source>
     <message>
         <source>Export the processed products as card bundles (asks where the first time)</source>
         <translation>Экспортировать обработанные товары комплектами карточек (в первый раз спросит куда)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo: {0}</source>
+        <translation>&amp;Отменить «{0}»</translation>
+    </message>
+    <message>
+        <source>&amp;Redo: {0}</source>
+        <translation>&amp;Повторить «{0}»</translation>
     </message>
 </context>
 <context>

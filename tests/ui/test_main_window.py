@@ -171,8 +171,10 @@ def test_title_counter_turns_red_over_the_marketplace_limit(qtbot, window, tmp_p
     assert window.card.title_count.text() == "60 / 60" and not window.card.title_over_limit()
     window.card.title.setText("я" * 61)
     assert window.card.title_over_limit()
-    window.backgrounds.choose_marketplace("ozon")  # Ozon allows 200 characters
-    assert window.card.title_count.text() == "61 / 200" and not window.card.title_over_limit()
+    window.backgrounds.choose_marketplace("ozon")  # Ozon allows 500 characters (/v3/product/import)
+    assert window.card.title_count.text() == "61 / 500" and not window.card.title_over_limit()
+    window.card.title.setText("я" * 501)
+    assert window.card.title_over_limit()
 
 
 def test_the_two_views_zoom_together_and_thumbnails_load(qtbot, window, tmp_path) -> None:
@@ -232,7 +234,9 @@ def test_apply_to_all_and_attributes_are_saved(qtbot, window, tmp_path) -> None:
     window.backgrounds.apply_all.click()
     project = window.project
     assert {background_for(project, rel) for rel in all_photos(project)} == {RED}
-    assert {project.product(p.key).marketplace for p in project.products} == {"ozon"}
+    # Only the background: the canvas stays each product's own choice.
+    assert {p.key: project.product(p.key).marketplace for p in project.products} == {
+        PRODUCT: "", LOOSE: "ozon", BROKEN: ""}
 
     show(qtbot, window, [f"{PRODUCT}/2.jpg"])
     window.card.add_button.click()
