@@ -135,9 +135,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = run_batch(args.input, args.output, options, events=printer)
     except VitrinaError as exc:
-        printer.close()
-        print(_("vitrina: error: {error}").format(error=printable(str(exc))), file=sys.stderr)
-        return EXIT_USAGE
+        return refused(printer, exc)
     finally:
         printer.close()
     print(summary(result), file=sys.stderr)
@@ -148,6 +146,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NOTHING_EXPORTED  # every photo failed or needs review: nothing to upload
     problems = result.failed + result.needs_review + result.count(report.TEXT_FAILED)
     return EXIT_SOME_FAILED if problems else EXIT_OK
+
+
+def refused(printer: ProgressPrinter, exc: VitrinaError) -> int:
+    """The run could not start or go on at all: one line on stderr, the usage exit status."""
+    printer.close()
+    print(_("vitrina: error: {error}").format(error=printable(str(exc))), file=sys.stderr)
+    return EXIT_USAGE
 
 
 def summary(result: BatchResult) -> str:

@@ -8,8 +8,16 @@ import sys
 import threading
 from typing import Any
 
-from app.cli.batch import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, add_run_arguments, run_options, summary
-from app.cli.progress import ProgressPrinter, printable
+from app.cli.batch import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    add_run_arguments,
+    refused,
+    run_options,
+    summary,
+)
+from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
 from app.i18n import _
 from app.pipeline.watch import watch_folder
@@ -42,9 +50,7 @@ def run(args: argparse.Namespace, *, stop: threading.Event | None = None) -> int
                               interval=args.interval, settle=args.settle,
                               on_run=lambda run: print(summary(run), file=sys.stderr))
     except VitrinaError as exc:
-        printer.close()
-        print(_("vitrina: error: {error}").format(error=printable(str(exc))), file=sys.stderr)
-        return EXIT_USAGE
+        return refused(printer, exc)
     finally:
         printer.close()
         if previous is not None:
