@@ -66,7 +66,8 @@ def test_a_batch_with_a_model_that_is_not_downloaded_fails_each_photo_clearly(sh
                                                                               vitrina) -> None:
     out = tmp_path / "cards"
     run = vitrina("batch", shoot, "-o", out, "--seg-model", "birefnet-lite", "--device", "cpu", "--no-text")
-    assert run.code == 1 and "Traceback" not in run.text
+    assert run.code == 2 and "Traceback" not in run.text  # every photo failed: nothing exported
+    assert "Nothing exported: 4 failed" in run.err
     assert run.err.count("The segmentation model could not be loaded") == 1  # said once, not per photo
     assert str(cache_dir()) in run.err
     report = read_report(out)
