@@ -1,4 +1,8 @@
-"""Scan a folder into products: a subfolder with photos is one product, a loose photo is another."""
+"""Scan a folder into products: a subfolder with photos is one product, a loose photo is another.
+
+Every other visible entry is accounted for in ``skipped`` with the reason, so that no file of the
+folder silently goes missing from the report.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.i18n import _
-from app.imaging import is_photo_name
+from app.imaging.formats import is_ignored_name, is_photo_name, not_a_photo_reason
 
 STATE_DIR_NAME = ".vitrina"
 
@@ -45,6 +49,20 @@ def _broken_link(path: str) -> str:
     return _("broken link: the file it points to is missing")
 
 
+def _why_not_a_photo(entry: os.DirEntry[str]) -> str:
+    """"" for a photo; else why the entry (not a folder) is skipped. May raise OSError."""
+    if entry.is_symlink() and not os.path.exists(entry.path):
+        return _broken_link(entry.path)
+    if entry.is_symlink() and os.path.isdir(entry.path):
+        return _("linked folder not followed (could loop)")
+    if not entry.is_file():
+        # Opening a named pipe would block the run forever; devices are no photos either.
+        return _("not a regular file (a pipe, socket or device)")
+    if not is_photo_name(entry.name):
+        return not_a_photo_reason(entry.name)
+    return ""
+
+
 def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
     """Walk ``root`` (not following symlinked folders, so loops cannot hang us).
 
@@ -65,7 +83,7 @@ def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
         photos: list[str] = []
         subfolders: list[os.DirEntry[str]] = []
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == STATE_DIR_NAME:
+            if is_ignored_name(entry.name) or entry.name == STATE_DIR_NAME:
                 continue
             entry_rel = f"{rel}/{entry.name}" if rel else entry.name
             try:
@@ -73,21 +91,12 @@ def scan_folder(root: Path, *, exclude: tuple[Path, ...] = ()) -> ScanResult:
                     if Path(entry.path).resolve() not in excluded:
                         subfolders.append(entry)
                     continue
-                if entry.is_symlink() and not os.path.exists(entry.path):
-                    if is_photo_name(entry.name):
-                        result.skipped.append((entry_rel, _broken_link(entry.path)))
-                    continue
-                if entry.is_symlink() and os.path.isdir(entry.path):
-                    result.skipped.append((entry_rel, _("linked folder not followed (could loop)")))
-                    continue
-                if is_photo_name(entry.name) and not entry.is_file():
-                    # Opening a named pipe would block the run forever; devices are no photos either.
-                    result.skipped.append((entry_rel, _("not a regular file (a pipe, socket or device)")))
-                    continue
+                why = _why_not_a_photo(entry)
             except OSError as exc:
-                result.skipped.append((entry_rel, _("cannot be read: {why}").format(why=exc.strerror or exc)))
-                continue
-            if is_photo_name(entry.name):
+                why = _("cannot be read: {why}").format(why=exc.strerror or exc)
+            if why:
+                result.skipped.append((entry_rel, why))
+            else:
                 photos.append(entry_rel)
         if rel and photos:
             result.products.append(Product(key=rel, name=Path(rel).name, photos=tuple(photos)))
