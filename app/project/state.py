@@ -26,6 +26,11 @@ class PhotoState:
     notes: list[str] = field(default_factory=list)
     background: dict[str, Any] | None = None  # per-photo override of the product's background
     review: float = 0.0  # how much the mask needs a person's look (app.review); 0 = none
+    flag: str = ""  # "" (unflagged) | "approved" | "rejected": the user's verdict on the result (P / X / U)
+    # Where the product sits on a marketplace canvas when placed by hand; None = automatic. Keys:
+    # "fill" (the object's height as a share of the canvas height), "x", "y" (the object's centre as
+    # shares of the canvas width and height). Relative, so it survives a change of canvas size.
+    placement: dict[str, float] | None = None
 
 
 @dataclass
