@@ -14,8 +14,9 @@ from app.events import Notice
 from app.i18n import _
 from app.marketplace.marketplaces import marketplaces
 from app.pipeline import report
-from app.pipeline.batch import BatchResult, run_batch
+from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
+from app.pipeline.report import BatchResult
 from app.pipeline.text import TextOptions
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +28,11 @@ from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import masks, report
-from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sources_of
+from app.pipeline.bundles import assign_bundle_names, manifest_of, plan_bundles
 from app.pipeline.compliance_step import inspect_bundle
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
+from app.pipeline.report import BatchResult
 from app.pipeline.text import TextRequest, TextStage
 from app.pipeline.work import LoadedPhoto, ProductWork
 from app.project import DONE, FAILED, Product, Project
@@ -52,37 +53,6 @@ def default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
 
     return load_segmenter(options.seg_model, device=options.device, batch_size=options.batch_size,
                           events=events)
-
-
-@dataclass
-class BatchResult:
-    rows: list[report.ReportRow] = field(default_factory=list)
-    cancelled: bool = False
-    report_path: Path | None = None
-
-    def count(self, *statuses: str) -> int:
-        return sum(r.status in statuses for r in self.rows)
-
-    @property
-    def exported_now(self) -> int:
-        return self.count(*report.EXPORTED_NOW)
-
-    @property
-    def kept(self) -> int:
-        """Photos whose bundle an earlier run exported and this one left as it was."""
-        return self.count(report.EXISTS)
-
-    @property
-    def failed(self) -> int:
-        return self.count(report.FAILED, report.CONFLICT)
-
-    @property
-    def needs_review(self) -> int:
-        return self.count(report.NEEDS_REVIEW)
-
-    @property
-    def done(self) -> int:
-        return self.exported_now + self.kept
 
 
 def _without(products: list[Product], held: set[str]) -> list[Product]:
@@ -376,26 +346,13 @@ class BatchRun:
     def _run(self) -> BatchResult:
         clean_partials(self.output)
         names = assign_bundle_names(self.project, self.output)
-        todo: list[Product] = []
-        redo: set[str] = set()
-        for product in self.project.products:
-            name = names[product.key]
-            there = on_disk(self.output, name, sources_of(self.project, product.key))
-            if there.conflict:  # never replaced, not even with --overwrite: it is another product's work
-                for rel in product.photos:
-                    self._row(report.ReportRow(rel, product.key, report.CONFLICT, there.conflict, name))
-                continue
-            change = there.changes(self.project, product.photos) if there.exists else ""
-            if there.exists and not change and not self.options.overwrite:
-                for rel in product.photos:
-                    kept = _("bundle already exported, kept (use --overwrite to redo it)")
-                    message = "; ".join([kept, *there.notes_of(rel)])
-                    self._row(report.ReportRow(rel, product.key, report.EXISTS, message, name))
-                continue
-            if change:
-                self.events(Notice(change, item=product.key))
-                redo.add(product.key)  # our own bundle, out of date: redone in place
-            todo.append(product)
+        plan = plan_bundles(self.project, self.output, names, overwrite=self.options.overwrite)
+        for row in plan.rows:
+            self._row(row)
+        for key, change in plan.redo.items():
+            self.events(Notice(change, item=key))
+        todo = plan.todo
+        redo = set(plan.redo)
         works = {p.key: ProductWork(p, names[p.key], replace=p.key in redo) for p in todo}
         self._composer = ThreadPoolExecutor(self.options.compose_workers,
                                             thread_name_prefix="vitrina-compose")

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from app.i18n import _
 from app.naming import safe_name, unique_name
 from app.pipeline import report
-from app.project import FAILED, Project
+from app.project import FAILED, Product, Project
 
 
 def read_card(folder: Path) -> dict[str, Any] | None:
@@ -140,3 +140,37 @@ def manifest_of(project: Project, names: dict[str, str], output: Path) -> list[r
     """manifest.csv's rows: each scanned product whose own bundle is in ``output``."""
     entries = ((sources_of(project, p.key), p.name, names[p.key]) for p in project.products)
     return report.manifest_rows(entries, output)
+
+
+@dataclass
+class BundlePlan:
+    """What a run does with each product's bundle, decided before any photo is read."""
+
+    todo: list[Product] = field(default_factory=list)  # to make (or redo)
+    redo: dict[str, str] = field(default_factory=dict)  # product key -> why its own bundle is redone
+    rows: list[report.ReportRow] = field(default_factory=list)  # products left as they are, and why
+
+
+def plan_bundles(project: Project, output: Path, names: dict[str, str], *, overwrite: bool) -> BundlePlan:
+    """Which products to export: a stranger's folder under the name is a conflict (never replaced, not
+    even with ``overwrite``); our own up-to-date bundle is kept unless ``overwrite``; our own bundle
+    whose product gained or lost a photo is redone in place."""
+    plan = BundlePlan()
+    for product in project.products:
+        name = names[product.key]
+        there = on_disk(output, name, sources_of(project, product.key))
+        if there.conflict:
+            plan.rows += [report.ReportRow(rel, product.key, report.CONFLICT, there.conflict, name)
+                          for rel in product.photos]
+            continue
+        change = there.changes(project, product.photos) if there.exists else ""
+        if there.exists and not change and not overwrite:
+            kept = _("bundle already exported, kept (use --overwrite to redo it)")
+            plan.rows += [report.ReportRow(rel, product.key, report.EXISTS,
+                                           "; ".join([kept, *there.notes_of(rel)]), name)
+                          for rel in product.photos]
+            continue
+        if change:
+            plan.redo[product.key] = change
+        plan.todo.append(product)
+    return plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import atomic
@@ -38,6 +38,39 @@ class ManifestRow:
     marketplace: str
     title: str = ""
     text_status: str = ""
+
+
+@dataclass
+class BatchResult:
+    """Every file's row of a run, and the counts its summary and exit status are made from."""
+
+    rows: list[ReportRow] = field(default_factory=list)
+    cancelled: bool = False
+    report_path: Path | None = None
+
+    def count(self, *statuses: str) -> int:
+        return sum(r.status in statuses for r in self.rows)
+
+    @property
+    def exported_now(self) -> int:
+        return self.count(*EXPORTED_NOW)
+
+    @property
+    def kept(self) -> int:
+        """Photos whose bundle an earlier run exported and this one left as it was."""
+        return self.count(EXISTS)
+
+    @property
+    def failed(self) -> int:
+        return self.count(FAILED, CONFLICT)
+
+    @property
+    def needs_review(self) -> int:
+        return self.count(NEEDS_REVIEW)
+
+    @property
+    def done(self) -> int:
+        return self.exported_now + self.kept
 
 
 def write_report(output: Path, rows: list[ReportRow]) -> Path:

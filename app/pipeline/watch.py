@@ -19,8 +19,9 @@ from pathlib import Path
 from app.events import EventSink, Notice, ignore
 from app.i18n import _
 from app.imaging import is_photo_name
-from app.pipeline.batch import BatchResult, BatchRun, SegmenterFactory, default_segmenter
+from app.pipeline.batch import BatchRun, SegmenterFactory, default_segmenter
 from app.pipeline.options import BatchOptions
+from app.pipeline.report import BatchResult
 from app.project.scan import STATE_DIR_NAME
 from app.segment import Segmenter
 
