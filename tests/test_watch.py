@@ -150,3 +150,34 @@ def test_vitrina_watch_runs_until_ctrl_c(tmp_path, tiny_seg_model) -> None:
     assert proc.returncode == 0, err
     assert "Watching" in err
     assert "Stopped watching: 1 photo(s) exported, 0 failed or need review." in err
+
+
+def test_a_photo_added_to_an_exported_product_counts_each_file_once(tmp_path, tiny_seg_model) -> None:
+    # The product's bundle is redone with both photos; the first photo must not count as exported twice.
+    shoot, out = tmp_path / "shoot", tmp_path / "cards"
+    (shoot / "mug").mkdir(parents=True)
+    (shoot / "mug" / "front.jpg").write_bytes(_jpeg())
+    options = BatchOptions(background=parse_background("plane"), seg_model=str(tiny_seg_model), device="cpu")
+    stop = threading.Event()
+    results = []
+    worker = threading.Thread(target=lambda: results.append(watch_folder(
+        shoot, out, options, stop=stop, interval=0.05, settle=0.3)))
+    worker.start()
+    try:
+        _wait_for(lambda: (out / "mug" / "card.json").exists())
+        (shoot / "mug" / "side.jpg").write_bytes(_jpeg((30, 150, 30)))
+
+        def both() -> bool:
+            try:
+                card = json.loads((out / "mug" / "card.json").read_text("utf-8"))
+            except (OSError, ValueError):
+                return False
+            return len(card["files"]) == 2
+
+        _wait_for(both)
+    finally:
+        stop.set()
+        worker.join(timeout=60)
+    (result,) = results
+    assert len(result.runs) == 2
+    assert result.exported == 2 and result.failed == 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from app.events import EventSink, Notice, ignore
 from app.i18n import _
 from app.imaging import is_photo_name
+from app.pipeline import report
 from app.pipeline.batch import BatchRun, SegmenterFactory, default_segmenter
 from app.pipeline.options import BatchOptions
 from app.pipeline.report import BatchResult
@@ -129,13 +130,25 @@ class _KeptSegmenter:
 class WatchResult:
     runs: list[BatchResult] = field(default_factory=list)
 
+    def _latest(self) -> dict[str, str]:
+        latest: dict[str, str] = {}
+        for run in self.runs:
+            latest.update((row.file, row.status) for row in run.rows)
+        return latest
+
     @property
     def exported(self) -> int:
-        return sum(r.exported_now for r in self.runs)
+        """Files exported by this watch, each once: a photo added to an exported product redoes its
+        whole bundle, so its other photos are in that run's rows again (and later runs keep them)."""
+        made = {row.file for run in self.runs for row in run.rows if row.status in report.EXPORTED_NOW}
+        latest = self._latest()
+        return sum(latest[file] in (*report.EXPORTED_NOW, report.EXISTS) for file in made)
 
     @property
     def failed(self) -> int:
-        return sum(r.failed + r.needs_review for r in self.runs)
+        """Files whose last run failed them or left them for review."""
+        bad = (report.FAILED, report.CONFLICT, report.NEEDS_REVIEW)
+        return sum(status in bad for status in self._latest().values())
 
 
 def watch_folder(input_dir: Path, output_dir: Path, options: BatchOptions, *, stop: threading.Event,
