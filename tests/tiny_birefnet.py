@@ -36,12 +36,21 @@ class BiRefNetConfig(PretrainedConfig):
 '''
 
 MODEL_PY = '''\
+import time
+import warnings
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from transformers import PreTrainedModel
 
 from .BiRefNet_config import BiRefNetConfig
+
+
+DELAY_PER_PHOTO = 0.0
+# As BiRefNet's own code does through its timm imports: a warning meant for the model's author.
+warnings.warn("Importing from timm.models.layers is deprecated, please import via timm.layers",
+              FutureWarning, stacklevel=2)
 
 
 class BiRefNet(PreTrainedModel):
@@ -56,20 +65,24 @@ class BiRefNet(PreTrainedModel):
         self.squeeze = nn.Conv2d(4, 1, kernel_size=3, padding=1, padding_mode="replicate")
 
     def forward(self, x):
+        if DELAY_PER_PHOTO:  # a stand-in for a real model's seconds per photo on a CPU
+            time.sleep(DELAY_PER_PHOTO * x.shape[0])
         full = self.squeeze(self.norm(self.bb(x)))
         coarse = F.avg_pool2d(full, 4)
         return [coarse, full]
 '''
 
 
-def make_tiny_birefnet(dir: Path, size: int = 64, *, sharpness: float = _SHARPNESS) -> Path:
+def make_tiny_birefnet(dir: Path, size: int = 64, *, sharpness: float = _SHARPNESS,
+                       delay: float = 0.0) -> Path:
     """Write the tiny model into ``dir`` (created if needed); returns ``dir``.
 
     ``size`` is recorded as the folder's native input size (``vitrina_input_size`` in config.json);
     the network itself is fully convolutional and runs at any multiple of 32. ``sharpness`` is
     the head's steepness (logit per unit of brightness): the default leaves light backdrops a few
     percent opaque, which tests of soft edges want; ~200 gives a BiRefNet-like mask, 0 or 255
-    everywhere but a band of a few pixels at the edges.
+    everywhere but a band of a few pixels at the edges. ``delay``: seconds each photo's forward
+    takes (sleeping, as a GPU wait would), a stand-in for a real model's speed on a CPU.
     """
     from safetensors.torch import save_file
 
@@ -89,7 +102,8 @@ def make_tiny_birefnet(dir: Path, size: int = 64, *, sharpness: float = _SHARPNE
     }
     (dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     (dir / "BiRefNet_config.py").write_text(CONFIG_PY, encoding="utf-8")
-    (dir / "birefnet.py").write_text(MODEL_PY, encoding="utf-8")
+    code = MODEL_PY.replace("DELAY_PER_PHOTO = 0.0", f"DELAY_PER_PHOTO = {float(delay)!r}")
+    (dir / "birefnet.py").write_text(code, encoding="utf-8")
     save_file(tiny_state_dict(sharpness), str(dir / "model.safetensors"))
     return dir
 

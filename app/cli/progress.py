@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 import time
 import unicodedata
+from collections import deque
 from typing import TextIO
 
 from app.events import Event, ItemFailed, Notice, Progress
 from app.i18n import _
+
+RATE_WINDOW = 20  # progress steps the rate is measured over
 
 
 def _duration(seconds: float) -> str:
@@ -50,6 +53,9 @@ class ProgressPrinter:
         self._last_print = 0.0
         self._line_open = False
         self._downloads: dict[str, float] = {}
+        # Recent (time, done) of each stage: the rate and ETA follow the current per-photo time,
+        # not an average that counts the model's load and the photos an earlier run already made.
+        self._recent: dict[str, deque[tuple[float, int]]] = {}
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, Progress):
@@ -78,11 +84,11 @@ class ProgressPrinter:
             text = _("downloading {item}: {done:.1f} / {total:.1f} MB").format(
                 item=event.item, done=event.done / 1e6, total=event.total / 1e6)
         else:
-            rate = event.done / elapsed
-            eta = (event.total - event.done) / rate if rate > 0 else 0.0
+            rate = self._rate(event, now)
+            eta = _duration((event.total - event.done) / rate) if rate > 0 else "—"
             text = _("{stage}: {done}/{total} {rate:.2f}/s  elapsed {elapsed}  ETA {eta}").format(
                 stage=_stage_name(event.stage), done=event.done, total=event.total, rate=rate,
-                elapsed=_duration(elapsed), eta=_duration(eta))
+                elapsed=_duration(elapsed), eta=eta)
         if self.tty:
             self.stream.write("\r\x1b[2K" + text)
             self._line_open = True
@@ -92,6 +98,15 @@ class ProgressPrinter:
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+    def _rate(self, event: Progress, now: float) -> float:
+        """Items per second over the last ``RATE_WINDOW`` steps; 0 until two steps apart in time."""
+        recent = self._recent.setdefault(event.stage, deque(maxlen=RATE_WINDOW))
+        if recent and event.done < recent[-1][1]:
+            recent.clear()  # the stage started over (a new run of the same stage)
+        recent.append((now, event.done))
+        (t0, d0), (t1, d1) = recent[0], recent[-1]
+        return (d1 - d0) / (t1 - t0) if t1 - t0 > 1e-3 and d1 > d0 else 0.0
 
     def close(self) -> None:
         if self._line_open:

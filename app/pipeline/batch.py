@@ -357,11 +357,9 @@ class BatchRun:
         self._composer = ThreadPoolExecutor(self.options.compose_workers,
                                             thread_name_prefix="vitrina-compose")
         self._mask_writer = ThreadPoolExecutor(1, thread_name_prefix="vitrina-mask-cache")
-        # Photos handed to the segmenter per call; it splits them further to fit the GPU, so this
-        # only needs to be at least its usual batch (8 fits a 12-24 GB card at 1024²).
-        batch_size = max(1, self.options.batch_size or 8)
+        ahead = max(self.options.batch_size or 0, masks.GPU_CALL)
         loads = prefetch(self._photos(todo), self._load, workers=self.options.load_workers,
-                         depth=batch_size * 2 + 2)
+                         depth=ahead * 2 + 2)
         try:
             queue: list[LoadedPhoto] = []
             for lp in loads:
@@ -376,7 +374,7 @@ class BatchRun:
                     work.masks[lp.rel] = mask
                 else:
                     queue.append(lp)
-                if len(queue) >= batch_size:
+                if len(queue) >= self._segmenter.call_size(self.options.batch_size):
                     self._segment(queue, works)
                     queue = []
                 self._dispatch(self._pop_resolved(works))

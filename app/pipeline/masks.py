@@ -70,6 +70,11 @@ def current_mask(project: Project, loaded: Loaded, key: str) -> np.ndarray | Non
     return None
 
 
+# Photos handed to a GPU model per call; it splits them further to fit its memory, so this only
+# needs to be at least its usual batch (8 fits a 12-24 GB card at 1024²).
+GPU_CALL = 8
+
+
 class LazySegmenter:
     """Loads the model on the first photo that needs it; a load failure is said once and then
     fails every later batch with the same reason (no reload attempt per photo)."""
@@ -92,6 +97,16 @@ class LazySegmenter:
                 self._events(Notice(said))
                 raise
         return self._segmenter.segment(images)
+
+    def call_size(self, requested: int | None) -> int:
+        """How many photos to hand the model per call: ``requested`` when the user set one, else one
+        at a time until the model is loaded and on the CPU (a photo there takes seconds: a call of
+        eight would hold back the first result, the progress and cancel for eight of them), and
+        ``GPU_CALL`` on a GPU, where a batch keeps it busy."""
+        if requested:
+            return max(1, requested)
+        device = getattr(self._segmenter, "device", "") if self._segmenter is not None else ""
+        return GPU_CALL if device.startswith("cuda") else 1
 
     def close(self) -> None:
         if self._segmenter is not None:

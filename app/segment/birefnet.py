@@ -8,7 +8,10 @@ auto_map and the weights are loaded strictly by hand. See docs/models.md.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+import logging
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,8 @@ from app.segment.registry import (
     resolve,
     validate_layout,
 )
+
+log = logging.getLogger(__name__)
 
 STAGE = "segment"
 MEAN = (0.485, 0.456, 0.406)
@@ -88,19 +93,42 @@ def load_model(folder: Path, device: str = "cpu") -> torch.nn.Module:
     """Build the model from the folder's own code and weights: eval mode, fp16 on CUDA, fp32 on CPU."""
     config = validate_layout(folder)
     refs = code_refs(config)
-    model_cls = _dynamic_class(refs[MODEL_AUTO_CLASS], folder)
-    config_cls = _dynamic_class(refs[CONFIG_AUTO_CLASS], folder) if CONFIG_AUTO_CLASS in refs else None
-    config_cls = config_cls or getattr(model_cls, "config_class", None)
-    try:
-        hf_config = _build_config(config_cls, config) if config_cls is not None else None
-        net = _build_model(model_cls, hf_config)
-    except Exception as err:
-        raise ModelError(_("The model code in {folder} failed to build the model: {error}").format(
-            folder=folder, error=_brief(err))) from err
+    with _model_code_warnings_logged(folder):
+        model_cls = _dynamic_class(refs[MODEL_AUTO_CLASS], folder)
+        config_cls = _dynamic_class(refs[CONFIG_AUTO_CLASS], folder) if CONFIG_AUTO_CLASS in refs else None
+        config_cls = config_cls or getattr(model_cls, "config_class", None)
+        try:
+            hf_config = _build_config(config_cls, config) if config_cls is not None else None
+            net = _build_model(model_cls, hf_config)
+        except Exception as err:
+            raise ModelError(_("The model code in {folder} failed to build the model: {error}").format(
+                folder=folder, error=_brief(err))) from err
     _load_weights(net, folder / WEIGHTS_FILE)
     # CPU stays fp32: bf16/fp16 on CPU are either unsupported (deform_conv2d) or ~100x slower.
     dtype = torch.float16 if device.startswith("cuda") else torch.float32
     return net.eval().to(device=device, dtype=dtype)
+
+
+_logged_warnings: set[str] = set()
+
+
+@contextmanager
+def _model_code_warnings_logged(folder: Path) -> Iterator[None]:
+    """Deprecation warnings raised while the model's own code is imported and built (BiRefNet's
+    code imports timm paths that timm has since moved) are the model author's business, not the
+    user's: they go to the log, each once per process, instead of the console. Other warnings pass."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DeprecationWarning)
+        warnings.simplefilter("always", FutureWarning)
+        yield
+    for warning in caught:
+        if not issubclass(warning.category, (DeprecationWarning, FutureWarning)):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+            continue
+        text = f"{warning.category.__name__}: {warning.message}"
+        if text not in _logged_warnings:
+            _logged_warnings.add(text)
+            log.info("model code in %s: %s (%s:%s)", folder, text, warning.filename, warning.lineno)
 
 
 def _dynamic_class(ref: str, folder: Path) -> type:
