@@ -259,3 +259,15 @@ def test_report_json_and_summary() -> None:
     assert ("image.format", "#1", FAIL) in rules and ("image.format", "#2", PASS) in rules
     assert report.summary().startswith("Ozon: fail — 2 fail, 0 warn (#1: WEBP;")
     assert check_bundle([(image, "jpg")], GOOD_CARD, "wb").summary() == "Wildberries: pass"
+
+
+def test_the_summary_names_every_problem_it_counts() -> None:
+    from app.marketplace.compliance import SUMMARY_ITEMS, Report, RuleResult
+
+    warns = [RuleResult(f"rule.{i}", WARN, f"problem {i}", image=f"0{i}.jpg") for i in range(1, 3)]
+    line = Report("wb", warns).summary()
+    assert "2 warn" in line and "01.jpg: problem 1" in line and "02.jpg: problem 2" in line
+    many = [RuleResult(f"rule.{i}", WARN, f"problem {i}") for i in range(SUMMARY_ITEMS + 2)]
+    line = Report("wb", many).summary()
+    assert f"problem {SUMMARY_ITEMS - 1}" in line and f"problem {SUMMARY_ITEMS}" not in line
+    assert line.endswith("and 2 more)")

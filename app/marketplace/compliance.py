@@ -28,6 +28,7 @@ _ORDER = {PASS: 0, WARN: 1, FAIL: 2}
 # Text problems a marketplace's moderation rejects; the rest only read worse.
 _TEXT_FAILS = frozenset({"empty", "too_long", "promo"})
 _ASPECT_TOLERANCE = 0.01
+SUMMARY_ITEMS = 3  # problems named in the one-line summary before "and N more"
 _ANALYSIS_SIDE = 400  # fill and background are judged on a copy this size
 _OBJECT_DELTA = 20  # a pixel this far (max channel) from its row's backdrop is product (or shadow)
 _NEUTRAL_CHROMA = 0.08  # mean |chroma| (0..1) of the backdrop above which it reads as coloured
@@ -69,12 +70,16 @@ class Report:
         bad = self.failed() + self.warnings()
         if not bad:
             return _("{marketplace}: pass").format(marketplace=name)
-        first = bad[0]
-        where = f"{first.image}: " if first.image else ""
+        # Every problem the counts count is named (the first few, then how many more): a line that
+        # says "2 warn" and shows one leaves the seller looking for the other.
+        shown = [f"{r.image}: {r.message}" if r.image else r.message for r in bad[:SUMMARY_ITEMS]]
+        details = "; ".join(shown)
+        if len(bad) > SUMMARY_ITEMS:
+            details += _(" and {count} more").format(count=len(bad) - SUMMARY_ITEMS)
         counts = _("{fails} fail, {warns} warn").format(fails=len(self.failed()), warns=len(self.warnings()))
         line = (_("{marketplace}: fail — {counts} ({where}{message})") if self.status == FAIL
                 else _("{marketplace}: warn — {counts} ({where}{message})"))
-        return line.format(marketplace=name, counts=counts, where=where, message=first.message)
+        return line.format(marketplace=name, counts=counts, where="", message=details)
 
     def to_json(self) -> dict[str, Any]:
         """What ``compliance.json`` holds."""
