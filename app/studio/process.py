@@ -17,7 +17,6 @@ from app.errors import Cancelled, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress, ignore
 from app.i18n import _
 from app.pipeline.masks import (
-    GPU_CALL,
     LazySegmenter,
     Loaded,
     current_mask,
@@ -31,6 +30,7 @@ from app.segment import Segmenter
 from app.studio.items import mask_concerns
 
 STAGE = "photos"
+DEFAULT_BATCH = 4
 
 SegmenterFactory = Callable[[str, str, int | None, EventSink], Segmenter]
 
@@ -70,8 +70,8 @@ def process_photos(
         return factory(seg_model, device, batch_size, without_inner_progress(events))
 
     run = _Run(project, list(rels), key, make_segmenter, events, cancel or threading.Event())
-    ahead = max(batch_size or 0, GPU_CALL)
-    loads = prefetch(run.rels, lambda rel: load(project, rel, max_pixels), workers=2, depth=ahead * 2 + 2)
+    size = max(1, batch_size or DEFAULT_BATCH)
+    loads = prefetch(run.rels, lambda rel: load(project, rel, max_pixels), workers=2, depth=size * 2 + 2)
     queue: list[Loaded] = []
     try:
         for loaded in loads:
@@ -82,7 +82,7 @@ def process_photos(
                 run.succeed(loaded.rel, reused=True, notes=_notes(project, loaded, mask))
             else:
                 queue.append(loaded)
-            if len(queue) >= run.call_size(batch_size):
+            if len(queue) >= size:
                 run.segment(queue)
                 queue = []
         run.segment(queue)
@@ -101,9 +101,6 @@ class _Run:
         self.result = ProcessResult()
         self._segmenter = LazySegmenter(make_segmenter, events)
         self._count = 0
-
-    def call_size(self, requested: int | None) -> int:
-        return self._segmenter.call_size(requested)
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():
