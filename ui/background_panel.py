@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.compose.backgrounds import BackgroundSpec, presets
+from app.compose.backgrounds import SHADOW_FIELDS, BackgroundSpec, presets, resolve
 from app.compose.compose import compose
 from app.marketplace import marketplaces
 from app.project import Project
@@ -36,9 +37,12 @@ from app.studio import (
     product_of,
     set_all_backgrounds,
     set_marketplace,
-    set_photo_background,
 )
+from app.studio.clipboard import BACKGROUND, Settings, paste, set_shadow
+from app.studio.presets import UserPreset, apply_preset
 from ui.images import over_checker, to_qimage
+from ui.shadow_controls import ShadowControls
+from ui.user_presets import UserPresets
 
 SWATCH = 56
 _COLUMNS = 4
@@ -59,6 +63,31 @@ def swatch_icon(spec: BackgroundSpec) -> QIcon:
     return QIcon(over_checker(to_qimage(compose(rgb, mask, spec).image)))
 
 
+_PLAIN_SHADOW = {name: getattr(BackgroundSpec(), name) for name in SHADOW_FIELDS}
+
+
+def look(spec: BackgroundSpec) -> BackgroundSpec:
+    """The background without its shadow: Mint with a longer shadow is still Mint."""
+    return replace(spec, **_PLAIN_SHADOW)
+
+
+def shown_colour(spec: BackgroundSpec | None) -> str:
+    """The colour a background shows most of, for the colour dialog to start from."""
+    if spec is None:
+        return "#ffffff"
+    try:
+        spec = resolve(spec)
+    except (KeyError, ValueError):
+        return "#ffffff"
+    if spec.kind == "solid":
+        return spec.color
+    if spec.kind == "gradient":
+        return spec.top
+    if spec.kind in ("plane", "flat", "auto"):
+        return spec.wall
+    return "#ffffff"
+
+
 class BackgroundPanel(QWidget):
     changed = Signal()  # a choice was applied and saved: the preview should be rendered again
     applied = Signal(str)  # a bulk choice was made: what it did, for the status bar (it can be undone)
@@ -67,6 +96,7 @@ class BackgroundPanel(QWidget):
         super().__init__(parent)
         self.project: Project | None = None
         self.rels: list[str] = []
+        self.specs: list[BackgroundSpec] = []  # the selected photos' backgrounds, in their order
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.swatches: dict[str, tuple[QToolButton, BackgroundSpec]] = {}
@@ -94,7 +124,16 @@ class BackgroundPanel(QWidget):
         grid.addWidget(self.colour_button, len(named) // _COLUMNS, len(named) % _COLUMNS)
         grid.addWidget(self.image_button, (len(named) + 1) // _COLUMNS, (len(named) + 1) % _COLUMNS)
 
+        self.presets = UserPresets(self._swatch, swatch_icon)  # the user's own, in the same group
+        self.presets.chosen.connect(self.apply_user_preset)
+        self.presets.save_requested.connect(self.save_as_preset)
+        self.presets.changed.connect(self._show_current)
+
+        self.shadow = ShadowControls()
+        self.shadow.edited.connect(self.apply_shadow)
+
         self.marketplace = QComboBox()
+        self.marketplace.setPlaceholderText(self.tr("mixed"))  # shown while the products differ
         self.marketplace.addItem(self.tr("Photo's own size"), ORIGINAL_SIZE)
         for key, m in marketplaces.marketplaces().items():
             self.marketplace.addItem(f"{m.name} — {m.canvas_width}×{m.canvas_height}", key)
@@ -113,6 +152,8 @@ class BackgroundPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.scope)
         layout.addLayout(grid)
+        layout.addWidget(self.presets)
+        layout.addWidget(self.shadow)
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(self.apply_all)
@@ -132,13 +173,16 @@ class BackgroundPanel(QWidget):
 
     # -- what the choice applies to -------------------------------------------------------------
     def set_context(self, project: Project | None, rels: list[str]) -> None:
-        self.project, self.rels = project, list(rels)
-        for button in self.group.buttons():
-            button.setEnabled(bool(self.rels))
-        self.marketplace.setEnabled(bool(self.rels))
-        self.apply_all.setEnabled(bool(self.rels))
-        self.scope.setText(self.tr("Select photos in the gallery to choose their background.") if not rels
-                           else self.tr("Applies to %n selected photo(s).", "", len(rels)))
+        self.shadow.flush()  # a slider moved a moment ago belongs to the photos selected until now
+        self.project, self.rels = project, list(rels) if project is not None else []
+        chosen = bool(self.rels)
+        for widget in (*self.group.buttons(), self.marketplace, self.apply_all, self.shadow):
+            widget.setEnabled(chosen)
+        self.presets.set_usable(chosen)
+        self.specs = [background_for(project, rel) for rel in self.rels] if project is not None else []
+        self.scope.setText(self.tr("Select photos in the gallery to choose their background.") if not chosen
+                           else self.tr("Applies to %n selected photo(s).", "", len(self.rels)))
+        self.shadow.show_values(self.specs)
         self._show_current()
 
     def products(self) -> list[str]:
@@ -149,6 +193,11 @@ class BackgroundPanel(QWidget):
         """The first selected photo's background (what the panel shows as chosen)."""
         return background_for(self.project, self.rels[0]) if self.project and self.rels else None
 
+    def _markets(self) -> list[str]:
+        """The selected products' canvases, each once, the first photo's first ("" = own size)."""
+        assert self.project is not None
+        return list(dict.fromkeys(marketplace_of(self.project, key) for key in self.products()))
+
     def _show_current(self) -> None:
         spec = self.current()
         self.group.setExclusive(False)  # lets every button be unchecked for a moment
@@ -158,8 +207,12 @@ class BackgroundPanel(QWidget):
         self.warning.setText("")
         if spec is None or self.project is None:
             return
-        match = next((b for b, s in self.swatches.values() if s == spec), None)
-        if match is not None:
+        markets = self._markets()
+        own = self.presets.matching(spec, markets[0])
+        match = next((b for b, s in self.swatches.values() if look(s) == look(spec)), None)
+        if own is not None:
+            own.setChecked(True)
+        elif match is not None:
             match.setChecked(True)
         elif spec.kind == "solid":
             self.colour_button.setChecked(True)
@@ -167,16 +220,25 @@ class BackgroundPanel(QWidget):
         elif spec.kind == "image":
             self.image_button.setChecked(True)
             self.image_button.setToolTip(spec.path)
-        market = marketplace_of(self.project, product_of(self.project, self.rels[0]).key)
-        self.marketplace.setCurrentIndex(max(0, self.marketplace.findData(market or ORIGINAL_SIZE)))
-        if spec.kind == "transparent" and market and not marketplaces.get(market).transparency:
-            self.warning.setText(self.tr("{0} does not accept transparent images; choose a background.")
-                                 .format(marketplaces.get(market).name))
+        if len(markets) > 1:
+            self.marketplace.setCurrentIndex(-1)  # "mixed": nothing changes until the user picks
+        else:
+            self.marketplace.setCurrentIndex(max(0, self.marketplace.findData(markets[0] or ORIGINAL_SIZE)))
+        self._warn_transparent()
+
+    def _warn_transparent(self) -> None:
+        assert self.project is not None
+        for rel, spec in zip(self.rels, self.specs, strict=True):
+            market = marketplace_of(self.project, product_of(self.project, rel).key)
+            if spec.kind == "transparent" and market and not marketplaces.get(market).transparency:
+                self.warning.setText(self.tr("{0} does not accept transparent images; choose a background.")
+                                     .format(marketplaces.get(market).name))
+                return
 
     # -- choices --------------------------------------------------------------------------------
     def name_of(self, spec: BackgroundSpec) -> str:
         """What the user calls a background, for the undo history and the status bar."""
-        key = next((k for k, (_b, s) in self.swatches.items() if s == spec), None)
+        key = next((k for k, (_b, s) in self.swatches.items() if look(s) == look(spec)), None)
         if key is not None:
             return self._names[key]
         if spec.kind == "solid":
@@ -185,12 +247,30 @@ class BackgroundPanel(QWidget):
             return self.tr("Image {0}").format(Path(spec.path).name)
         return self.tr("Background")
 
+    def _refresh(self) -> None:
+        """After a choice: show it, and let the window render the preview again."""
+        if self.project is not None:
+            self.specs = [background_for(self.project, rel) for rel in self.rels]
+        self.shadow.show_values(self.specs)
+        self._show_current()
+        self.changed.emit()
+
     def choose(self, spec: BackgroundSpec) -> None:
+        """This background for the selected photos; each keeps its own shadow."""
         if self.project is None or not self.rels:
             return
         label = self.tr("{0} for %n photo(s)", "", len(self.rels)).format(self.name_of(spec))
-        set_photo_background(self.project, self.rels, spec, label=label)
-        self._show_current()
+        paste(self.project, self.rels, Settings(spec, "", None, {}), {BACKGROUND}, label=label)
+        self._refresh()
+
+    def apply_shadow(self, values: dict[str, float], group: str) -> None:
+        """A moved slider: that field of each selected photo's own background, nothing else of it."""
+        if self.project is None or not self.rels:
+            return
+        label = self.tr("Shadow for %n photo(s)", "", len(self.rels))
+        set_shadow(self.project, self.rels, values, label=label, group=group)
+        self.specs = [background_for(self.project, rel) for rel in self.rels]
+        self._show_current()  # the sliders stay where the hand left them
         self.changed.emit()
 
     def choose_marketplace(self, key: str) -> None:
@@ -200,8 +280,7 @@ class BackgroundPanel(QWidget):
         name = self.marketplace.itemText(max(0, self.marketplace.findData(key or ORIGINAL_SIZE)))
         label = self.tr("Canvas {0} for %n product(s)", "", len(products)).format(name)
         set_marketplace(self.project, products, key, label=label)
-        self._show_current()
-        self.changed.emit()
+        self._refresh()
 
     def apply_to_all(self) -> None:
         """The shown background for every photo; only the background (each product keeps its canvas)."""
@@ -218,8 +297,7 @@ class BackgroundPanel(QWidget):
         count = len(all_photos(self.project)) - (len(own) if keep_own else 0)
         label = self.tr("{0} applied to %n photo(s)", "", count).format(self.name_of(spec))
         set_all_backgrounds(self.project, spec, keep_own=keep_own, label=label)
-        self._show_current()
-        self.changed.emit()
+        self._refresh()
         self.applied.emit(label)
 
     def ask_replace_own(self, count: int, name: str) -> bool | None:
@@ -240,9 +318,28 @@ class BackgroundPanel(QWidget):
             return None
         return clicked is box.button(buttons.No)
 
+    # -- the user's presets -------------------------------------------------------------------
+    def apply_user_preset(self, preset: UserPreset) -> None:
+        if self.project is None or not self.rels:
+            return
+        label = self.tr("{0} for %n photo(s)", "", len(self.rels)).format(preset.name)
+        apply_preset(self.project, self.rels, preset, label=label)
+        self._refresh()
+
+    def save_as_preset(self) -> UserPreset | None:
+        """The first selected photo's background, shadow and canvas, under a name the user gives."""
+        spec = self.current()
+        if self.project is None or spec is None:
+            return None
+        name = self.presets.ask_name()
+        if not name:
+            return None
+        preset = UserPreset(name, spec, self._markets()[0] or ORIGINAL_SIZE)
+        return preset if self.presets.save(preset) else None
+
+    # -- colour and image -----------------------------------------------------------------------
     def _pick_colour(self) -> None:
-        current = self.current()
-        start = QColor(current.color if current is not None and current.kind == "solid" else "#ffffff")
+        start = QColor(shown_colour(self.current()))  # the colour on screen now, not white
         colour = QColorDialog.getColor(start, self, self.tr("Background colour"))
         if colour.isValid():
             self.choose(BackgroundSpec(kind="solid", color=colour.name()))

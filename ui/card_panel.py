@@ -1,8 +1,9 @@
-"""The product's card text: title, description and attributes, checked against the marketplace's
-limits as the user types, and saved (debounced) through ``app.studio.set_card``."""
+"""The product's card text: title, description, attributes and search keywords, checked against the
+marketplace's limits and rules as the user types, and saved (debounced) through ``app.studio.set_card``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from PySide6.QtCore import QTimer, Signal
@@ -23,12 +24,27 @@ from PySide6.QtWidgets import (
 
 from app.cardtext.card import Card
 from app.cardtext.render import card_text
+from app.cardtext.rules import banned_found, emoji_found
 from app.project import Project
 from app.studio import card_of, set_card, text_marketplace
 
 SAVE_DELAY_MS = 600  # save after the user pauses typing, not on every key
 _OVER = "color: #c62828; font-weight: bold"
 _UNDER = "color: #b35900"
+
+
+_KEYWORD_SEPARATORS = re.compile(r"[,;\n]")
+
+
+def parse_keywords(text: str) -> list[str]:
+    """Keywords as a seller types them: separated by commas (or semicolons), blanks and repeats
+    (in any case) dropped, the first spelling kept."""
+    words: list[str] = []
+    for part in _KEYWORD_SEPARATORS.split(text):
+        word = " ".join(part.split())
+        if word and word.casefold() not in {w.casefold() for w in words}:
+            words.append(word)
+    return words
 
 
 def clipboard_text(card: Card) -> str:
@@ -54,6 +70,14 @@ class CardPanel(QWidget):
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("Description for the marketplace"))
         self.description_count = QLabel()
+        self.keywords = QLineEdit()
+        self.keywords.setPlaceholderText(self.tr("Search words, separated by commas"))
+        self.keywords.setToolTip(self.tr("What buyers type in the marketplace's search, e.g. "
+                                         "“кружка, кружка для чая, керамика”"))
+        self.keywords_count = QLabel()
+        self.keywords_problem = QLabel()
+        self.keywords_problem.setWordWrap(True)
+        self.keywords_problem.setStyleSheet(_UNDER)
         self.attributes = QTableWidget(0, 2)
         self.attributes.setHorizontalHeaderLabels([self.tr("Attribute"), self.tr("Value")])
         self.attributes.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -80,6 +104,7 @@ class CardPanel(QWidget):
         self.title.textChanged.connect(self._edited)
         self.description.textChanged.connect(self._edited)
         self.attributes.itemChanged.connect(self._edited)
+        self.keywords.textChanged.connect(self._edited)
 
         rows = QHBoxLayout()
         rows.addWidget(self.add_button)
@@ -102,6 +127,13 @@ class CardPanel(QWidget):
         layout.addWidget(QLabel(f"<b>{self.tr('Attributes')}</b>"))
         layout.addWidget(self.attributes, 1)
         layout.addLayout(rows)
+        line = QHBoxLayout()
+        line.addWidget(QLabel(f"<b>{self.tr('Keywords')}</b>"))
+        line.addStretch(1)
+        line.addWidget(self.keywords_count)
+        layout.addLayout(line)
+        layout.addWidget(self.keywords)
+        layout.addWidget(self.keywords_problem)
         layout.addWidget(self.flags)
         layout.addLayout(buttons)
         self.set_product(None, "")
@@ -118,10 +150,11 @@ class CardPanel(QWidget):
         self.attributes.setRowCount(0)
         for name, value in (card.attributes if card else {}).items():
             self._append(name, value)
+        self.keywords.setText(", ".join(card.keywords) if card else "")
         self._loading = False
         enabled = project is not None and bool(key)
         for widget in (self.title, self.description, self.attributes, self.add_button, self.remove,
-                       self.regenerate, self.copy):
+                       self.keywords, self.regenerate, self.copy):
             widget.setEnabled(enabled)
         self.heading.setText(self._heading(project, key))
         self.flags.setText("\n".join(f"• {flag}" for flag in card.flags) if card and card.flags else "")
@@ -147,7 +180,7 @@ class CardPanel(QWidget):
                 attributes[name_text] = value.text().strip() if value else ""
         base = self._base
         return Card(title=self.title.text().strip(), description=self.description.toPlainText().strip(),
-                    attributes=attributes, keywords=list(base.keywords) if base else [],
+                    attributes=attributes, keywords=parse_keywords(self.keywords.text()),
                     provenance=dict(base.provenance) if base else {},
                     flags=list(base.flags) if base else [])
 
@@ -179,8 +212,11 @@ class CardPanel(QWidget):
         if self.project is None or not self.key:
             self.title_count.setText("")
             self.description_count.setText("")
+            self.keywords_count.setText("")
+            self.keywords_problem.setText("")
             return
         market = text_marketplace(self.project, self.key)
+        self._check_keywords(market.name)
         title, body = len(self.title.text()), len(self.description.toPlainText())
         self.title_count.setText(f"{title} / {market.title_max}")
         self.title_count.setStyleSheet(_OVER if title > market.title_max else "")
@@ -191,6 +227,23 @@ class CardPanel(QWidget):
         self.description_count.setStyleSheet(_OVER if over else _UNDER if under else "")
         self.description_count.setToolTip(self.tr("{0} wants {1}–{2} characters").format(
             market.name, market.description_min, market.description_max))
+
+    def _check_keywords(self, market: str) -> None:
+        """The rules the marketplace applies to keywords (app.cardtext.rules.enforce drops a keyword
+        with a promo word or an emoji): said while typing, so the seller can reword it."""
+        words = parse_keywords(self.keywords.text())
+        self.keywords_count.setText(self.tr("%n keyword(s)", "", len(words)))
+        promo = [w for w in words if banned_found(w)]
+        emoji = [w for w in words if emoji_found(w)]
+        problems = []
+        if promo:
+            problems.append(self.tr("{0} does not allow promo words in keywords: {1}").format(
+                market, ", ".join(promo)))
+        if emoji:
+            problems.append(self.tr("{0} does not allow emoji in keywords: {1}").format(
+                market, ", ".join(emoji)))
+        self.keywords_problem.setText("\n".join(problems))
+        self.keywords_problem.setVisible(bool(problems))
 
     def title_over_limit(self) -> bool:
         return self.title_count.styleSheet() == _OVER

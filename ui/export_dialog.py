@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.project import ExportTarget
+from app.project.state import EXPORT_SCOPES
 
 
 def inside(folder: Path, root: Path) -> bool:
@@ -30,8 +32,11 @@ def inside(folder: Path, root: Path) -> bool:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, photos: Path, target: ExportTarget, parent: QWidget | None = None) -> None:
+    def __init__(self, photos: Path, target: ExportTarget, parent: QWidget | None = None, *,
+                 counts: dict[str, int] | None = None) -> None:
+        """``counts``: how many products each scope would export now (shown beside it)."""
         super().__init__(parent)
+        self.counts = counts
         self.setWindowTitle(self.tr("Export card bundles"))
         self.photos = photos
         self.folder = QLineEdit(target.folder or str(self.suggested_folder()))
@@ -44,6 +49,16 @@ class ExportDialog(QDialog):
         self.fix = QCheckBox(self.tr("Fix what the marketplace would refuse (size, transparency, file size); "
                                      "changes are listed in compliance.json"))
         self.fix.setChecked(target.fix)
+        self.scope = QComboBox()
+        names = {"all": self.tr("All products"), "approved": self.tr("Approved products only"),
+                 "selected": self.tr("Selected products")}
+        for scope in EXPORT_SCOPES:
+            text = names[scope] if counts is None else f"{names[scope]} ({counts.get(scope, 0)})"
+            self.scope.addItem(text, scope)
+        self.scope.setToolTip(self.tr("Approved: every photo of the product flagged (P / X), at least one "
+                                      "approved. Selected: the products of the photos selected in the "
+                                      "gallery. Rejected photos are never exported."))
+        self.scope.setCurrentIndex(max(self.scope.findData(target.scope), 0))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #c62828")
         self.problem.setWordWrap(True)
@@ -58,11 +73,16 @@ class ExportDialog(QDialog):
         layout.addWidget(QLabel(self.tr("One folder per product, with report.csv and manifest.csv beside "
                                         "them, goes into:")))
         layout.addLayout(row)
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(QLabel(self.tr("Export:")))
+        scope_row.addWidget(self.scope, 1)
+        layout.addLayout(scope_row)
         layout.addWidget(self.problem)
         layout.addWidget(self.replace)
         layout.addWidget(self.fix)
         layout.addWidget(buttons)
         self.folder.textChanged.connect(self._check)
+        self.scope.currentIndexChanged.connect(self._check)
         self._check()
 
     def suggested_folder(self) -> Path:
@@ -71,7 +91,7 @@ class ExportDialog(QDialog):
 
     def target(self) -> ExportTarget:
         return ExportTarget(folder=self.folder.text().strip(), replace=self.replace.isChecked(),
-                            fix=self.fix.isChecked())
+                            fix=self.fix.isChecked(), scope=self.scope.currentData())
 
     def _browse(self) -> None:
         start = self.folder.text().strip() or str(self.photos.parent)
@@ -92,6 +112,13 @@ class ExportDialog(QDialog):
         elif inside(Path(text), self.photos):
             problem = self.tr("Choose a folder outside the photo folder: bundles there would be read as new "
                               "photos next time.")
+        elif self.counts is not None and not self.counts.get(self.scope.currentData(), 0):
+            problem = {"approved": self.tr("No product is approved yet: approve its photos with P (every "
+                                           "photo flagged, at least one approved)."),
+                       "selected": self.tr("No processed product is selected: select photos in the gallery "
+                                           "first.")}.get(self.scope.currentData(),
+                                                          self.tr("Nothing to export yet: process the photos "
+                                                                  "first."))
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.export_button.setEnabled(not problem)

@@ -9,17 +9,22 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from app.errors import VitrinaError
+from app.project import Product, Project
+from app.project.state import EXPORT_SCOPES
 from app.studio import (
     EDITED,
+    REJECTED,
     REVIEW,
     ExportResult,
+    approved_products,
     export_products,
     export_target,
+    flag_of,
     photo_status,
     remember_export_target,
 )
-from ui import dialogs
 from ui.export_dialog import ExportDialog
+from ui.export_done import export_finished
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -32,6 +37,7 @@ class ExportRun(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self._left_out = ""  # "12 product(s) not approved yet": said again when the export ends
         window.runner.progress.connect(self._on_progress)
         window.runner.finished.connect(self._on_finished)
 
@@ -49,14 +55,39 @@ class ExportRun(QObject):
         if not target.folder or not Path(target.folder).parent.is_dir():
             # First time, or the place is gone (an unplugged disk): ask rather than write elsewhere.
             return self.choose()
-        return self.export_to(target.folder, overwrite=target.replace, fix=target.fix)
+        return self.export_to(target.folder, overwrite=target.replace, fix=target.fix, scope=target.scope)
+
+    def scoped(self, scope: str) -> tuple[list[str], str]:
+        """The products an export of ``scope`` writes now, and what it leaves out and why ("" if none)."""
+        project = self.window.project
+        if project is None:
+            return [], ""
+        processed = [p for p in project.products
+                     if any(photo_status(project, rel) in _EXPORTABLE for rel in p.photos)]
+        keys = [p.key for p in processed if _has_unrejected(project, p)]
+        reasons = []
+        if len(keys) < len(processed):
+            reasons.append(self.tr("%n product(s) with every processed photo rejected", "",
+                                   len(processed) - len(keys)))
+        if scope in ("approved", "selected"):
+            wanted = set(approved_products(project) if scope == "approved"
+                         else self.window.selected_products())
+            chosen = [key for key in keys if key in wanted]
+            if len(chosen) < len(keys):
+                text = (self.tr("%n product(s) not approved yet", "", len(keys) - len(chosen))
+                        if scope == "approved"
+                        else self.tr("%n product(s) not selected", "", len(keys) - len(chosen)))
+                reasons.append(text)
+            keys = chosen
+        return keys, "; ".join(reasons)
 
     def choose(self) -> bool:
         """Open Export to…; the export starts when the user confirms it."""
         w = self.window
         if w.project is None or w.runner.busy:
             return False
-        dialog = ExportDialog(w.project.root, export_target(w.project), w)
+        counts = {scope: len(self.scoped(scope)[0]) for scope in EXPORT_SCOPES}
+        dialog = ExportDialog(w.project.root, export_target(w.project), w, counts=counts)
         dialog.accepted.connect(lambda: self._chosen(dialog))
         w.dialog = dialog  # closed with the window
         dialog.open()
@@ -71,19 +102,30 @@ class ExportRun(QObject):
             remember_export_target(w.project, target)
         except VitrinaError as exc:  # the state folder is not writable: export anyway, say why
             w.log.add(str(exc), error=True)
-        self.export_to(target.folder, overwrite=target.replace, fix=target.fix)
+        self.export_to(target.folder, overwrite=target.replace, fix=target.fix, scope=target.scope)
 
-    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False) -> bool:
-        """Export every product that has at least one processed photo into ``output``."""
+    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False,
+                  scope: str = "all") -> bool:
+        """Export the products of ``scope`` (all / approved / selected) that have a processed photo."""
         w = self.window
         project = w.project
         if project is None or w.runner.busy:
             return False
-        keys = [p.key for p in project.products
-                if any(photo_status(project, rel) in _EXPORTABLE for rel in p.photos)]
+        keys, left_out = self.scoped(scope)
         if not keys:
-            w.log.add(self.tr("Nothing to export yet: process the photos first."), error=True)
+            nothing = {"approved": self.tr("Nothing exported: no product is approved yet (approve every "
+                                           "photo of a product with P or reject it with X), or choose All "
+                                           "products in Export to…"),
+                       "selected": self.tr("Nothing exported: no processed product is selected in the "
+                                           "gallery.")}
+            why = nothing.get(scope, self.tr("Nothing to export yet: process the photos first."))
+            w.log.add(why, error=True)
+            if left_out:
+                w.log.add(self.tr("Left out: {0}").format(left_out))
             return False
+        self._left_out = left_out
+        if left_out:
+            w.log.add(self.tr("Left out: {0}").format(left_out))
         w.card.flush()  # a pending edit is the user's text: it goes into the bundle
         w.progress.start(self.tr("Exporting"), self.tr("products"))
         w.runner.start(TASK, lambda events, cancel: export_products(
@@ -103,8 +145,16 @@ class ExportRun(QObject):
             len(result.bundles), result.failed + result.needs_review)  # the log says which need review
         if result.existing:
             text += " " + self.tr("{0} bundle(s) were already there and kept.").format(len(result.existing))
+        if self._left_out:
+            text += " " + self.tr("Left out: {0}.").format(self._left_out)
         if result.cancelled:
             text = self.tr("Stopped. ") + text
         w.statusBar().showMessage(text, 10000)
         if result.report_path is not None:
-            w.export_box = dialogs.export_finished(w, text, result.report_path.parent)
+            w.export_box = export_finished(w, text, result.report_path.parent)
+
+
+def _has_unrejected(project: Project, product: Product) -> bool:
+    """The product has a processed photo the user has not rejected (else its bundle would be empty)."""
+    return any(photo_status(project, rel) in _EXPORTABLE and flag_of(project, rel) != REJECTED
+               for rel in product.photos)

@@ -1,26 +1,28 @@
 """The photo gallery: a virtualised list of every photo with its thumbnail and status badge.
 
-Only visible rows ask for thumbnails; they are made on a small thread pool (cached on disk by
-``app.studio.thumbs``) and arrive as signals, so scrolling thousands of photos never blocks.
+A processed photo's tile shows its result (cut-out on its background and canvas); ``\\`` flips the
+grid to originals and back. Only visible rows ask for thumbnails; they are made on a small thread
+pool (cached on disk by ``app.studio.thumbs``) and arrive as signals, so scrolling thousands of
+photos never blocks.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from pathlib import PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
-    QRectF,
     QRunnable,
     QSize,
     QSortFilterProxyModel,
@@ -28,53 +30,73 @@ from PySide6.QtCore import (
     QThreadPool,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from app.project import Project
-from app.studio import all_photos, cached_thumbnail, photo_status, product_of
+from app.studio import (
+    all_photos,
+    cached_result_thumbnail,
+    cached_thumbnail,
+    has_result,
+    photo_status,
+    product_of,
+)
 from app.studio.thumbs import THUMB_SIDE
+from ui import settings
+from ui.gallery_tiles import ACTIVITY_COLOURS, BADGE_COLOURS, QUEUED, RUNNING, TileDelegate, grid_size
 from ui.images import blank_thumbnail, to_qimage
+
+__all__ = ["ACTIVITY_COLOURS", "BADGE_COLOURS", "QUEUED", "RUNNING", "ActivityRole", "FlagRole", "Gallery",
+           "PhotoModel", "RelRole", "ReviewRole", "StatusFilter", "StatusRole"]
 
 StatusRole = Qt.ItemDataRole.UserRole + 1
 RelRole = Qt.ItemDataRole.UserRole + 2
 ReviewRole = Qt.ItemDataRole.UserRole + 3
 ActivityRole = Qt.ItemDataRole.UserRole + 4  # QUEUED / RUNNING while a run is on, "" otherwise
-QUEUED, RUNNING = "queued", "running"
+FlagRole = Qt.ItemDataRole.UserRole + 5  # "approved" | "rejected" | "" (the user's verdict, P / X / U)
+FLAG_FILTER = "flag:"  # a filter value "flag:approved" shows the photos with that flag ("flag:": none)
+ORIGINAL, RESULT = "original", "result"  # what a tile shows
+SHOW_ORIGINALS_KEY = "gallery/show_originals"
 _CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
-BADGE_COLOURS = {"pending": QColor(160, 160, 160), "done": QColor(46, 160, 67),
-                 "review": QColor(235, 150, 20), "edited": QColor(40, 110, 220), "error": QColor(215, 45, 45)}
-# Rings around the status dot: a run's progress must not be mistaken for a photo's status.
-ACTIVITY_COLOURS = {QUEUED: QColor(110, 110, 110), RUNNING: QColor(0, 150, 255)}
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class _ThumbSignals(QObject):
-    ready = Signal(int, str, object)  # generation, rel, QImage (None: unreadable)
+    ready = Signal(int, int, str, str, object)  # generation, epoch, rel, kind, QImage (None: unreadable)
 
 
 class _ThumbJob(QRunnable):
-    def __init__(self, project: Project, rel: str, generation: int, signals: _ThumbSignals) -> None:
+    def __init__(self, project: Project, rel: str, kind: str, ticket: tuple[int, int],
+                 signals: _ThumbSignals) -> None:
         super().__init__()
-        self.project, self.rel, self.generation, self.signals = project, rel, generation, signals
+        self.project, self.rel, self.kind, self.ticket, self.signals = project, rel, kind, ticket, signals
 
     def run(self) -> None:
+        image: QImage | None
+        project, rel = self.project, self.rel
         try:
-            image: QImage | None = to_qimage(cached_thumbnail(self.project, self.rel, THUMB_SIDE))
+            array = cached_result_thumbnail(project, rel, THUMB_SIDE) if self.kind == RESULT else None
+            # No result after all (its mask does not fit the photo): the original, never a blank tile.
+            image = to_qimage(array if array is not None else cached_thumbnail(project, rel, THUMB_SIDE))
         except Exception:  # an unreadable photo gets a broken-image tile; its error shows on Process
             image = None
-        self.signals.ready.emit(self.generation, self.rel, image)
+        self.signals.ready.emit(*self.ticket, self.rel, self.kind, image)
 
 
 class PhotoModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project: Project | None = None
+        self.show_originals = False  # every tile shows the photo as shot, not its result
         self._rels: list[str] = []
         self._rows: dict[str, int] = {}
-        self._thumbs: OrderedDict[str, QPixmap] = OrderedDict()
-        self._asked: set[str] = set()
+        self._thumbs: OrderedDict[tuple[str, str], QPixmap] = OrderedDict()  # (rel, kind) -> pixmap
+        self._asked: set[tuple[str, str]] = set()
+        # Shown until their replacement arrives: a changed choice never flashes a blank tile.
+        self._stale: set[tuple[str, str]] = set()
+        self._epochs: dict[str, int] = {}  # bumped when a photo's result changes: older renders are dropped
         self._activity: dict[str, str] = {}  # rel -> QUEUED / RUNNING; lives only as long as the run
         self._generation = 0
         self.pool = QThreadPool(self)
@@ -92,6 +114,8 @@ class PhotoModel(QAbstractListModel):
         self._rows = {rel: i for i, rel in enumerate(self._rels)}
         self._thumbs.clear()
         self._asked.clear()
+        self._stale.clear()
+        self._epochs.clear()
         self._activity.clear()
         self.endResetModel()
 
@@ -120,8 +144,10 @@ class PhotoModel(QAbstractListModel):
             return rel
         if role == ActivityRole:
             return self._activity.get(rel, "")
+        state = self.project.state.photos.get(rel)  # only looking: no state entry is made
+        if role == FlagRole:
+            return state.flag if state is not None else ""
         if role == ReviewRole:
-            state = self.project.state.photos.get(rel)
             return state.review if state is not None else 0.0
         return None
 
@@ -133,6 +159,30 @@ class PhotoModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(len(self._rels) - 1))
         elif rel in self._rows:
             self.dataChanged.emit(self.index(self._rows[rel]), self.index(self._rows[rel]))
+
+    def refresh_result(self, rels: Iterable[str] | None = None) -> None:
+        """These photos' results changed (None: any photo's may have): their tiles are drawn again.
+
+        Only marks them: a tile asks for its new picture when it is painted, so a choice applied to
+        5,000 photos renders the few on screen, and the rest as they scroll into view.
+        """
+        chosen = self._rels if rels is None else [rel for rel in rels if rel in self._rows]
+        for rel in chosen:
+            self._epochs[rel] = self._epochs.get(rel, 0) + 1
+            key = (rel, RESULT)
+            self._asked.discard(key)
+            if key in self._thumbs:
+                self._stale.add(key)
+        self._repaint(chosen, [Qt.ItemDataRole.DecorationRole])
+
+    def set_show_originals(self, on: bool) -> None:
+        if on != self.show_originals:
+            self.show_originals = on
+            self._repaint(self._rels, [Qt.ItemDataRole.DecorationRole])
+
+    def shows_result(self, rel: str) -> bool:
+        """The photo's tile shows its result (it has a mask and the grid is not on originals)."""
+        return self._kind(rel) == RESULT
 
     def mark_queued(self, rels: Iterable[str]) -> None:
         """These photos wait for the model in the run that starts now."""
@@ -152,9 +202,9 @@ class PhotoModel(QAbstractListModel):
             del self._activity[done]
         self._repaint(cleared)
 
-    def _repaint(self, rels: Iterable[str]) -> None:
+    def _repaint(self, rels: Iterable[str], roles: list[int] | None = None) -> None:
         # Only the rows that changed: a big folder's other tiles are neither repainted nor re-filtered.
-        roles = [ActivityRole, Qt.ItemDataRole.ToolTipRole]
+        roles = roles or [ActivityRole, Qt.ItemDataRole.ToolTipRole]
         for first, last in _runs(sorted(self._rows[rel] for rel in rels)):
             self.dataChanged.emit(self.index(first), self.index(last), roles)
 
@@ -172,31 +222,54 @@ class PhotoModel(QAbstractListModel):
                   "error": self.tr("error: {0}").format(state.error)}[photo_status(self.project, rel)]
         activity = {QUEUED: self.tr("queued for processing") + "\n",
                     RUNNING: self.tr("processing…") + "\n"}.get(self._activity.get(rel, ""), "")
+        flags = {"approved": self.tr("approved"), "rejected": self.tr("rejected")}
+        flag = f"\n{flags[state.flag]}" if state.flag in flags else ""
         notes = "".join(f"\n• {note}" for note in state.notes)
-        return f"{rel}\n{activity}{status}{notes}"
+        return f"{rel}\n{activity}{status}{flag}{notes}"
+
+    def _kind(self, rel: str) -> str:
+        if self.show_originals or self.project is None:
+            return ORIGINAL
+        return RESULT if has_result(self.project, rel) else ORIGINAL
 
     def _thumbnail(self, rel: str) -> QPixmap:
-        pixmap = self._thumbs.get(rel)
+        key = (rel, self._kind(rel))
+        pixmap = self._thumbs.get(key)
         if pixmap is not None:
-            self._thumbs.move_to_end(rel)
-            return pixmap
-        if rel not in self._asked and self.project is not None:
-            self._asked.add(rel)
-            self.pool.start(_ThumbJob(self.project, rel, self._generation, self._signals))
-        return self._waiting
+            self._thumbs.move_to_end(key)
+            if key not in self._stale:
+                return pixmap
+        if key not in self._asked and self.project is not None:
+            self._asked.add(key)
+            ticket = (self._generation, self._epochs.get(rel, 0))
+            self.pool.start(_ThumbJob(self.project, rel, key[1], ticket, self._signals))
+        if pixmap is None and key[1] == RESULT:
+            # Until the result arrives, the original (if at hand) rather than a blank square.
+            pixmap = self._thumbs.get((rel, ORIGINAL))
+        return pixmap if pixmap is not None else self._waiting
 
     def has_thumbnail(self, rel: str) -> bool:
-        """The photo's thumbnail has arrived (not the blank stand-in)."""
-        return rel in self._thumbs
+        """The tile's picture, as the grid is now set, has arrived (not a stand-in or an old one)."""
+        key = (rel, self._kind(rel))
+        return key in self._thumbs and key not in self._stale
 
-    def _on_thumb(self, generation: int, rel: str, image: QImage | None) -> None:
+    def _on_thumb(self, generation: int, epoch: int, rel: str, kind: str, image: QImage | None) -> None:
         if generation != self._generation or rel not in self._rows:
             return
-        self._thumbs[rel] = QPixmap.fromImage(image) if image is not None else self._broken
+        key = (rel, kind)
+        row = self._rows[rel]
+        if kind == RESULT and epoch != self._epochs.get(rel, 0):
+            # Rendered from choices that have changed since: ask again the next time it is painted.
+            self._asked.discard(key)
+            self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
+            return
+        self._thumbs[key] = QPixmap.fromImage(image) if image is not None else self._broken
+        self._thumbs.move_to_end(key)
+        self._stale.discard(key)
         while len(self._thumbs) > _CACHED_THUMBS:
             dropped, _ = self._thumbs.popitem(last=False)
             self._asked.discard(dropped)  # asked again if it scrolls back into view
-        row = self._rows[rel]
+            self._stale.discard(dropped)
         self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
 
     def shutdown(self) -> None:
@@ -212,35 +285,9 @@ def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
         yield stretch[0], stretch[-1]
 
 
-class _BadgeDelegate(QStyledItemDelegate):
-    """The default tile, plus a coloured dot in the corner: pending/done/edited/error; during a run a
-    grey ring around it (queued) or a blue three-quarter arc (the model is on this photo)."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        super().paint(painter, option, index)
-        colour = BADGE_COLOURS.get(index.data(StatusRole), BADGE_COLOURS["pending"])
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QColor(255, 255, 255))
-        painter.setBrush(colour)
-        painter.drawEllipse(rect.right() - 20, rect.top() + 6, 13, 13)
-        _draw_activity(painter, QRectF(rect.right() - 24, rect.top() + 2, 21, 21), index.data(ActivityRole))
-        painter.restore()
-
-
-def _draw_activity(painter: QPainter, ring: QRectF, activity: str) -> None:
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    if activity == RUNNING:
-        painter.setPen(QPen(ACTIVITY_COLOURS[RUNNING], 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        painter.drawArc(ring, 90 * 16, 270 * 16)  # Qt angles are in 1/16 degree
-    elif activity == QUEUED:
-        painter.setPen(QPen(ACTIVITY_COLOURS[QUEUED], 2))
-        painter.drawEllipse(ring)
-
-
 class StatusFilter(QSortFilterProxyModel):
-    """Shows only photos of one status ("" shows all); re-filters as statuses change."""
+    """Shows only photos of one status ("" shows all) or, with "flag:approved" / "flag:rejected" /
+    "flag:", of one flag; re-filters as statuses change."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -249,12 +296,16 @@ class StatusFilter(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def set_status(self, status: str) -> None:
+        # A flag filter re-filters when a flag changes, a status filter when a status does.
+        role = FlagRole if status.startswith(FLAG_FILTER) else StatusRole
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9; invalidateFilter() is deprecated there
             self.beginFilterChange()
             self.status = status
+            self.setFilterRole(role)
             self.endFilterChange()
         else:
             self.status = status
+            self.setFilterRole(role)
             self.invalidateFilter()
         # "Needs review" lists the photos most in need of a look first; other views keep folder order.
         if status == "review":
@@ -266,7 +317,10 @@ class StatusFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         if not self.status:
             return True
-        return self.sourceModel().index(row, 0, parent).data(StatusRole) == self.status
+        index = self.sourceModel().index(row, 0, parent)
+        if self.status.startswith(FLAG_FILTER):
+            return index.data(FlagRole) == self.status[len(FLAG_FILTER):]
+        return index.data(StatusRole) == self.status
 
 
 class Gallery(QListView):
@@ -275,37 +329,91 @@ class Gallery(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._muted = False  # while a filter changes: one final selection, not each passing one
         self.photos = PhotoModel(self)
+        self.photos.set_show_originals(settings.settings().value(SHOW_ORIGINALS_KEY, False, type=bool))
         self.shown = StatusFilter(self)
         self.shown.setSourceModel(self.photos)
         self.setModel(self.shown)
-        self.setItemDelegate(_BadgeDelegate(self))
+        self.setItemDelegate(TileDelegate(StatusRole, ActivityRole, FlagRole, self))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)
+        self.setUniformItemSizes(True)  # the delegate's tiles are all one size
         self.setLayoutMode(QListView.LayoutMode.Batched)  # lays out big folders in slices
         self.setBatchSize(200)
         self.setIconSize(QSize(THUMB_SIDE, THUMB_SIDE))
-        self.setGridSize(QSize(THUMB_SIDE + 24, THUMB_SIDE + 44))
-        self.setWordWrap(True)
+        self.setWordWrap(False)  # one line of name, elided: every tile keeps room for it
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._fit_grid()
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setMinimumWidth(THUMB_SIDE + 48)
+        self.setMinimumWidth(self.gridSize().width() + 24)
         self.selectionModel().selectionChanged.connect(self._on_selection)
         self.selectionModel().currentChanged.connect(self._on_current)
+
+    def _fit_grid(self) -> None:
+        self.setGridSize(grid_size(self.fontMetrics()))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_grid()  # a bigger font needs taller tiles for the names
+        super().changeEvent(event)
 
     def set_project(self, project: Project | None) -> None:
         self.photos.set_project(project)
         self.selection_changed.emit([])
         self.current_changed.emit("")
 
+    @property
+    def show_originals(self) -> bool:
+        return self.photos.show_originals
+
+    def set_show_originals(self, on: bool) -> None:
+        """The grid shows the photos as shot (True) or their results (False); kept across sessions."""
+        self.photos.set_show_originals(on)
+        settings.settings().setValue(SHOW_ORIGINALS_KEY, on)
+
     def set_status_filter(self, status: str) -> None:
-        """Show only photos with this status ("" for all); the selection keeps what stays visible."""
-        self.shown.set_status(status)
+        """Show only photos with this status ("" for all) or flag ("flag:…"). The selection keeps what
+        stays visible; when the current photo is hidden, the first photo left selected (else the
+        first shown) becomes current, so the preview never shows a photo the grid does not."""
+        before = self.current_rel()
+        with self._quiet():
+            self.shown.set_status(status)
+            after = self._current_after_filter(before)
+            model = self.selectionModel()
+            if after:
+                index = self._view_index(after)
+                if not model.isSelected(index):
+                    model.select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+            else:
+                model.clear()
+        if after:
+            self.scrollTo(self._view_index(after))
+        self.selection_changed.emit(self.selected_rels())
+        if after != before or not after:
+            self.current_changed.emit(after)
+
+    def _current_after_filter(self, before: str) -> str:
+        if before and self._view_index(before).isValid():
+            return before
+        kept = self.selected_rels()
+        if kept:
+            return kept[0]
+        return self.shown.index(0, 0).data(RelRole) if self.shown.rowCount() else ""
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        self._muted = True
+        try:
+            yield
+        finally:
+            self._muted = False
+
+    def current_rel(self) -> str:
         current = self.currentIndex()
-        if current.isValid():
-            self.scrollTo(current)
-        self._on_selection()
+        return current.data(RelRole) if current.isValid() else ""
 
     def shown_rels(self) -> list[str]:
         """The photos the filter lets through, in gallery order."""
@@ -329,7 +437,7 @@ class Gallery(QListView):
             selection.select(index, index)
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if shown:
-            model.setCurrentIndex(shown[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+            model.setCurrentIndex(shown[0], QItemSelectionModel.SelectionFlag.Select)
             self.scrollTo(shown[0])
 
     def step(self, delta: int) -> None:
@@ -342,7 +450,9 @@ class Gallery(QListView):
         self.select([self.shown.index(row, 0).data(RelRole)])
 
     def _on_selection(self, *_: object) -> None:
-        self.selection_changed.emit(self.selected_rels())
+        if not self._muted:
+            self.selection_changed.emit(self.selected_rels())
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_changed.emit(current.data(RelRole) if current.isValid() else "")
+        if not self._muted:
+            self.current_changed.emit(current.data(RelRole) if current.isValid() else "")

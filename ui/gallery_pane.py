@@ -1,4 +1,5 @@
-"""The gallery with its status filter above it: all, pending, done, edited, needs review, error."""
+"""The gallery with its filter above it: all, pending, done, edited, needs review, error, and the
+user's flags: approved, rejected, unflagged."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections import Counter
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.studio import photo_status
-from ui.gallery import Gallery
+from app.studio import flag_of, photo_status
+from ui.gallery import FLAG_FILTER, Gallery
 
 COUNT_DELAY_MS = 300  # statuses change per photo during a run; recount a few times a second at most
 
@@ -21,8 +22,12 @@ class GalleryPane(QWidget):
         self.filter.setToolTip(self.tr("Show only the photos with this status"))
         self._labels = {"": self.tr("All photos"), "pending": self.tr("Not processed"),
                         "done": self.tr("Done"), "edited": self.tr("Edited"),
-                        "review": self.tr("Needs review"), "error": self.tr("Errors")}
+                        "review": self.tr("Needs review"), "error": self.tr("Errors"),
+                        f"{FLAG_FILTER}approved": self.tr("Approved"),
+                        f"{FLAG_FILTER}rejected": self.tr("Rejected"), FLAG_FILTER: self.tr("Unflagged")}
         for status, label in self._labels.items():
+            if status == f"{FLAG_FILTER}approved":
+                self.filter.insertSeparator(self.filter.count())  # statuses above, the user's verdicts below
             self.filter.addItem(label, status)
         self.filter.currentIndexChanged.connect(self._on_filter)
         self.shown_count = QLabel()
@@ -58,13 +63,18 @@ class GalleryPane(QWidget):
         self.filter.setCurrentIndex(self.filter.findData(status))
 
     def update_counts(self) -> None:
-        """Each filter entry says how many photos it holds (cheap: statuses are in memory)."""
+        """Each filter entry says how many photos it holds (cheap: statuses and flags are in memory)."""
         model = self.gallery.photos
         counts: Counter[str] = Counter()
-        if model.project is not None:
-            counts.update(photo_status(model.project, model.rel(row)) for row in range(model.rowCount()))
-        total = sum(counts.values())
+        project = model.project
+        if project is not None:
+            rels = [model.rel(row) for row in range(model.rowCount())]
+            counts.update(photo_status(project, rel) for rel in rels)
+            counts.update(FLAG_FILTER + flag_of(project, rel) for rel in rels)
+        total = model.rowCount()
         for i in range(self.filter.count()):
             status = self.filter.itemData(i)
+            if status is None:
+                continue  # the separator
             self.filter.setItemText(i, f"{self._labels[status]} ({counts[status] if status else total})")
         self._show_count()

@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QTabWidget, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
 
 from app import settings as app_settings
 from app.errors import VitrinaError
@@ -25,18 +33,22 @@ from ui.background_panel import BackgroundPanel
 from ui.card_panel import CardPanel
 from ui.card_text_run import CardTextRun
 from ui.choice_history import ChoiceHistory
-from ui.export_dialog import ExportDialog
 from ui.export_run import ExportRun
+from ui.flagging import Flagging
 from ui.gallery_pane import GalleryPane
 from ui.log_panel import LogPanel
 from ui.mask_tab import MaskTab
 from ui.model_picker import ModelPicker
+from ui.paste_dialog import SettingsClipboard
 from ui.photo_tasks import PhotoTasks
 from ui.preview import PreviewPane
 from ui.progress import ProgressStatus
 from ui.settings_dialog import SettingsDialog
+from ui.survey import SurveyView
+from ui.watch_run import WatchRun
 from ui.welcome import WelcomeDialog
 from ui.window_actions import WindowActions
+from ui.window_geometry import place_first_time
 from ui.worker import TaskRunner
 
 
@@ -57,9 +69,9 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self._lock: ProjectLock | None = None  # one writer per folder: a batch run or another window
         self.runner = TaskRunner(self)
-        self.export_box: QMessageBox | None = None  # the "exported — open the folder?" offer
+        self.export_box: QDialog | None = None  # the "exported — open the folder?" offer (ui/export_done.py)
         # Shown with open(), kept for tests and closed with the window.
-        self.dialog: SettingsDialog | AboutDialog | WelcomeDialog | ExportDialog | None = None
+        self.dialog: QDialog | None = None  # settings, about, welcome, export, model setup
         self._close_when_idle = False  # the user chose to close during a task: close when it stops
         self.apply_settings()
 
@@ -91,16 +103,24 @@ class MainWindow(QMainWindow):
         self.model_picker = ModelPicker()
         self.mask_tab = MaskTab()
         self.add_editor_tab(self.mask_tab, self.tr("Mask"))
+        self.survey = SurveyView()  # 2–4 results side by side (N); P / X flag there too
+        self.add_editor_tab(self.survey, self.tr("Survey"))
         self._mask_stale = True  # the tab loads the full photo only while it is shown
         self.tasks = PhotoTasks(self)  # first: its end-of-task handling runs before the others'
         self.text_run = CardTextRun(self)
         self.exports = ExportRun(self)
+        self.watch = WatchRun(self)  # File → Watch this folder (tethered shooting)
+        self.flags = Flagging(self)
+        self.clipboard = SettingsClipboard(  # Edit → Copy settings / Paste settings…
+            self, project=lambda: self.project, current=lambda: self.preview.rel,
+            selected=self.gallery.selected_rels)
         self.acts = WindowActions(self)
         self._connect()
         self.history.refresh()
         geometry = settings.settings().value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self._first_placement = geometry is None  # ui/window_geometry.py, when first shown
         self.update_actions()
 
     # -- actions --------------------------------------------------------------------------------
@@ -109,6 +129,16 @@ class MainWindow(QMainWindow):
         self.gallery.current_changed.connect(self._on_current)
         self.backgrounds.changed.connect(self._on_choice)
         self.backgrounds.applied.connect(self.history.tell)
+        placement = self.preview.placement  # it renders the preview again itself
+        placement.selected = self.gallery.selected_rels  # "Fills N %" and Auto work on the selection
+        placement.changed.connect(lambda _label: self.gallery.photos.refresh_result(None))
+        placement.changed.connect(lambda _label: self.history.refresh())
+        placement.applied.connect(self.history.tell)
+        placement.failed.connect(lambda why: self.log.add(why, error=True))
+        self.clipboard.copied.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.clipboard.copied.connect(self.update_actions)
+        self.clipboard.pasted.connect(self._on_restored)  # the panel and the preview show the paste
+        self.clipboard.pasted.connect(self.history.tell)
         self.card.saved.connect(lambda _key: self.history.refresh())
         self.history.changed.connect(self.acts.show_history)
         self.history.restored.connect(self._on_restored)
@@ -196,6 +226,8 @@ class MainWindow(QMainWindow):
             self.log.add(str(exc), str(folder), error=True)
             return False
         self.card.set_product(None, "")  # saves a pending text edit of the previous folder
+        self.watch.stop()  # the watch belongs to the folder being closed
+        self.flags.flush()  # and its flags, while its lock is still held
         # The new folder's lock is taken first: had that failed, the old folder would still be ours.
         self._release_lock()
         self._lock = lock
@@ -261,11 +293,13 @@ class MainWindow(QMainWindow):
 
     def _on_mask_saved(self, rel: str) -> None:
         self.gallery.photos.refresh(rel)
+        self.gallery.photos.refresh_result([rel])
         if rel == self.preview.rel:
             self.preview.show_photo(self.project, rel)
 
     def _on_choice(self) -> None:
         self.preview.show_photo(self.project, self.preview.rel)
+        self.gallery.photos.refresh_result(None)  # marks only: tiles on screen are re-asked, not all
         self.card.set_product(self.project, self.card.key)  # the marketplace sets the text limits
         self.history.refresh()
 
@@ -296,8 +330,9 @@ class MainWindow(QMainWindow):
         """Make masks for ``rels`` (None: every photo) on the worker thread."""
         return self.tasks.process(rels)
 
-    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False) -> bool:
-        return self.exports.export_to(output, overwrite=overwrite, fix=fix)
+    def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False,
+                  scope: str = "all") -> bool:
+        return self.exports.export_to(output, overwrite=overwrite, fix=fix, scope=scope)
 
     def export(self) -> bool:
         """One click: the folder (and options) this photo folder exported to last; asks the first time."""
@@ -305,6 +340,13 @@ class MainWindow(QMainWindow):
 
     def choose_export(self) -> bool:
         return self.exports.choose()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._first_placement:
+            self._first_placement = False
+            if not self.testAttribute(Qt.WidgetAttribute.WA_Resized):  # no size was asked for
+                place_first_time(self)
+        super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.card.flush()
@@ -321,9 +363,12 @@ class MainWindow(QMainWindow):
         for box in (self.dialog, self.export_box):
             if box is not None:
                 box.close()  # dialogs are windows of their own: they would outlive this one
+        self.watch.stop()
         self.gallery.photos.shutdown()
+        self.flags.flush()
         self._release_lock()
         self.preview.shutdown()
+        self.survey.shutdown()
         settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
 
@@ -336,5 +381,6 @@ class MainWindow(QMainWindow):
         self.progress.finish()
         self.update_actions()
         self.gallery.photos.refresh()
+        self.gallery.photos.refresh_result(None)  # re-processed masks, written card shapes
         if self._close_when_idle:
             QTimer.singleShot(0, self.close)  # after the other handlers of this task's end

@@ -20,6 +20,7 @@ class MaskTab(QWidget):
         super().__init__(parent)
         self.project: Project | None = None
         self.rel = ""
+        self._made: np.ndarray | None = None  # the model's (or the file's) mask: edits measured against it
         self.editor = MaskEditor(self)
         self.message = QLabel(self.tr("Process this photo first"), self)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -32,6 +33,7 @@ class MaskTab(QWidget):
         """Edit ``rel``'s mask over the full photo, or say why there is nothing to edit."""
         self.project, self.rel = project, rel
         self.editor.clear()  # no stroke may land on the previous photo's mask
+        self._made = None
         mask = project.load_mask(rel) if project is not None and rel else None
         if project is None or mask is None:
             self._say(self.tr("Process this photo first") if rel else "")
@@ -42,6 +44,7 @@ class MaskTab(QWidget):
             if model is not None and model.shape != mask.shape:
                 model = None  # a stale copy: no reset rather than a wrong one
             self.editor.set_image(rgb, mask, model)
+            self._made = model
         except (VitrinaError, OSError, ValueError) as exc:
             self._say(self.tr("Cannot edit this mask: {0}").format(exc))
             return
@@ -55,7 +58,13 @@ class MaskTab(QWidget):
         if self.project is None or not self.rel:
             return
         try:
-            self.project.save_mask(self.rel, alpha, source="edited")
+            # Undone or reset back to exactly the made mask: the photo is the model's again, not
+            # "edited" (and a later Process may replace it with a better model's mask).
+            back = self._made is not None and np.array_equal(alpha, self._made)
+            if back and self.project.photo(self.rel).mask_source != "edited":
+                return  # the saved mask is this very made mask already
+            if not (back and self.project.restore_made_mask(self.rel)):
+                self.project.save_mask(self.rel, alpha, source="edited")
         except (VitrinaError, OSError) as exc:
             self.saveFailed.emit(self.rel, str(exc))
             return

@@ -7,10 +7,24 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
-from app.segment import VARIANTS
+from app.errors import ModelError
+from app.segment import VARIANTS, cached_path, validate_layout
 from ui import settings
 
 _CHOOSE = "\0choose"
+
+
+def model_missing(value: str) -> bool:
+    """Process could not load ``value`` now: a hub model not (completely) in the download cache, or
+    a model folder that is gone or incomplete. Reads a few files only: no network, no model load."""
+    variant = VARIANTS.get(value)
+    if variant is not None:
+        return cached_path(variant) is None
+    try:
+        validate_layout(Path(value.removeprefix("local:")).expanduser())
+    except ModelError:
+        return True
+    return False
 
 
 class ModelPicker(QComboBox):

@@ -1,6 +1,6 @@
-"""Process (masks) as a task on the window's one worker: start it, show its progress, which photos
-wait and which the model works on, per-item results and the end of each run (of every task: this
-handler runs first)."""
+"""Process (masks) as a task on the window's one worker: set the model up first when it is missing,
+start it, show its progress, which photos wait and which the model works on, per-item results and
+the end of each run (of every task: this handler runs first)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject
 
 from app.studio import ProcessResult, all_photos, process_photos
 from ui import settings
+from ui.model_picker import model_missing
+from ui.welcome.model_setup import ModelSetupDialog
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -27,20 +29,48 @@ class PhotoTasks(QObject):
         runner.notice.connect(lambda message, item: window.log.add(message, item))
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
+        self.setup: ModelSetupDialog | None = None  # open while the model for a run is set up
 
     def process(self, rels: list[str] | None) -> bool:
+        """Start the run now (True); False when it cannot, or waits for the model's setup."""
         w = self.window
         project = w.project
-        if project is None or w.runner.busy:
+        if project is None or w.runner.busy or self.setup is not None:
             return False
         chosen = list(rels) if rels else all_photos(project)
         model, device = settings.seg_model(), settings.device()  # the settings as they are now
+        if model_missing(model):
+            self._set_up(model, chosen)
+            return False
         w.progress.start(self.tr("Processing"), self.tr("photos"))
         w.gallery.photos.mark_queued(chosen)
         w.runner.start("process", lambda events, cancel: process_photos(
             project, chosen, seg_model=model, device=device, events=events, cancel=cancel))
         w.update_actions()
         return True
+
+    def _set_up(self, model: str, chosen: list[str]) -> None:
+        """Download the model (or choose its folder) first; the run starts once it is there."""
+        w = self.window
+        dialog = ModelSetupDialog(model, w)
+        dialog.settings_changed.connect(w.model_picker.refill)
+        project = w.project
+        dialog.ready.connect(lambda: self._after_setup(project, chosen))
+        dialog.finished.connect(self._setup_closed)
+        self.setup = dialog
+        w.dialog = dialog  # closed with the window
+        w.statusBar().showMessage(self.tr("The cut-out model is needed first: nothing was processed yet."),
+                                  8000)
+        dialog.open()
+
+    def _setup_closed(self, _result: int) -> None:
+        self.setup = None
+        self.window.model_picker.refill()
+
+    def _after_setup(self, project: object, chosen: list[str]) -> None:
+        self.setup = None
+        if project is self.window.project:  # the same folder is still open
+            self.process(chosen)
 
     def _on_progress(self, stage: str, done: int, total: int, _item: str) -> None:
         progress = self.window.progress

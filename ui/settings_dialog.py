@@ -146,7 +146,8 @@ class SettingsDialog(QDialog):
         self.key_state = QLabel()
         self._show_key_state()
         forget = QPushButton(self.tr("Forget key"))
-        forget.setToolTip(self.tr("Remove the key from the system keyring"))
+        forget.setToolTip(self.tr("Remove the key from the system keyring (a key in the "
+                                  "GIGACHAT_CREDENTIALS environment variable stays)"))
         forget.clicked.connect(self._forget_key)
         self.scope = QComboBox()
         for scope in SCOPES:
@@ -220,19 +221,39 @@ class SettingsDialog(QDialog):
             self._select_folder(combo, folder)
 
     def _show_key_state(self) -> None:
-        stored = credentials.get_key() is not None
-        self.key_state.setText(self.tr("A key is stored; type a new one to replace it.") if stored
-                               else self.tr("No key yet: paste the authorization key from the GigaChat "
-                                            "studio."))
-        self.key.setPlaceholderText(self.tr("stored in the system keyring") if stored else "")
+        source = credentials.key_source()
+        self.key_state.setStyleSheet("")
+        if source == credentials.ENVIRONMENT:
+            self.key_state.setText(self.tr("The key in use comes from the GIGACHAT_CREDENTIALS environment "
+                                           "variable; type one here to keep it in the system keyring "
+                                           "instead."))
+            self.key.setPlaceholderText(self.tr("from the GIGACHAT_CREDENTIALS environment variable"))
+        elif source:
+            self.key_state.setText(self.tr("A key is stored; type a new one to replace it."))
+            self.key.setPlaceholderText(self.tr("stored in the system keyring"))
+        else:
+            self.key_state.setText(self.tr("No key yet: paste the authorization key from the GigaChat "
+                                           "studio."))
+            self.key.setPlaceholderText("")
 
     def _forget_key(self) -> None:
         try:
             credentials.delete_key()
         except VitrinaError as exc:
-            self.key_state.setText(str(exc))
+            self._show_key_state()
+            self.key_state.setText(self._after_forget(str(exc)))
+            self.key_state.setStyleSheet(_WARN)
             return
         self._show_key_state()
+        if credentials.key_source() == credentials.ENVIRONMENT:
+            self.key_state.setText(self._after_forget(self.tr("No key is stored in the system keyring.")))
+
+    def _after_forget(self, what_happened: str) -> str:
+        """What Forget did, and why a key may still be in use (the environment is not ours to clear)."""
+        if credentials.key_source() != credentials.ENVIRONMENT:
+            return what_happened
+        return what_happened + " " + self.tr("The key in use comes from the GIGACHAT_CREDENTIALS "
+                                             "environment variable: unset it to stop using that key.")
 
     def test_connection(self) -> None:
         self.test_button.setEnabled(False)

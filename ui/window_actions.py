@@ -45,10 +45,21 @@ class WindowActions(QObject):
         self._undo_keys = {self.undo: [QKeySequence(keys.Undo)],
                            self.redo: [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]}
         self.redo.setShortcuts(self._undo_keys[self.redo])
+        self.copy_settings = self._make(
+            self.tr("&Copy settings"), w.clipboard.copy, "Ctrl+Shift+C",
+            self.tr("Copy the current photo's background, canvas, placement and shadow"))
+        self.paste_settings = self._make(
+            self.tr("&Paste settings…"), w.clipboard.paste, "Ctrl+Shift+V",
+            self.tr("Paste the copied settings onto the selected photos, choosing which"))
         self.settings = self._make(self.tr("&Settings…"), w.open_settings, "Ctrl+,",
                                    self.tr("Device, models, card text provider, GigaChat key, defaults"))
         self.welcome = self._make(self.tr("Set up &models and GigaChat…"), w.show_welcome, None,
                                   self.tr("Check this computer, download the models, add the GigaChat key"))
+        self.watch = self._make(self.tr("&Watch this folder"), w.watch.set_watching, None,
+                                self.tr("Add and process the photos copied into the open folder as they "
+                                        "arrive (tethered shooting); uncheck to stop"))
+        self.watch.setCheckable(True)
+        w.watch.watching_changed.connect(self.watch.setChecked)
         self.about = self._make(self.tr("&About Vitrina"), w.show_about, None, None)
         self.quit = self._make(self.tr("&Quit"), w.close, keys.Quit, None)
         self.fit = self._make(self.tr("&Fit to window"), w.preview.fit, "Ctrl+0", None)
@@ -58,6 +69,12 @@ class WindowActions(QObject):
                                 self.tr("One view with a divider between the original and the result"))
         self.split.setCheckable(True)
         w.preview.split_button.toggled.connect(self.split.setChecked)
+        self.show_originals = self._make(
+            self.tr("Show &originals in the grid"), w.gallery.set_show_originals,
+            QKeySequence(Qt.Key.Key_Backslash),
+            self.tr("The gallery shows the photos as shot, not their results"))
+        self.show_originals.setCheckable(True)
+        self.show_originals.setChecked(w.gallery.show_originals)
         self.next_photo = self._make(self.tr("&Next photo"), lambda: w.gallery.step(1), "PgDown", None)
         self.prev_photo = self._make(self.tr("&Previous photo"), lambda: w.gallery.step(-1), "PgUp", None)
         for action in (self.next_photo, self.prev_photo):
@@ -66,8 +83,47 @@ class WindowActions(QObject):
             self.window.removeAction(action)
             w.gallery_pane.addAction(action)
             w.editors.addAction(action)
+        self._review_actions(w)
         self._menus()
         self._toolbar()
+
+    def _review_actions(self, w: MainWindow) -> None:
+        """P / X / U flag, N surveys, Y compares with the previous result: single keys, so they work
+        only where focus is in the gallery or the editors, never while typing the card text."""
+        self.approve = self._make(self.tr("&Approve"), w.flags.approve, "P",
+                                  self.tr("Approve the selected photos' results (in Survey: the one under "
+                                          "the mouse)"))
+        self.reject = self._make(self.tr("Re&ject"), w.flags.reject, "X",
+                                 self.tr("Reject the selected photos: Export leaves them out"))
+        self.clear_flag = self._make(self.tr("C&lear flag"), w.flags.clear, "U",
+                                     self.tr("Neither approved nor rejected"))
+        self.advance_after_flag = self._make(self.tr("Ad&vance after flag"), w.flags.set_advance_after_flag,
+                                             None, self.tr("After flagging one photo, select the next"))
+        self.advance_after_flag.setCheckable(True)
+        self.advance_after_flag.setChecked(w.flags.advance_after_flag())
+        self.survey = self._make(self.tr("&Survey"), w.flags.open_survey, "N",
+                                 self.tr("The selected 2 to 4 results side by side at the same zoom"))
+        self.previous_result = self._make(self.tr("Compare with the previous &result"),
+                                          self._compare_previous, "Y",
+                                          self.tr("Show the result as it was before the last change"))
+        keyed = (self.approve, self.reject, self.clear_flag, self.survey, self.previous_result)
+        for action in keyed:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.window.removeAction(action)
+            w.gallery_pane.addAction(action)
+            # X in the Mask tab is the brush's restore/erase: reject is kept out of it.
+            for place in (w.preview, w.survey) if action is self.reject else (w.editors,):
+                place.addAction(action)
+
+    def _compare_previous(self) -> None:
+        preview = self.window.preview
+        if preview.has_previous():
+            self.window.editors.setCurrentWidget(preview)
+            preview.toggle_previous()
+        else:
+            self.window.statusBar().showMessage(
+                self.tr("Nothing to compare yet: the previous result is kept after a change to this photo's "
+                        "background, canvas, mask or placement."), 5000)
 
     def _make(self, text: str, slot: Callable[..., object], shortcut: QKeySequence | str | None,
               tip: str | None) -> QAction:
@@ -91,10 +147,18 @@ class WindowActions(QObject):
         file_menu.addAction(self.export)
         file_menu.addAction(self.export_as)
         file_menu.addSeparator()
+        file_menu.addAction(self.watch)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_settings)
+        edit_menu.addAction(self.paste_settings)
+        edit_menu.addSeparator()
+        for action in (self.approve, self.reject, self.clear_flag, self.advance_after_flag):
+            edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings)
         run_menu = bar.addMenu(self.tr("&Process"))
@@ -102,7 +166,9 @@ class WindowActions(QObject):
                        self.write_text_all, None, self.cancel):
             run_menu.addSeparator() if action is None else run_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
-        for action in (self.fit, self.actual_size, self.split, None, self.next_photo, self.prev_photo, None):
+        for action in (self.fit, self.actual_size, self.split, self.previous_result, self.survey, None,
+                       self.show_originals, None,
+                       self.next_photo, self.prev_photo, None):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
         view_menu.addAction(self.window.log.toggleViewAction())
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -136,6 +202,9 @@ class WindowActions(QObject):
         self.write_text_selected.setEnabled(idle and has_selection)
         self.export.setEnabled(idle and has_project)
         self.export_as.setEnabled(idle and has_project)
+        self.copy_settings.setEnabled(has_selection)
+        self.paste_settings.setEnabled(has_selection and self.window.clipboard.snapshot is not None)
+        self.watch.setEnabled(has_project)  # a running task does not stop the watch: arrivals wait
         # The one-click target, where the user can see it before clicking.
         tip = (self.tr("Export the card bundles into {0}").format(export_folder) if export_folder
                else self.tr("Export the processed products as card bundles (asks where the first time)"))

@@ -37,8 +37,20 @@ def normalize(key: str) -> str:
     return key
 
 
+KEYRING, ENVIRONMENT = "keyring", "environment"  # where the key in use comes from (key_source)
+
+
 def get_key() -> str | None:
     """The stored key, else ``GIGACHAT_CREDENTIALS``, else None."""
+    return _find_key()[0]
+
+
+def key_source() -> str:
+    """Where :func:`get_key` finds the key: KEYRING, ENVIRONMENT, or "" when there is none."""
+    return _find_key()[1]
+
+
+def _find_key() -> tuple[str | None, str]:
     try:
         stored = keyring.get_password(SERVICE, USERNAME)
     except keyring.errors.NoKeyringError:
@@ -49,8 +61,9 @@ def get_key() -> str | None:
         log.warning("cannot read the GigaChat key from the system keyring (%s)", type(exc).__name__)
         stored = None
     if stored:
-        return stored
-    return normalize(os.environ.get(ENV_VAR, "")) or None
+        return stored, KEYRING
+    from_env = normalize(os.environ.get(ENV_VAR, ""))
+    return (from_env, ENVIRONMENT) if from_env else (None, "")
 
 
 def set_key(key: str) -> None:
@@ -59,6 +72,11 @@ def set_key(key: str) -> None:
         raise CredentialsError(_("the GigaChat key is empty"))
     try:
         keyring.set_password(SERVICE, USERNAME, key)
+    except keyring.errors.NoKeyringError:
+        raise CredentialsError(_(
+            "This computer has no system keyring to keep the GigaChat key in; set the {variable} "
+            "environment variable to the key instead."
+        ).format(variable=ENV_VAR)) from None
     except Exception as exc:
         raise CredentialsError(_(
             "cannot save the GigaChat key in the system keyring ({kind}); "
@@ -71,6 +89,10 @@ def delete_key() -> None:
         keyring.delete_password(SERVICE, USERNAME)
     except keyring.errors.PasswordDeleteError:
         return  # nothing stored: already in the wanted state
+    except keyring.errors.NoKeyringError:
+        raise CredentialsError(_(
+            "This computer has no system keyring, so no GigaChat key is stored there to forget."
+        )) from None
     except Exception as exc:
         raise CredentialsError(_("cannot remove the GigaChat key from the system keyring ({kind})").format(
             kind=type(exc).__name__)) from None

@@ -23,6 +23,7 @@ from app.compose.decontaminate import estimate_foreground
 from app.compose.edges import refine_alpha
 from app.compose.geometry import MaskGeometry, geometry_of
 from app.compose.layout import choose_layout
+from app.compose.placement import Placement
 from app.compose.shadow import Layer, floor_effects
 from app.i18n import _
 from app.marketplace import marketplaces
@@ -34,6 +35,8 @@ _CROP_MARGIN_MIN_PX = 4
 # How far beyond the bbox soft edge pixels are looked for (and decontaminated).
 _EDGE_REACH = 0.1
 _EDGE_REACH_MIN_PX = 16
+# A hand scale this close to 1 is the source size (the fill's float rounding), not an upscale.
+_SAME_SCALE = 1e-6
 # Soft pixels are blended in batches to bound the float temporaries on a fully soft mask.
 _BATCH = 1 << 20
 
@@ -86,6 +89,9 @@ class Composed:
     source_alpha: np.ndarray = field(repr=False)  # the mask as composited (after feather/holes)
     layout: str = ""  # the background kind used ("plane", "flat", …; "auto" resolved)
     decontaminated: bool = False
+    offset: tuple[float, float] = (0.0, 0.0)  # image x = source x × scale + offset[0] (y likewise)
+    # Where the product sits on the canvas, automatic or by hand (None: no canvas, or no object).
+    placement: Placement | None = None
     _clean: _Patch | None = field(default=None, repr=False)
 
     @property
@@ -141,6 +147,7 @@ def compose(
     feather: float = 0.0,
     fill_holes: float = 0.0,
     layout_hint: str | None = None,
+    placement: Placement | None = None,
 ) -> Composed:
     """Composite the masked product onto ``background``, at the photo's size or placed on ``canvas``.
 
@@ -149,6 +156,7 @@ def compose(
     ``feather``: blur the mask's edge by this share of the object's longer side (0 = off).
     ``fill_holes``: close holes in the mask up to this share of the object's area (0 = off).
     ``layout_hint``: text about how the object is shown, for an ``auto`` background.
+    ``placement``: the user's own size and place on ``canvas`` instead of the automatic one.
     """
     if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"rgb must be uint8 H×W×3, got {rgb.dtype} {rgb.shape}")
@@ -162,6 +170,7 @@ def compose(
     transparent = spec.kind == "transparent"
     alpha = refine_alpha(alpha, geometry, feather=feather, fill_holes=fill_holes)
     clean = None
+    shift, where = (0.0, 0.0), None
 
     if canvas is None:
         size = (rgb.shape[1], rgb.shape[0])
@@ -171,15 +180,16 @@ def compose(
         clean = _decontaminated(rgb, alpha, geometry) if decontaminate else None
     else:
         size = (canvas.width, canvas.height)
-        placement = _place(geometry, canvas)
-        notes += placement.notes
-        scale = placement.scale
-        placed = geometry.placed(scale, placement.dx, placement.dy, *size)
+        at = _place(geometry, canvas) if placement is None else _hand_place(geometry, canvas, placement)
+        notes += at.notes
+        scale, shift = at.scale, (at.dx, at.dy)
+        where = _relative(geometry, canvas, at)
+        placed = geometry.placed(scale, at.dx, at.dy, *size)
         # Decontaminated once, at source resolution (before resampling mixes edge pixels with
         # their neighbours); the cut-out reuses the same patch.
         clean = _decontaminated(rgb, alpha, geometry) if decontaminate else None
         fg, fg_alpha, offset, premultiplied = _scaled_crop(
-            rgb, alpha, placement, premultiply=not transparent, clean=clean
+            rgb, alpha, at, premultiply=not transparent, clean=clean
         )
 
     bg = render(spec, size, placed)
@@ -208,6 +218,8 @@ def compose(
         source_alpha=alpha,
         layout=spec.kind,
         decontaminated=decontaminate,
+        offset=shift,
+        placement=where,
         _clean=clean,
     )
 
@@ -259,8 +271,7 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
     fit = min(canvas.fill * canvas.height / (y1 - y0), canvas.fill * canvas.width / (x1 - x0))
     scale = fit
     if fit > 1.0 and canvas.allow_upscale:
-        notes.append(_("product upscaled {factor:.1f}× beyond its source pixels — may look soft").format(
-            factor=fit))
+        notes.append(_upscale_note(fit))
     elif fit > 1.0:
         scale = 1.0
         notes.append(
@@ -268,6 +279,18 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
               "{factor:.1f}× upscaling, so it fills {share:.0f} % of the height").format(
                 fill=canvas.fill * 100, factor=fit, share=(y1 - y0) / canvas.height * 100)
         )
+    dx, dy = _auto_offset(geometry, canvas, scale, notes)
+    return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
+
+
+def _upscale_note(factor: float) -> str:
+    return _("product upscaled {factor:.1f}× beyond its source pixels — may look soft").format(factor=factor)
+
+
+def _auto_offset(geometry: MaskGeometry, canvas: CanvasSpec, scale: float,
+                 notes: list[str]) -> tuple[float, float]:
+    """Where the automatic placement puts the object at ``scale``: centred, a bottom cut on the bottom."""
+    x0, y0, x1, y1 = geometry.bbox
     dx = (canvas.width - (x1 - x0) * scale) / 2 - x0 * scale
     if geometry.touches_bottom:
         # Cut by the photo's bottom edge: keep the cut on the canvas's edge, where it reads as
@@ -278,7 +301,52 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
         dy = (canvas.height - (y1 - y0) * scale) / 2 - y0 * scale
         if geometry.touches_frame:
             notes.append(_("object is cut by the photo's edge; the cut will show on the canvas"))
+    return dx, dy
+
+
+def _hand_place(geometry: MaskGeometry, canvas: CanvasSpec, hand: Placement) -> _Placement:
+    """The user's size and place: the bbox height is ``fill`` of the canvas, its centre at (x, y).
+
+    Unlike the automatic placement this may upscale beyond the source pixels and may cut the
+    object at the canvas edge, because the user asked for it; the notes say what that costs.
+    """
+    if geometry.empty:
+        return _place(geometry, canvas)
+    x0, y0, x1, y1 = geometry.bbox
+    scale = hand.fill * canvas.height / (y1 - y0)
+    notes: list[str] = []
+    if scale > 1.0 + _SAME_SCALE:
+        notes.append(_upscale_note(scale))
+    if hand.x is not None and hand.y is not None:
+        dx = hand.x * canvas.width - (x0 + x1) / 2 * scale
+        dy = hand.y * canvas.height - (y0 + y1) / 2 * scale
+        if geometry.touches_frame:
+            notes.append(_("object is cut by the photo's edge; the cut will show on the canvas"))
+    else:
+        dx, dy = _auto_offset(geometry, canvas, scale, notes)
+    left, top = round(x0 * scale + dx), round(y0 * scale + dy)
+    right, bottom = round(x1 * scale + dx), round(y1 * scale + dy)
+    if right - left > canvas.width:
+        notes.append(_("filling {fill:.0f} % of the height makes the product wider than the canvas: "
+                       "its sides are cut").format(fill=hand.fill * 100))
+    elif left < 0 or top < 0 or right > canvas.width or bottom > canvas.height:
+        notes.append(_("product placed partly off the canvas: the part outside is cut"))
     return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
+
+
+def _relative(geometry: MaskGeometry, canvas: CanvasSpec, placed: _Placement) -> Placement | None:
+    """A placement in canvas shares: where the product landed, as a hand placement would say it."""
+    if geometry.empty:
+        return None
+    x0, y0, x1, y1 = geometry.bbox
+    s = placed.scale
+    return Placement.clamped((y1 - y0) * s / canvas.height, ((x0 + x1) / 2 * s + placed.dx) / canvas.width,
+                             ((y0 + y1) / 2 * s + placed.dy) / canvas.height)
+
+
+def auto_placement(geometry: MaskGeometry, canvas: CanvasSpec) -> Placement | None:
+    """Where ``compose`` puts the object on ``canvas`` by itself (None: no object in the mask)."""
+    return _relative(geometry, canvas, _place(geometry, canvas))
 
 
 def _scaled_crop(

@@ -46,6 +46,9 @@ class ProductState:
     compliance: str = ""  # pass | warn | fail of the last exported bundle ("" when not checked)
 
 
+EXPORT_SCOPES = ("all", "approved", "selected")
+
+
 @dataclass
 class ExportTarget:
     """Where and how the studio's one-click Export writes this folder's bundles."""
@@ -53,6 +56,7 @@ class ExportTarget:
     folder: str = ""  # "" until the user has chosen one
     replace: bool = True  # re-exporting updates the bundles (they are made from the saved work)
     fix: bool = False  # let the marketplace check resize / flatten / re-encode what it would refuse
+    scope: str = "all"  # which products: EXPORT_SCOPES ("selected" = the gallery's selection at the time)
 
 
 @dataclass
@@ -97,4 +101,6 @@ def _export_target(raw: Any) -> ExportTarget:
         return ExportTarget()
     target = _build(ExportTarget, raw)
     target.replace, target.fix = bool(target.replace), bool(target.fix)
+    if target.scope not in EXPORT_SCOPES:
+        target.scope = "all"  # a newer version's scope, or a hand edit: export everything, as before
     return target

@@ -8,6 +8,8 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +64,8 @@ class Project:
         self._dirty = False
         self._last_save = 0.0
         self.state = self._load_state()
-        self.scan: ScanResult = scan_folder(self.root, exclude=(*exclude, self.state_dir))
+        self._exclude = (*exclude, self.state_dir)
+        self.scan: ScanResult = scan_folder(self.root, exclude=self._exclude)
         if moves := follow_moves(self.state, self.scan.products, self.root, self.state_dir):
             self.messages += moves
             self._dirty = True
@@ -111,6 +114,23 @@ class Project:
     def mark_dirty(self) -> None:
         with self._lock:
             self._dirty = True
+
+    def rescan(self, admit: Collection[str]) -> list[str]:
+        """Scan the folder again for photos copied in since it was opened (the studio's watch).
+
+        Of the photos new to the scan only those in ``admit`` join it: the others may still be
+        being copied, and a half-written file must not be read. Photos gone from the disk leave it.
+        The state, the lock and everything chosen so far stay as they are. Returns the photos
+        that joined, in scan order. Call it while no run is using the scan.
+        """
+        fresh = scan_folder(self.root, exclude=self._exclude)
+        with self._lock:
+            known = {rel for product in self.scan.products for rel in product.photos}
+            wanted = known | set(admit)
+            products = [replace(product, photos=kept) for product in fresh.products
+                        if (kept := tuple(rel for rel in product.photos if rel in wanted))]
+            self.scan = ScanResult(products=products, skipped=fresh.skipped)
+        return [rel for product in products for rel in product.photos if rel not in known]
 
     # -- items ------------------------------------------------------------------------------
     @property
@@ -190,6 +210,21 @@ class Project:
             self._dirty = True
         if source == "edited":
             self.save()  # the user's work is saved the moment it is made
+        return True
+
+    def restore_made_mask(self, rel: str) -> bool:
+        """Every edit was taken back (undo, reset): the kept made mask is the photo's mask again, so
+        the photo shows its model's status, not "edited". False when there is no kept copy."""
+        kept = self.model_mask_path(rel)
+        with self._lock:
+            state = self.photo(rel)
+            if state.mask_source != "edited" or not kept.exists():
+                return False
+            os.replace(kept, self.mask_path(rel))
+            # mask_model is cleared whenever the file changes, so a model key left means the model made it.
+            state.mask_source = "model" if state.mask_model else "file"
+            self._dirty = True
+        self.save()
         return True
 
     def has_current_mask(self, rel: str, content_hash: str, model: str) -> bool:

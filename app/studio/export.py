@@ -28,6 +28,8 @@ from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sour
 from app.pipeline.compliance_step import inspect_bundle
 from app.project import ExportTarget, Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
+from app.studio.flags import is_rejected
+from app.studio.placement import placement_for
 
 STAGE = "export"
 
@@ -105,23 +107,30 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
         if status in (report.FAILED, report.CONFLICT, report.NEEDS_REVIEW):
             events(ItemFailed(item=rel, stage=STAGE, message=message))
 
+    # The user's "reject" (X) keeps a photo out of its bundle; a bundle that still shows it is redone.
+    kept_photos = tuple(rel for rel in product.photos if not is_rejected(project, rel))
+    for rel in product.photos:
+        if rel not in kept_photos:
+            row(rel, report.SKIPPED, _("not exported: rejected"))
+    if not kept_photos:
+        return
     there = on_disk(output, name, sources_of(project, product.key))
     if there.conflict:  # never replaced, even when replacing is allowed: it is another product's
-        for rel in product.photos:
+        for rel in kept_photos:
             row(rel, report.CONFLICT, there.conflict)
         return
-    change = there.changes(project, product.photos) if there.exists else ""
+    change = there.changes(project, kept_photos) if there.exists else ""
     if change:  # its own bundle no longer shows its photos: redone in place
         events(Notice(change, item=product.key))
         overwrite = True
     if there.exists and not overwrite:
         result.existing.append(product.key)
-        for rel in product.photos:
+        for rel in kept_photos:
             kept = _("bundle already exported, kept (allow replacing to redo it)")
             row(rel, report.EXISTS, "; ".join([kept, *there.notes_of(rel)]))
         return
     photos: list[BundlePhoto] = []
-    for rel in product.photos:
+    for rel in kept_photos:
         try:
             photos.append(_compose(project, rel, product, events))
         except _EmptyMask:
@@ -164,8 +173,9 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
         raise VitrinaError(_("its saved mask is missing or does not fit the photo: process it again"))
     card = card_of(project, product.key)
     hint = card.provenance.get("shape") if card is not None else None
-    composed = compose(photo.rgb, mask, background_for(project, rel), canvas_for(project, product.key),
-                       layout_hint=hint)
+    canvas = canvas_for(project, product.key)
+    composed = compose(photo.rgb, mask, background_for(project, rel), canvas, layout_hint=hint,
+                       placement=placement_for(project, rel) if canvas is not None else None)
     if composed.empty:
         raise _EmptyMask(empty_mask_message())
     for note in composed.notes:

@@ -20,7 +20,9 @@ REVIEW_AT = 2.0
 # Masks made by the model or taken from the file's own transparency count as "done".
 _MADE_MASKS = ("model", "file")
 
-_owners: weakref.WeakKeyDictionary[Project, dict[str, Product]] = weakref.WeakKeyDictionary()
+# Per project, the product list it was built from and photo -> product.
+_owners: weakref.WeakKeyDictionary[Project, tuple[list[Product], dict[str, Product]]] = (
+    weakref.WeakKeyDictionary())
 
 
 def all_photos(project: Project) -> list[str]:
@@ -29,11 +31,13 @@ def all_photos(project: Project) -> list[str]:
 
 
 def product_of(project: Project, rel: str) -> Product:
-    """The product a photo belongs to (the scan is fixed for a project's life, so this is cached)."""
-    owners = _owners.get(project)
-    if owners is None:
-        owners = {rel_: p for p in project.products for rel_ in p.photos}
-        _owners[project] = owners
+    """The product a photo belongs to (cached until the scan changes: Project.rescan, a watch)."""
+    products = project.products
+    cached = _owners.get(project)
+    if cached is None or cached[0] is not products:
+        cached = (products, {rel_: p for p in products for rel_ in p.photos})
+        _owners[project] = cached
+    owners = cached[1]
     try:
         return owners[rel]
     except KeyError:
@@ -58,6 +62,8 @@ def photo_status(project: Project, rel: str) -> str:
     if state.mask_source == "edited":
         return EDITED
     if state.mask_source in _MADE_MASKS:
+        if state.flag == "approved":
+            return DONE  # someone looked at the result and accepted it: the review is settled
         # Notes keep the language they were made in: a prefix in any language counts.
         prefixes = variants(REVIEW_PREFIX)
         return REVIEW if any(note.startswith(prefixes) for note in state.notes) else DONE

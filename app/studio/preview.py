@@ -3,7 +3,8 @@
 Photo and mask are downscaled *before* composing, so a preview costs a fraction of an export. To
 keep the preview faithful on a marketplace canvas, the scale is chosen so that the product lands
 on the (scaled) canvas exactly as it will in the export: same fill, and the same "kept at source
-size" decision when the photo is too small to fill the canvas.
+size" decision when the photo is too small to fill the canvas. A hand placement
+(``app.studio.placement``) is relative to the canvas, so it lands the same way on the scaled one.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from PIL import Image
 
 from app import imaging
 from app.compose.compose import CanvasSpec, Composed, compose
+from app.compose.compose import auto_placement as auto_placement_on
 from app.compose.geometry import MaskGeometry, geometry_of
+from app.compose.placement import Placement
 from app.project import Project
 from app.studio.choices import background_for, canvas_for, card_of
 from app.studio.items import product_of
+from app.studio.placement import placement_for
 
 DEFAULT_MAX_SIDE = 1024
 _SURROUND = (128, 128, 128)  # around the photo in a framed "before": the preview's own surround
@@ -39,6 +43,11 @@ class Preview(NamedTuple):
     # The original framed like the result (same size, the photo where the product landed on the
     # canvas, grey around it), so a before/after split lines up; None: no result yet.
     before: np.ndarray | None = None
+    # Where the product sits on the canvas (automatic or by hand); None: no canvas or no result.
+    placement: Placement | None = None
+    object_box: tuple[int, int, int, int] | None = None  # the product's box in ``result``
+    photo_size: tuple[int, int] = (0, 0)  # the photo's own width and height
+    export_size: tuple[int, int] = (0, 0)  # the exported image's: the canvas's, or the photo's
 
 
 class _Lru:
@@ -75,13 +84,9 @@ def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SI
     """The photo and its result at about ``max_side`` pixels, with the photo's own choices."""
     key = _stamp(project, rel)
     canvas = canvas_for(project, product_of(project, rel).key)
-    info = _geometry.get(key)
-    if info is None:
-        photo, mask = _load_full(project, rel, key)
-        info = (photo.size, geometry_of(mask) if mask is not None else None)
-        _geometry.put(key, info)
-    size, geometry = info
-    scale = _scale(size, geometry, canvas, max_side)
+    size, geometry = _sources_info(project, rel, key)
+    hand = placement_for(project, rel) if canvas is not None else None
+    scale = _scale(size, geometry, canvas, max_side, hand)
     scaled = _scaled.get((key, scale))
     if scaled is None:
         photo, mask = _load_full(project, rel, key)
@@ -90,8 +95,9 @@ def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SI
         scaled = (imaging.thumbnail(photo.rgb, target), small_mask, list(photo.notes))
         _scaled.put((key, scale), scaled)
     rgb, mask, notes = scaled
+    export_size = size if canvas is None else (canvas.width, canvas.height)
     if mask is None:
-        return Preview(rgb, None, list(notes))
+        return Preview(rgb, None, list(notes), photo_size=size, export_size=export_size)
     preview_canvas = None
     if canvas is not None:
         k = _canvas_scale(canvas, max_side)
@@ -99,24 +105,43 @@ def render_preview(project: Project, rel: str, *, max_side: int = DEFAULT_MAX_SI
                                     canvas.fill, canvas.allow_upscale)
     card = card_of(project, product_of(project, rel).key)
     hint = card.provenance.get("shape") if card is not None else None  # as the export does
-    composed = compose(rgb, mask, background_for(project, rel), preview_canvas, layout_hint=hint)
-    before = rgb if preview_canvas is None else _framed(rgb, mask, composed)
-    return Preview(rgb, composed.image, [*notes, *composed.notes], before)
+    composed = compose(rgb, mask, background_for(project, rel), preview_canvas, layout_hint=hint,
+                       placement=hand)
+    before = rgb if preview_canvas is None else _framed(rgb, composed)
+    return Preview(rgb, composed.image, [*notes, *composed.notes], before, composed.placement,
+                   composed.object_box, size, export_size)
 
 
-def _framed(rgb: np.ndarray, mask: np.ndarray, composed: Composed) -> np.ndarray:
+def auto_placement(project: Project, rel: str) -> Placement | None:
+    """Where the automatic placement puts the photo's product on its canvas, at export resolution.
+
+    None without a canvas or a mask with an object: the place a drag by hand starts from.
+    """
+    canvas = canvas_for(project, product_of(project, rel).key)
+    if canvas is None:
+        return None
+    geometry = _sources_info(project, rel, _stamp(project, rel))[1]
+    return auto_placement_on(geometry, canvas) if geometry is not None else None
+
+
+def _sources_info(project: Project, rel: str, key: _Stamp) -> tuple[tuple[int, int], MaskGeometry | None]:
+    """The photo's size and its mask's object geometry (None: no mask yet), cached by stamp."""
+    info = _geometry.get(key)
+    if info is None:
+        photo, mask = _load_full(project, rel, key)
+        info = (photo.size, geometry_of(mask) if mask is not None else None)
+        _geometry.put(key, info)
+    return info
+
+
+def _framed(rgb: np.ndarray, composed: Composed) -> np.ndarray:
     """The photo moved and scaled as compose placed its product on the canvas."""
     height, width = composed.image.shape[:2]
     frame = Image.new("RGB", (width, height), _SURROUND)
-    box = composed.object_box
-    geometry = geometry_of(mask)
-    if box is None or geometry.empty:
+    if composed.empty:
         return np.asarray(frame)
     s = composed.scale
-    x0, y0, x1, y1 = geometry.bbox
-    # The placed box may be clipped by the canvas edge on one side, never both: use the other.
-    dx = box[0] - x0 * s if box[0] > 0 else box[2] - x1 * s
-    dy = box[1] - y0 * s if box[1] > 0 else box[3] - y1 * s
+    dx, dy = composed.offset
     size = (max(1, round(rgb.shape[1] * s)), max(1, round(rgb.shape[0] * s)))
     frame.paste(Image.fromarray(rgb).resize(size, Image.Resampling.BILINEAR), (round(dx), round(dy)))
     return np.asarray(frame)
@@ -151,14 +176,17 @@ def _canvas_scale(canvas: CanvasSpec, max_side: int) -> float:
 
 
 def _scale(size: tuple[int, int], geometry: MaskGeometry | None, canvas: CanvasSpec | None,
-           max_side: int) -> float:
+           max_side: int, hand: Placement | None = None) -> float:
     """How much to shrink the photo before composing (1.0 = full size)."""
     fast = min(1.0, max_side / max(size))
     if canvas is None or geometry is None or geometry.empty:
         return fast
     k = _canvas_scale(canvas, max_side)
     x0, y0, x1, y1 = geometry.bbox
-    fit = min(canvas.fill * canvas.height / (y1 - y0), canvas.fill * canvas.width / (x1 - x0))
+    if hand is not None:  # the user's fill sets the export's scale, with no width limit
+        fit = hand.fill * canvas.height / (y1 - y0)
+    else:
+        fit = min(canvas.fill * canvas.height / (y1 - y0), canvas.fill * canvas.width / (x1 - x0))
     if fit > 1.0:
         # The export places the product at its source size (or upscales it by ``fit``): shrinking
         # the photo exactly as much as the canvas keeps that decision, and its note, identical.

@@ -59,6 +59,10 @@
         <translation>Изображение…</translation>
     </message>
     <message>
+        <source>mixed</source>
+        <translation>разные</translation>
+    </message>
+    <message>
         <source>Photo&apos;s own size</source>
         <translation>Размер фото</translation>
     </message>
@@ -88,6 +92,14 @@
             <numerusform>{0} для %n фото</numerusform>
             <numerusform>{0} для %n фото</numerusform>
             <numerusform>{0} для %n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Shadow for %n photo(s)</source>
+        <translation>
+            <numerusform>Тень для %n фото</numerusform>
+            <numerusform>Тень для %n фото</numerusform>
+            <numerusform>Тень для %n фото</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -233,6 +245,14 @@
         <translation>Описание для маркетплейса</translation>
     </message>
     <message>
+        <source>Search words, separated by commas</source>
+        <translation>Поисковые слова через запятую</translation>
+    </message>
+    <message>
+        <source>What buyers type in the marketplace&apos;s search, e.g. “кружка, кружка для чая, керамика”</source>
+        <translation>Что покупатели вводят в поиске маркетплейса, например «кружка, кружка для чая, керамика»</translation>
+    </message>
+    <message>
         <source>Attribute</source>
         <translation>Характеристика</translation>
     </message>
@@ -303,6 +323,22 @@
     <message>
         <source>{0} wants {1}–{2} characters</source>
         <translation>{0}: нужно {1}–{2} символов</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n keyword(s)</source>
+        <translation>
+            <numerusform>%n ключевое слово</numerusform>
+            <numerusform>%n ключевых слова</numerusform>
+            <numerusform>%n ключевых слов</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{0} does not allow promo words in keywords: {1}</source>
+        <translation>{0} не допускает рекламных слов в ключевых словах: {1}</translation>
+    </message>
+    <message>
+        <source>{0} does not allow emoji in keywords: {1}</source>
+        <translation>{0} не допускает эмодзи в ключевых словах: {1}</translation>
     </message>
 </context>
 <context>
@@ -428,12 +464,32 @@
         <translation>Исправлять то, что маркетплейс не примет (размер, прозрачность, объём файла); изменения записываются в compliance.json</translation>
     </message>
     <message>
+        <source>All products</source>
+        <translation>Все товары</translation>
+    </message>
+    <message>
+        <source>Approved products only</source>
+        <translation>Только принятые товары</translation>
+    </message>
+    <message>
+        <source>Selected products</source>
+        <translation>Выбранные товары</translation>
+    </message>
+    <message>
+        <source>Approved: every photo of the product flagged (P / X), at least one approved. Selected: the products of the photos selected in the gallery. Rejected photos are never exported.</source>
+        <translation>Принятые: у товара отмечены все фото (P / X), хотя бы одно принято. Выбранные: товары фото, выбранных в галерее. Отклонённые фото не экспортируются никогда.</translation>
+    </message>
+    <message>
         <source>Export</source>
         <translation>Экспортировать</translation>
     </message>
     <message>
         <source>One folder per product, with report.csv and manifest.csv beside them, goes into:</source>
         <translation>По папке на товар, рядом report.csv и manifest.csv — сохраняются в:</translation>
+    </message>
+    <message>
+        <source>Export:</source>
+        <translation>Экспортировать:</translation>
     </message>
     <message>
         <source>{0} cards</source>
@@ -459,12 +515,87 @@
         <source>Choose a folder outside the photo folder: bundles there would be read as new photos next time.</source>
         <translation>Выберите папку вне папки с фото: иначе комплекты в следующий раз будут прочитаны как новые фото.</translation>
     </message>
+    <message>
+        <source>No product is approved yet: approve its photos with P (every photo flagged, at least one approved).</source>
+        <translation>Пока нет принятых товаров: примите их фото клавишей P (все фото отмечены, хотя бы одно принято).</translation>
+    </message>
+    <message>
+        <source>No processed product is selected: select photos in the gallery first.</source>
+        <translation>Не выбран ни один обработанный товар: сначала выберите фото в галерее.</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: process the photos first.</source>
+        <translation>Пока нечего экспортировать: сначала обработайте фото.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDone</name>
+    <message>
+        <source>Export finished</source>
+        <translation>Экспорт завершён</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>Копировать путь</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>The bundles are in:</source>
+        <translation>Карточки сохранены в папке:</translation>
+    </message>
+    <message>
+        <source>No file manager was found to open the folder. Open it yourself: its path is above (Copy path puts it on the clipboard).</source>
+        <translation>Не найден файловый менеджер, чтобы открыть папку. Откройте её сами: путь указан выше («Копировать путь» помещает его в буфер обмена).</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Скопировано</translation>
+    </message>
 </context>
 <context>
     <name>ExportRun</name>
+    <message numerus="yes">
+        <source>%n product(s) with every processed photo rejected</source>
+        <translation>
+            <numerusform>%n товар, у которого отклонены все обработанные фото</numerusform>
+            <numerusform>%n товара, у которых отклонены все обработанные фото</numerusform>
+            <numerusform>%n товаров, у которых отклонены все обработанные фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s) not approved yet</source>
+        <translation>
+            <numerusform>%n товар ещё не принят</numerusform>
+            <numerusform>%n товара ещё не приняты</numerusform>
+            <numerusform>%n товаров ещё не приняты</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s) not selected</source>
+        <translation>
+            <numerusform>%n товар не выбран</numerusform>
+            <numerusform>%n товара не выбраны</numerusform>
+            <numerusform>%n товаров не выбраны</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing exported: no product is approved yet (approve every photo of a product with P or reject it with X), or choose All products in Export to…</source>
+        <translation>Ничего не экспортировано: пока нет принятых товаров (примите каждое фото товара клавишей P или отклоните клавишей X) или выберите «Все товары» в окне «Экспорт в…»</translation>
+    </message>
+    <message>
+        <source>Nothing exported: no processed product is selected in the gallery.</source>
+        <translation>Ничего не экспортировано: в галерее не выбран ни один обработанный товар.</translation>
+    </message>
     <message>
         <source>Nothing to export yet: process the photos first.</source>
         <translation>Экспортировать пока нечего: сначала обработайте фото.</translation>
+    </message>
+    <message>
+        <source>Left out: {0}</source>
+        <translation>Пропущено: {0}</translation>
     </message>
     <message>
         <source>Exporting</source>
@@ -483,8 +614,55 @@
         <translation>Уже существовавших и сохранённых комплектов: {0}.</translation>
     </message>
     <message>
+        <source>Left out: {0}.</source>
+        <translation>Пропущено: {0}.</translation>
+    </message>
+    <message>
         <source>Stopped. </source>
         <translation>Остановлено. </translation>
+    </message>
+</context>
+<context>
+    <name>Flagging</name>
+    <message>
+        <source>Select the photos to flag first.</source>
+        <translation>Сначала выберите фото, которые нужно отметить.</translation>
+    </message>
+    <message>
+        <source>Select 2 to 4 photos to compare them side by side.</source>
+        <translation>Выберите от 2 до 4 фото, чтобы сравнить их рядом.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Showing the first {0} of %n selected photos.</source>
+        <translation>
+            <numerusform>Показаны первые {0} из %n выбранного фото.</numerusform>
+            <numerusform>Показаны первые {0} из %n выбранных фото.</numerusform>
+            <numerusform>Показаны первые {0} из %n выбранных фото.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Approved %n photo(s)</source>
+        <translation>
+            <numerusform>Принято %n фото</numerusform>
+            <numerusform>Принято %n фото</numerusform>
+            <numerusform>Принято %n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rejected %n photo(s)</source>
+        <translation>
+            <numerusform>Отклонено %n фото</numerusform>
+            <numerusform>Отклонено %n фото</numerusform>
+            <numerusform>Отклонено %n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Flag cleared on %n photo(s)</source>
+        <translation>
+            <numerusform>Отметка снята с %n фото</numerusform>
+            <numerusform>Отметка снята с %n фото</numerusform>
+            <numerusform>Отметка снята с %n фото</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -516,6 +694,18 @@
     <message>
         <source>Errors</source>
         <translation>Ошибки</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Одобренные</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Отклонённые</translation>
+    </message>
+    <message>
+        <source>Unflagged</source>
+        <translation>Без отметки</translation>
     </message>
     <message>
         <source>Show:</source>
@@ -677,6 +867,10 @@
         <translation>Маска</translation>
     </message>
     <message>
+        <source>Survey</source>
+        <translation>Сравнение</translation>
+    </message>
+    <message>
         <source>{0} is already open.</source>
         <translation>{0} уже открыта.</translation>
     </message>
@@ -829,6 +1023,17 @@
     </message>
 </context>
 <context>
+    <name>ModelSetupDialog</name>
+    <message>
+        <source>The cut-out model is needed</source>
+        <translation>Нужна модель вырезки</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The cut-out model {0} is not on this computer yet.&lt;/b&gt; Download it once (it is kept for every later run), or choose a folder with its files. Processing starts as soon as it is there.</source>
+        <translation>&lt;b&gt;Модели вырезки {0} ещё нет на этом компьютере.&lt;/b&gt; Скачайте её один раз (она сохранится для всех следующих запусков) или выберите папку с её файлами. Обработка начнётся, как только модель будет на месте.</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <source>Vitrina cuts products out of photos and describes them with models that run on this computer. They are downloaded once from the Hugging Face hub, at fixed versions, and keep their own licences.</source>
@@ -916,6 +1121,45 @@
     </message>
 </context>
 <context>
+    <name>PasteDialog</name>
+    <message>
+        <source>Paste settings</source>
+        <translation>Вставить настройки</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>Фон</translation>
+    </message>
+    <message>
+        <source>Canvas (marketplace)</source>
+        <translation>Холст (маркетплейс)</translation>
+    </message>
+    <message>
+        <source>Placement</source>
+        <translation>Размещение</translation>
+    </message>
+    <message>
+        <source>Shadow and reflection</source>
+        <translation>Тень и отражение</translation>
+    </message>
+    <message numerus="yes">
+        <source>Paste onto %n selected photo(s):</source>
+        <translation>
+            <numerusform>Вставить в %n выбранное фото:</numerusform>
+            <numerusform>Вставить в %n выбранных фото:</numerusform>
+            <numerusform>Вставить в %n выбранных фото:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The copied background draws no shadow</source>
+        <translation>У скопированного фона нет тени</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>Вставить</translation>
+    </message>
+</context>
+<context>
     <name>PhotoModel</name>
     <message>
         <source>unreadable</source>
@@ -949,6 +1193,14 @@
         <source>processing…</source>
         <translation>обрабатывается…</translation>
     </message>
+    <message>
+        <source>approved</source>
+        <translation>одобрено</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонено</translation>
+    </message>
 </context>
 <context>
     <name>PhotoTasks</name>
@@ -959,6 +1211,10 @@
     <message>
         <source>photos</source>
         <translation>фото</translation>
+    </message>
+    <message>
+        <source>The cut-out model is needed first: nothing was processed yet.</source>
+        <translation>Сначала нужна модель вырезки: пока ничего не обработано.</translation>
     </message>
     <message>
         <source>Downloading the model</source>
@@ -983,6 +1239,77 @@
     <message>
         <source>processing</source>
         <translation>обработка</translation>
+    </message>
+</context>
+<context>
+    <name>PlacementBar</name>
+    <message>
+        <source>Place by hand</source>
+        <translation>Разместить вручную</translation>
+    </message>
+    <message>
+        <source>Fills </source>
+        <translation>Занимает </translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Авто</translation>
+    </message>
+    <message>
+        <source>Product moved</source>
+        <translation>Товар перемещён</translation>
+    </message>
+    <message>
+        <source>Product resized</source>
+        <translation>Размер товара изменён</translation>
+    </message>
+    <message>
+        <source>Automatic placement</source>
+        <translation>Автоматическое размещение</translation>
+    </message>
+    <message numerus="yes">
+        <source>Automatic placement for %n photo(s)</source>
+        <translation>
+            <numerusform>Автоматическое размещение для %n фото</numerusform>
+            <numerusform>Автоматическое размещение для %n фото</numerusform>
+            <numerusform>Автоматическое размещение для %n фото</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fills {0} %</source>
+        <translation>Занимает {0} %</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fills {0} % on %n photo(s)</source>
+        <translation>
+            <numerusform>Занимает {0} % на %n фото</numerusform>
+            <numerusform>Занимает {0} % на %n фото</numerusform>
+            <numerusform>Занимает {0} % на %n фото</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a photo to place its product on the canvas</source>
+        <translation>Выберите фото, чтобы разместить товар на холсте</translation>
+    </message>
+    <message>
+        <source>The photo keeps its own size: choose a marketplace canvas to place the product on it</source>
+        <translation>Фото сохраняет свой размер: выберите холст маркетплейса, чтобы разместить на нём товар</translation>
+    </message>
+    <message>
+        <source>With several photos selected, it applies to all of them.</source>
+        <translation>Если выбрано несколько фото, применяется ко всем.</translation>
+    </message>
+    <message>
+        <source>Move and scale the product on the canvas: drag it to move it, turn the wheel to scale it (Ctrl+wheel zooms meanwhile). Off: drag pans and the wheel zooms, Ctrl+wheel scales the product. One undo step per drag.</source>
+        <translation>Перемещение и масштаб товара на холсте: перетащите, чтобы переместить, колесо мыши — чтобы изменить размер (Ctrl+колесо в это время масштабирует вид). Выключено: перетаскивание сдвигает вид, колесо масштабирует вид, Ctrl+колесо меняет размер товара. Каждое перетаскивание — один шаг отмены.</translation>
+    </message>
+    <message>
+        <source>The product&apos;s height as a share of the canvas height (hand placement; the export may then upscale it beyond its source pixels).</source>
+        <translation>Высота товара как доля высоты холста (ручное размещение; при экспорте товар может быть увеличен сверх исходных пикселей).</translation>
+    </message>
+    <message>
+        <source>Forget the hand placement: the product is sized and centred automatically again.</source>
+        <translation>Забыть ручное размещение: размер и положение товара снова выбираются автоматически.</translation>
     </message>
 </context>
 <context>
@@ -1012,12 +1339,24 @@
         <translation>Один вид с разделителем между исходником и результатом (Ctrl+B)</translation>
     </message>
     <message>
+        <source>Previous</source>
+        <translation>Предыдущий</translation>
+    </message>
+    <message>
+        <source>Show the result as it was before the last change, to compare (Y); kept until the next change or another photo</source>
+        <translation>Показать результат до последнего изменения, чтобы сравнить (Y); хранится до следующего изменения или другого фото</translation>
+    </message>
+    <message>
         <source>Original</source>
         <translation>Исходник</translation>
     </message>
     <message>
         <source>Result</source>
         <translation>Результат</translation>
+    </message>
+    <message>
+        <source>Zoom: 100 % shows one pixel of the exported image per screen pixel</source>
+        <translation>Масштаб: при 100 % один пиксель экспортируемого изображения равен одному пикселю экрана</translation>
     </message>
     <message>
         <source>Cannot render the preview:
@@ -1031,6 +1370,18 @@ press Process to cut it out</source>
         <translation>Ещё не обработано:
 нажмите «Обработать», чтобы вырезать</translation>
     </message>
+    <message>
+        <source>{0} %</source>
+        <translation>{0} %</translation>
+    </message>
+    <message>
+        <source>Result before the last change</source>
+        <translation>Результат до последнего изменения</translation>
+    </message>
+    <message>
+        <source>Before / after</source>
+        <translation>До / после</translation>
+    </message>
 </context>
 <context>
     <name>ProgressStatus</name>
@@ -1041,6 +1392,41 @@ press Process to cut it out</source>
     <message>
         <source>Stopping…</source>
         <translation>Останавливаем…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsClipboard</name>
+    <message>
+        <source>Copied the settings of {0}</source>
+        <translation>Скопированы настройки {0}</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>фон</translation>
+    </message>
+    <message>
+        <source>canvas</source>
+        <translation>холст</translation>
+    </message>
+    <message>
+        <source>placement</source>
+        <translation>размещение</translation>
+    </message>
+    <message>
+        <source>shadow</source>
+        <translation>тень</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message numerus="yes">
+        <source>Pasted {0} to %n photo(s)</source>
+        <translation>
+            <numerusform>Вставлено ({0}) в %n фото</numerusform>
+            <numerusform>Вставлено ({0}) в %n фото</numerusform>
+            <numerusform>Вставлено ({0}) в %n фото</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1138,10 +1524,6 @@ press Process to cut it out</source>
         <translation>Забыть ключ</translation>
     </message>
     <message>
-        <source>Remove the key from the system keyring</source>
-        <translation>Удалить ключ из системного хранилища</translation>
-    </message>
-    <message>
         <source>Test the connection to list the models your key can use</source>
         <translation>Проверьте подключение, чтобы увидеть модели, доступные по вашему ключу</translation>
     </message>
@@ -1186,6 +1568,14 @@ press Process to cut it out</source>
         <translation>Папка модели</translation>
     </message>
     <message>
+        <source>The key in use comes from the GIGACHAT_CREDENTIALS environment variable; type one here to keep it in the system keyring instead.</source>
+        <translation>Используемый ключ взят из переменной окружения GIGACHAT_CREDENTIALS; введите ключ здесь, чтобы хранить его в системном хранилище паролей.</translation>
+    </message>
+    <message>
+        <source>from the GIGACHAT_CREDENTIALS environment variable</source>
+        <translation>из переменной окружения GIGACHAT_CREDENTIALS</translation>
+    </message>
+    <message>
         <source>A key is stored; type a new one to replace it.</source>
         <translation>Ключ сохранён; введите новый, чтобы заменить его.</translation>
     </message>
@@ -1198,6 +1588,18 @@ press Process to cut it out</source>
         <translation>хранится в системном хранилище</translation>
     </message>
     <message>
+        <source>Remove the key from the system keyring (a key in the GIGACHAT_CREDENTIALS environment variable stays)</source>
+        <translation>Удалить ключ из системного хранилища паролей (ключ в переменной окружения GIGACHAT_CREDENTIALS останется)</translation>
+    </message>
+    <message>
+        <source>No key is stored in the system keyring.</source>
+        <translation>В системном хранилище паролей ключа нет.</translation>
+    </message>
+    <message>
+        <source>The key in use comes from the GIGACHAT_CREDENTIALS environment variable: unset it to stop using that key.</source>
+        <translation>Используемый ключ взят из переменной окружения GIGACHAT_CREDENTIALS: удалите эту переменную, чтобы перестать его использовать.</translation>
+    </message>
+    <message>
         <source>Connecting…</source>
         <translation>Подключение…</translation>
     </message>
@@ -1207,10 +1609,168 @@ press Process to cut it out</source>
     </message>
 </context>
 <context>
+    <name>ShadowControls</name>
+    <message>
+        <source>Shadow strength</source>
+        <translation>Сила тени</translation>
+    </message>
+    <message>
+        <source>Softness</source>
+        <translation>Мягкость</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Длина</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Reflection</source>
+        <translation>Отражение</translation>
+    </message>
+    <message>
+        <source>How dark the shadow under the product is (0 = no shadow)</source>
+        <translation>Насколько темна тень под товаром (0 — без тени)</translation>
+    </message>
+    <message>
+        <source>How blurred the shadow&apos;s edge is</source>
+        <translation>Насколько размыт край тени</translation>
+    </message>
+    <message>
+        <source>How far the shadow reaches toward the viewer</source>
+        <translation>Как далеко тень тянется к зрителю</translation>
+    </message>
+    <message>
+        <source>Which way the shadow leans</source>
+        <translation>В какую сторону падает тень</translation>
+    </message>
+    <message>
+        <source>A mirror image on a glossy floor (0 = off)</source>
+        <translation>Зеркальное отражение на глянцевом полу (0 — выключено)</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>влево</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>вправо</translation>
+    </message>
+    <message>
+        <source>mixed</source>
+        <translation>разные</translation>
+    </message>
+    <message>
+        <source>left {0} %</source>
+        <translation>влево {0} %</translation>
+    </message>
+    <message>
+        <source>right {0} %</source>
+        <translation>вправо {0} %</translation>
+    </message>
+    <message>
+        <source>straight</source>
+        <translation>прямо</translation>
+    </message>
+    <message>
+        <source>{0} %</source>
+        <translation>{0} %</translation>
+    </message>
+</context>
+<context>
+    <name>SurveyView</name>
+    <message>
+        <source>Select 2 to 4 photos in the gallery and press N to compare their results side by side. P approves, X rejects, U clears the photo under the mouse.</source>
+        <translation>Выберите в галерее от 2 до 4 фото и нажмите N, чтобы сравнить результаты рядом. P — принять, X — отклонить, U — снять отметку с фото под указателем мыши.</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Отклонено</translation>
+    </message>
+    <message>
+        <source>Cannot render the preview:
+{0}</source>
+        <translation>Не удалось построить превью:
+{0}</translation>
+    </message>
+    <message>
+        <source>Not processed yet</source>
+        <translation>Ещё не обработано</translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
         <source>Unexpected error (see the log file): {0}</source>
         <translation>Непредвиденная ошибка (подробности в журнале): {0}</translation>
+    </message>
+</context>
+<context>
+    <name>UserPresets</name>
+    <message>
+        <source>Save as preset…</source>
+        <translation>Сохранить как набор…</translation>
+    </message>
+    <message>
+        <source>Keep this background, canvas and shadow under a name, to apply to other photos with one click</source>
+        <translation>Сохранить этот фон, холст и тень под именем, чтобы применять к другим фото одним щелчком</translation>
+    </message>
+    <message>
+        <source>Delete preset</source>
+        <translation>Удалить набор</translation>
+    </message>
+    <message>
+        <source>Delete one of your presets (the built-in ones stay)</source>
+        <translation>Удалить один из ваших наборов (встроенные остаются)</translation>
+    </message>
+    <message>
+        <source>Your preset “{0}”: its background, shadow and canvas</source>
+        <translation>Ваш набор «{0}»: его фон, тень и холст</translation>
+    </message>
+    <message>
+        <source>Save as preset</source>
+        <translation>Сохранить как набор</translation>
+    </message>
+    <message>
+        <source>Delete your preset “{0}”? Photos keep their backgrounds.</source>
+        <translation>Удалить ваш набор «{0}»? Фон у фотографий останется.</translation>
+    </message>
+    <message>
+        <source>Preset name:</source>
+        <translation>Название набора:</translation>
+    </message>
+    <message>
+        <source>You already have a preset “{0}”. Replace it?</source>
+        <translation>У вас уже есть набор «{0}». Заменить его?</translation>
+    </message>
+</context>
+<context>
+    <name>WatchRun</name>
+    <message>
+        <source>Watching {0}: new photos are added and processed once fully copied.</source>
+        <translation>Слежу за папкой {0}: новые фото добавляются и обрабатываются, когда полностью скопированы.</translation>
+    </message>
+    <message>
+        <source>Stopped watching the folder.</source>
+        <translation>Слежение за папкой остановлено.</translation>
+    </message>
+    <message>
+        <source>New photo in the watched folder</source>
+        <translation>Новое фото в отслеживаемой папке</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new photo(s) added from {0}</source>
+        <translation>
+            <numerusform>%n новое фото добавлено из {0}</numerusform>
+            <numerusform>%n новых фото добавлено из {0}</numerusform>
+            <numerusform>%n новых фото добавлено из {0}</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1335,6 +1895,22 @@ press Process to cut it out</source>
         <translation>Снова сделать отменённый выбор</translation>
     </message>
     <message>
+        <source>&amp;Copy settings</source>
+        <translation>&amp;Копировать настройки</translation>
+    </message>
+    <message>
+        <source>Copy the current photo&apos;s background, canvas, placement and shadow</source>
+        <translation>Скопировать фон, холст, размещение и тень текущего фото</translation>
+    </message>
+    <message>
+        <source>&amp;Paste settings…</source>
+        <translation>&amp;Вставить настройки…</translation>
+    </message>
+    <message>
+        <source>Paste the copied settings onto the selected photos, choosing which</source>
+        <translation>Вставить скопированные настройки в выбранные фото, выбрав, какие именно</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>&amp;Настройки…</translation>
     </message>
@@ -1349,6 +1925,14 @@ press Process to cut it out</source>
     <message>
         <source>Check this computer, download the models, add the GigaChat key</source>
         <translation>Проверить компьютер, загрузить модели, добавить ключ GigaChat</translation>
+    </message>
+    <message>
+        <source>&amp;Watch this folder</source>
+        <translation>&amp;Следить за этой папкой</translation>
+    </message>
+    <message>
+        <source>Add and process the photos copied into the open folder as they arrive (tethered shooting); uncheck to stop</source>
+        <translation>Добавлять и обрабатывать фото, копируемые в открытую папку, по мере появления (съёмка с привязкой); снимите флажок, чтобы остановить</translation>
     </message>
     <message>
         <source>&amp;About Vitrina</source>
@@ -1379,12 +1963,72 @@ press Process to cut it out</source>
         <translation>Один вид с разделителем между исходником и результатом</translation>
     </message>
     <message>
+        <source>Show &amp;originals in the grid</source>
+        <translation>Показывать &amp;оригиналы в сетке</translation>
+    </message>
+    <message>
+        <source>The gallery shows the photos as shot, not their results</source>
+        <translation>Галерея показывает фотографии как они сняты, а не результаты</translation>
+    </message>
+    <message>
         <source>&amp;Next photo</source>
         <translation>&amp;Следующее фото</translation>
     </message>
     <message>
         <source>&amp;Previous photo</source>
         <translation>&amp;Предыдущее фото</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>Прин&amp;ять</translation>
+    </message>
+    <message>
+        <source>Approve the selected photos&apos; results (in Survey: the one under the mouse)</source>
+        <translation>Принять результаты выбранных фото (в сравнении — фото под указателем мыши)</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject</source>
+        <translation>Отк&amp;лонить</translation>
+    </message>
+    <message>
+        <source>Reject the selected photos: Export leaves them out</source>
+        <translation>Отклонить выбранные фото: экспорт их пропустит</translation>
+    </message>
+    <message>
+        <source>C&amp;lear flag</source>
+        <translation>&amp;Снять отметку</translation>
+    </message>
+    <message>
+        <source>Neither approved nor rejected</source>
+        <translation>Ни принято, ни отклонено</translation>
+    </message>
+    <message>
+        <source>Ad&amp;vance after flag</source>
+        <translation>Пере&amp;ходить дальше после отметки</translation>
+    </message>
+    <message>
+        <source>After flagging one photo, select the next</source>
+        <translation>После отметки одного фото выбирать следующее</translation>
+    </message>
+    <message>
+        <source>&amp;Survey</source>
+        <translation>Срав&amp;нение</translation>
+    </message>
+    <message>
+        <source>The selected 2 to 4 results side by side at the same zoom</source>
+        <translation>Выбранные 2–4 результата рядом в одном масштабе</translation>
+    </message>
+    <message>
+        <source>Compare with the previous &amp;result</source>
+        <translation>Сравнить с предыдущим &amp;результатом</translation>
+    </message>
+    <message>
+        <source>Show the result as it was before the last change</source>
+        <translation>Показать результат до последнего изменения</translation>
+    </message>
+    <message>
+        <source>Nothing to compare yet: the previous result is kept after a change to this photo&apos;s background, canvas, mask or placement.</source>
+        <translation>Пока не с чем сравнить: предыдущий результат сохраняется после изменения фона, холста, маски или размещения этого фото.</translation>
     </message>
     <message>
         <source>&amp;File</source>

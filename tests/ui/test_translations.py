@@ -105,7 +105,8 @@ def test_the_main_window_speaks_russian_with_the_ru_translator(qtbot, russian: N
     assert window.acts.open.text() == "&Открыть папку…" and window.acts.export.text() == "&Экспорт"
     assert window.acts.process_selected.text() == "Обработать &выбранные"
     assert [window.side.tabText(i) for i in range(window.side.count())] == ["Фон", "Текст карточки"]
-    assert [window.editors.tabText(i) for i in range(window.editors.count())] == ["Просмотр", "Маска"]
+    tabs = [window.editors.tabText(i) for i in range(window.editors.count())]
+    assert tabs == ["Просмотр", "Маска", "Сравнение"]
     assert "Ctrl+O" in window.acts.open.toolTip() and "фото" in window.acts.open.toolTip()
     window.close()
 

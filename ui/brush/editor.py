@@ -52,16 +52,21 @@ class MaskEditor(QWidget):
         self.toolbar.add_editor_actions(
             [self.undo_action, self.redo_action, self.reset_action, self.fit_action]
         )
-        self._action(
-            self.tr("Smaller brush"), lambda: self._resize_brush(1 / _RESIZE_STEP), [QKeySequence("[")]
-        )
-        self._action(self.tr("Larger brush"), lambda: self._resize_brush(_RESIZE_STEP), [QKeySequence("]")])
+        # The size keys work whenever the editor is on screen, not only once the canvas has focus
+        # (after a click in the gallery, say): a hidden editor's shortcuts are off, and a text field
+        # with focus still takes "[" and "]" as typing. X stays with the canvas: the gallery uses it.
+        window_wide = Qt.ShortcutContext.WindowShortcut
+        self._action(self.tr("Smaller brush"), lambda: self._resize_brush(1 / _RESIZE_STEP),
+                     [QKeySequence("[")], window_wide)
+        self._action(self.tr("Larger brush"), lambda: self._resize_brush(_RESIZE_STEP),
+                     [QKeySequence("]")], window_wide)
         self._action(self.tr("Restore / erase"), self.toggle_mode, [QKeySequence("X")])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.toolbar.view_row)
         layout.addWidget(self.canvas, 1)
         self.setFocusProxy(self.canvas)
 
@@ -188,11 +193,12 @@ class MaskEditor(QWidget):
         self.reset_action.setEnabled(doc is not None and self._model_alpha is not None)
         self.fit_action.setEnabled(doc is not None)
 
-    def _action(self, text: str, slot: object, keys: list[QKeySequence]) -> QAction:
+    def _action(self, text: str, slot: object, keys: list[QKeySequence],
+                context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
         action = QAction(text, self)
         action.setShortcuts(keys)
-        # Only while focus is inside the editor: the host's window may bind the same keys elsewhere.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # By default only while focus is inside the editor: the host's window binds Ctrl+Z elsewhere.
+        action.setShortcutContext(context)
         action.triggered.connect(slot)
         self.addAction(action)
         return action

@@ -1,6 +1,9 @@
 """The brush's controls: restore/erase, size, hardness, overlay layers, plus the editor's actions.
 
-It only shows and reports values; the editor owns the brush and calls :meth:`show_brush` back.
+Two rows: the brush itself on this toolbar, the layers and the editor's actions (undo, redo, reset,
+fit) on :attr:`BrushToolbar.view_row` below it, so that none of them hides behind "»" in a
+photo-sized pane. It only shows and reports values; the editor owns the brush and calls
+:meth:`show_brush` back.
 """
 
 from __future__ import annotations
@@ -59,21 +62,22 @@ class BrushToolbar(QToolBar):
         self.hardness_label = QLabel(self)
         self.hardness_slider.valueChanged.connect(self._on_hardness)
         self._add_labelled(self.tr("Hardness"), self.hardness_slider, self.hardness_label)
-        self.addSeparator()
 
+        self.view_row = QToolBar(parent)
+        self.view_row.setObjectName("brushViewToolbar")
         self.overlay_action = self._checkable(self.tr("Overlay"), self.tr("Tint the removed background"))
         self.overlay_action.setChecked(True)
         self.band_action = self._checkable(
             self.tr("Unsure edge"), self.tr("Highlight half-transparent pixels")
         )
         for action in (self.overlay_action, self.band_action):
-            self.addAction(action)
+            self.view_row.addAction(action)
             action.toggled.connect(self._on_layers)
-        self.addSeparator()
+        self.view_row.addSeparator()
 
     def add_editor_actions(self, actions: list[QAction]) -> None:
         for action in actions:
-            self.addAction(action)
+            self.view_row.addAction(action)
 
     def show_brush(self, brush: Brush) -> None:
         """Reflect ``brush`` in the controls without reporting it back."""

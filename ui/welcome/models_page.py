@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
@@ -54,6 +55,12 @@ def check_computer() -> Checked:
     return found, rec, plan(hardware.apply(app_settings.load(), rec))
 
 
+def check_models(roles: tuple[str, ...], seg_model: str) -> list[ModelItem]:
+    """Only ``roles``, for the models chosen now (no hardware check: nothing is re-picked)."""
+    chosen = replace(app_settings.load(), seg_model=seg_model) if seg_model else app_settings.load()
+    return [item for item in plan(chosen) if item.role in roles]
+
+
 def cache_folder() -> str:
     from app.segment.download import cache_dir  # huggingface_hub loads here, not at start-up
 
@@ -69,7 +76,10 @@ class ModelsPage(QWidget):
     busy_changed = Signal(bool)  # a download started or ended
     status_changed = Signal(str)  # one line for the dialog's footer
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, roles: tuple[str, ...] = (),
+                 seg_model: str = "") -> None:
+        """``roles``: only these models, as chosen now (the setup before a Process; ``seg_model``
+        is the one it will use); by default all three, picked for this computer (the welcome)."""
         super().__init__(parent)
         intro = QLabel(self.tr("Vitrina cuts products out of photos and describes them with models that run "
                                "on this computer. They are downloaded once from the Hugging Face hub, at "
@@ -103,6 +113,9 @@ class ModelsPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        if roles:
+            intro.hide()
+            self.hardware.hide()
 
         self.checker = TaskRunner(self)
         self.checker.finished.connect(self._on_checked)
@@ -113,14 +126,20 @@ class ModelsPage(QWidget):
         self._bridge = _Bridge(self)
         self._bridge.event.connect(self._on_event)
         self._meter, self._metered = RateMeter(), ""
-        self.checker.start("hardware-check", lambda _events, _cancel: check_computer())
+        if roles:
+            self.checker.start("model-check", lambda _events, _cancel: check_models(roles, seg_model))
+        else:
+            self.checker.start("hardware-check", lambda _events, _cancel: check_computer())
 
     @property
     def downloading(self) -> bool:
         return self.downloader.busy
 
     # -- the hardware check ---------------------------------------------------------------------
-    def _on_checked(self, _name: str, checked: Checked) -> None:
+    def _on_checked(self, _name: str, checked: Checked | list[ModelItem]) -> None:
+        if isinstance(checked, list):
+            self._show_rows(checked)
+            return
         found, rec, items = checked
         saved = app_settings.load(env=False)
         picked = hardware.apply(saved, rec)
@@ -128,6 +147,9 @@ class ModelsPage(QWidget):
             app_settings.save(picked)
             self.settings_changed.emit()
         self.hardware.show_result(found, rec, app_settings.load())
+        self._show_rows(items)
+
+    def _show_rows(self, items: list[ModelItem]) -> None:
         self.models_box.setTitle(self.tr("Models (kept in {0})").format(cache_folder()))
         for item in items:
             if item.role in self.rows:

@@ -1,0 +1,145 @@
+"""P approves, X rejects, U clears — the selected photos, or in the Survey (N) the photo under the mouse.
+
+A flag is one undo step and reaches the disk within a second: saving the state of a 5,000-photo
+folder takes ~0.2 s, so key presses in a row share one save (after a short pause, and at the latest
+a second after the first unsaved flag), and closing or switching folders saves what is pending.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from app.errors import VitrinaError
+from app.project import Project
+from app.studio import APPROVED, REJECTED, UNFLAGGED, set_flag
+from ui import settings
+from ui.survey import MAX_PHOTOS
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+SAVE_PAUSE_MS = 300  # a pause this long in the flagging saves at once
+SAVE_LATEST_MS = 1000  # and flags are never longer than this unsaved, however fast the keys come
+_FEW = 200  # more photos than this are repainted as one change of the whole gallery
+ADVANCE_KEY = "review/advance_after_flag"
+
+
+class Flagging(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self._unsaved: Project | None = None
+        self._pause = QTimer(self, singleShot=True, interval=SAVE_PAUSE_MS, timeout=self.flush)
+        self._latest = QTimer(self, singleShot=True, interval=SAVE_LATEST_MS, timeout=self.flush)
+        window.history.restored.connect(self._on_restored)
+        window.survey.leave.connect(self.leave_survey)
+        window.gallery.photos.modelReset.connect(lambda: window.survey.show_photos(None, []))  # new folder
+        window.backgrounds.changed.connect(self._refresh_survey)
+
+    def approve(self) -> int:
+        return self.apply(APPROVED)
+
+    def reject(self) -> int:
+        return self.apply(REJECTED)
+
+    def clear(self) -> int:
+        return self.apply(UNFLAGGED)
+
+    def targets(self) -> list[str]:
+        w = self.window
+        if w.editors.currentWidget() is w.survey and w.survey.has_attention():
+            return w.survey.target_rels()
+        return w.gallery.selected_rels()
+
+    def apply(self, flag: str, rels: list[str] | None = None) -> int:
+        """Flag ``rels`` (None: what the keys act on now); how many photos changed."""
+        w = self.window
+        project = w.project
+        rels = self.targets() if rels is None else rels
+        if project is None or not rels:
+            w.statusBar().showMessage(self.tr("Select the photos to flag first."), 5000)
+            return 0
+        label = self._label(flag, len(rels))
+        if self._unsaved is not None and self._unsaved is not project:
+            self.flush()
+        changed = set_flag(project, rels, flag, label=label, save=False)
+        if changed:
+            self._unsaved = project
+            self._pause.start()  # restarted by each key press…
+            if not self._latest.isActive():
+                self._latest.start()  # …but this one is not: the flags are on disk within a second
+        self._repaint(rels)
+        w.history.refresh()
+        w.statusBar().showMessage(label, 5000)
+        if self.advance_after_flag() and len(rels) == 1 and w.editors.currentWidget() is not w.survey:
+            w.gallery.step(1)
+        return changed
+
+    def flush(self) -> None:
+        """Write pending flags now (closing, another folder, or the timers)."""
+        self._pause.stop()
+        self._latest.stop()
+        project, self._unsaved = self._unsaved, None
+        if project is None:
+            return
+        try:
+            project.save(force=False, min_interval=0.0)  # nothing to write if something else saved
+        except VitrinaError as exc:
+            self.window.log.add(str(exc), error=True)
+
+    def open_survey(self) -> bool:
+        """N: the selected photos' results side by side, in the editors' Survey tab."""
+        w = self.window
+        rels = w.gallery.selected_rels()
+        if w.project is None or len(rels) < 2:
+            w.statusBar().showMessage(self.tr("Select 2 to 4 photos to compare them side by side."), 5000)
+            return False
+        if len(rels) > MAX_PHOTOS:
+            w.statusBar().showMessage(self.tr("Showing the first {0} of %n selected photos.", "", len(rels))
+                                      .format(MAX_PHOTOS), 5000)
+        w.survey.show_photos(w.project, rels)
+        w.editors.setCurrentWidget(w.survey)
+        w.survey.setFocus()
+        return True
+
+    def leave_survey(self) -> None:
+        w = self.window
+        w.editors.setCurrentWidget(w.preview)
+        w.gallery.setFocus()  # where P / X / U and Page Down go on with the selection
+
+    @staticmethod
+    def advance_after_flag() -> bool:
+        return settings.settings().value(ADVANCE_KEY, False, type=bool)
+
+    @staticmethod
+    def set_advance_after_flag(on: bool) -> None:
+        settings.settings().setValue(ADVANCE_KEY, on)
+
+    def _label(self, flag: str, count: int) -> str:
+        if flag == APPROVED:
+            return self.tr("Approved %n photo(s)", "", count)
+        if flag == REJECTED:
+            return self.tr("Rejected %n photo(s)", "", count)
+        return self.tr("Flag cleared on %n photo(s)", "", count)
+
+    def _repaint(self, rels: list[str]) -> None:
+        photos = self.window.gallery.photos
+        if len(rels) > _FEW:
+            photos.refresh()
+        else:
+            for rel in rels:
+                photos.refresh(rel)
+        self.window.survey.refresh_flags()
+
+    def _on_restored(self) -> None:
+        # Undo may have taken flags (or backgrounds) back: every tile and the survey show them as they are.
+        self.window.gallery.photos.refresh()
+        self.window.survey.refresh_flags()
+        self._refresh_survey()
+
+    def _refresh_survey(self) -> None:
+        w = self.window
+        if w.editors.currentWidget() is w.survey and w.survey.rels():
+            w.survey.refresh()
