@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.project import Project
@@ -27,19 +25,9 @@ from app.studio import (
     set_flag,
 )
 from app.studio.items import REVIEW_PREFIX
-from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, fake_mask, make_shoot
+from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, FakeSegmenter, make_shoot
 
 ONE, TWO = f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg"
-
-
-class _Segmenter:
-    model_id, revision, device = "fake", "0", "cpu"
-
-    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [fake_mask(im) for im in images]
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -50,7 +38,7 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture
 def processed(project: Project) -> Project:
     process_photos(project, all_photos(project), seg_model="birefnet", device="cpu",
-                   segmenter_factory=lambda *_: _Segmenter())
+                   segmenter_factory=lambda *_: FakeSegmenter())
     return project
 
 

@@ -36,3 +36,15 @@ def make_shoot(root: Path, *, extra: int = 0) -> Path:
 def fake_mask(rgb: np.ndarray) -> np.ndarray:
     """What the tiny model roughly does: darker than light grey is the product."""
     return np.where(rgb.mean(axis=2) < 204, 255, 0).astype(np.uint8)
+
+
+class FakeSegmenter:
+    """A segmenter (app.segment.Segmenter) that answers at once with ``fake_mask``."""
+
+    model_id, revision, device = "fake", "0", "cpu"
+
+    def segment(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        return [fake_mask(im) for im in images]
+
+    def close(self) -> None:
+        pass

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -20,23 +19,13 @@ from app.studio import background_for, history_of, marketplace_of, set_marketpla
 from app.studio import process as process_module
 from app.studio.presets import UserPreset, load_presets, save_preset
 from tests.ui.answer import answer_next_question
-from tests.ui.shoot import LOOSE, PRODUCT, fake_mask, make_shoot
+from tests.ui.shoot import LOOSE, PRODUCT, FakeSegmenter, make_shoot
 from tests.ui.test_main_window import RED, run_task
 from ui.main_window import MainWindow
 from ui.paste_dialog import PasteDialog
 
 ONE, TWO = f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg"
 MINT = BackgroundSpec(kind="preset", name="mint")
-
-
-class _FakeSegmenter:
-    model_id, revision, device = "fake", "0", "cpu"
-
-    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [fake_mask(im) for im in images]
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -159,7 +148,7 @@ def test_save_apply_and_delete_a_preset_of_ones_own(qtbot, window: MainWindow, s
 
 def test_a_shadow_drag_renders_live_and_is_one_undo_step(qtbot, window: MainWindow, tmp_path,
                                                          monkeypatch) -> None:
-    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: _FakeSegmenter())
+    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
     assert window.open_folder(make_shoot(tmp_path))
     run_task(qtbot, window, lambda: window.process(None))
     project = window.project

@@ -4,10 +4,8 @@ straight to the remembered folder with the remembered options, across sessions."
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -15,25 +13,15 @@ from app.compose.backgrounds import BackgroundSpec
 from app.project import ExportTarget, Project
 from app.studio import process as process_module
 from app.studio import set_marketplace, set_product_background
-from tests.ui.shoot import LOOSE, PRODUCT, fake_mask, make_shoot
+from tests.ui.shoot import LOOSE, PRODUCT, FakeSegmenter, make_shoot
 from tests.ui.test_main_window import run_task
 from ui.export_dialog import ExportDialog
 from ui.main_window import MainWindow
 
 
-class _FakeSegmenter:
-    model_id, revision, device = "fake", "0", "cpu"
-
-    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [fake_mask(im) for im in images]
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture
 def processed(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: _FakeSegmenter())
+    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
     shoot = make_shoot(tmp_path)
     assert window.open_folder(shoot)
     run_task(qtbot, window, lambda: window.process(None))

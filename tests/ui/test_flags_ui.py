@@ -4,10 +4,8 @@ products, Survey (N) compares a few results side by side, and Y shows the result
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -17,7 +15,7 @@ from app.project import Project
 from app.studio import APPROVED, REJECTED, UNFLAGGED, export_target, flag_of
 from app.studio import process as process_module
 from app.studio.items import REVIEW_PREFIX
-from tests.ui.shoot import LOOSE, PRODUCT, fake_mask, make_shoot
+from tests.ui.shoot import LOOSE, PRODUCT, FakeSegmenter, make_shoot
 from tests.ui.test_main_window import RED, near, result_pixel, run_task, show
 from ui.export_dialog import ExportDialog
 from ui.gallery import StatusRole
@@ -28,19 +26,9 @@ ONE, TWO = f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg"
 WHITE = BackgroundSpec(kind="solid", color="#ffffff")
 
 
-class _FakeSegmenter:
-    model_id, revision, device = "fake", "0", "cpu"
-
-    def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [fake_mask(im) for im in images]
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture
 def processed(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: _FakeSegmenter())
+    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
     shoot = make_shoot(tmp_path)
     assert window.open_folder(shoot)
     run_task(qtbot, window, lambda: window.process(None))
