@@ -1,12 +1,10 @@
-"""The small dialogs and menus around folders: export target, "open the folder?", recent folders."""
+"""The small dialogs and menus around folders: export target, confirm stop, recent folders."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from ui import settings
@@ -35,17 +33,6 @@ def confirm_stop(parent: QWidget, task: str) -> bool:
     title = translate("dialogs", "Close Vitrina")
     answer = QMessageBox.question(parent, title, text, buttons.Yes | buttons.No, buttons.No)
     return answer == buttons.Yes
-
-
-def export_finished(parent: QWidget, text: str, folder: Path) -> QMessageBox:
-    """Offer to open the export folder; shown with open(), not exec(), so nothing waits on it."""
-    buttons = QMessageBox.StandardButton
-    box = QMessageBox(QMessageBox.Icon.Information, translate("dialogs", "Export finished"), text,
-                      buttons.Open | buttons.Close, parent)
-    url = QUrl.fromLocalFile(str(folder))
-    box.button(buttons.Open).clicked.connect(lambda: QDesktopServices.openUrl(url))
-    box.open()
-    return box
 
 
 def fill_recent_menu(menu: QMenu, open_folder: Callable[[str], object]) -> None:

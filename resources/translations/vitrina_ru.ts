@@ -2129,10 +2129,6 @@ press Process to cut it out</source>
         <translation>Закрыть Vitrina</translation>
     </message>
     <message>
-        <source>Export finished</source>
-        <translation>Экспорт завершён</translation>
-    </message>
-    <message>
         <source>(none yet)</source>
         <translation>(пока нет)</translation>
     </message>
