@@ -98,10 +98,18 @@ class _FakeDescriber:
 
 
 class _SlowWriter:
+    """The first card comes back at once, the rest hang like a stalled service: writes run
+    concurrently, so a uniformly slow writer would finish them all in the same instant and
+    the test would race the Stop button."""
     name = "slow"
 
+    def __init__(self) -> None:
+        self.calls = 0
+
     async def write(self, description: Description, *, product_name: str, marketplace) -> Card:  # noqa: ANN001
-        await asyncio.sleep(0.4)
+        self.calls += 1
+        if self.calls > 1:
+            await asyncio.sleep(60)
         return Card(title=f"Товар {product_name}", description="Описание товара.")
 
     async def aclose(self) -> None:
