@@ -12,24 +12,24 @@ from app import settings as app_settings
 from app.studio import TextResult, text_options, write_cards
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import CardTextHost
 
 TASK = "text"
 
 
 class CardTextRun(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        window.card.regenerate_requested.connect(self.regenerate)
-        window.runner.item_done.connect(self._on_item_done)
-        window.runner.progress.connect(self._on_progress)
-        window.runner.finished.connect(self._on_finished)
+    def __init__(self, host: CardTextHost) -> None:
+        super().__init__()  # kept by the window; no QObject parent needed
+        self.host = host
+        host.card.regenerate_requested.connect(self.regenerate)
+        host.runner.item_done.connect(self._on_item_done)
+        host.runner.progress.connect(self._on_progress)
+        host.runner.finished.connect(self._on_finished)
 
     def write(self, keys: list[str] | None, *, regenerate: tuple[str, ...] = ()) -> bool:
         """Write cards for these products (None: all) on the worker; edited cards are kept unless
         their key is in ``regenerate``."""
-        w = self.window
+        w = self.host
         project = w.project
         if project is None or w.runner.busy:
             return False
@@ -44,14 +44,14 @@ class CardTextRun(QObject):
 
     def regenerate(self, key: str) -> bool:
         """Write this product's card again; asks first when that would replace the user's edits."""
-        w = self.window
+        w = self.host
         if w.project is None or not key or w.runner.busy:
             return False
         w.card.flush()
         if w.project.product(key).card_edited:
             buttons = QMessageBox.StandardButton
             answer = QMessageBox.question(
-                w, self.tr("Regenerate the card text"),
+                w.window(), self.tr("Regenerate the card text"),
                 self.tr("You edited this card. Replace your text with a newly written one?"),
                 buttons.Yes | buttons.No, buttons.No)
             if answer != buttons.Yes:
@@ -59,26 +59,26 @@ class CardTextRun(QObject):
         return self.write([key], regenerate=(key,))
 
     def _on_item_done(self, item: str, stage: str) -> None:
-        w = self.window
+        w = self.host
         if stage == TASK and item == w.card.key:
             w.card.set_product(w.project, item)  # the new card appears as soon as it is written
 
     def _on_progress(self, stage: str, done: int, total: int, _item: str) -> None:
         if stage == TASK:
-            self.window.progress.switch(self.tr("Writing card text"), self.tr("cards"))
-            self.window.progress.update_count(done, total)
+            self.host.progress.switch(self.tr("Writing card text"), self.tr("cards"))
+            self.host.progress.update_count(done, total)
         elif stage == "download":  # bytes of the describer's first-use download
-            self.window.progress.switch(self.tr("Downloading the describer"), "MB")
-            self.window.progress.update_count(done >> 20, total >> 20)
+            self.host.progress.switch(self.tr("Downloading the describer"), "MB")
+            self.host.progress.update_count(done >> 20, total >> 20)
 
     def _on_finished(self, name: str, result: object) -> None:
-        if name != TASK or not isinstance(result, TextResult) or self.window.closing:
+        if name != TASK or not isinstance(result, TextResult) or self.host.closing:
             return
         text = self.tr("Wrote {0} card(s), {1} failed, {2} kept as they were.").format(
             len(result.written), len(result.failed), len(result.kept))
         if result.cancelled:
             text = self.tr("Stopped. ") + text
-        self.window.statusBar().showMessage(text, 10000)
-        w = self.window
+        self.host.statusBar().showMessage(text, 10000)
+        w = self.host
         if w.card.key:
             w.card.set_product(w.project, w.card.key)

@@ -27,29 +27,34 @@ from ui.export_dialog import ExportDialog
 from ui.export_done import export_finished
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import ExportHost
 
 TASK = "export"
 _EXPORTABLE = ("done", REVIEW, EDITED)  # photos with a mask
 
 
 class ExportRun(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: ExportHost) -> None:
+        super().__init__()  # kept by the window; no QObject parent needed
+        self.host = host
         self._left_out = ""  # "12 product(s) not approved yet": said again when the export ends
-        window.runner.progress.connect(self._on_progress)
-        window.runner.finished.connect(self._on_finished)
+        host.runner.progress.connect(self._on_progress)
+        host.runner.finished.connect(self._on_finished)
 
     def folder(self) -> str:
         """Where one-click Export writes ("" until a folder was chosen for this photo folder)."""
-        project = self.window.project
+        project = self.host.project
         return export_target(project).folder if project is not None else ""
+
+    def scope(self) -> str:
+        """Which products one-click Export writes: one of EXPORT_SCOPES."""
+        project = self.host.project
+        return export_target(project).scope if project is not None else "all"
 
     def export(self) -> bool:
         """Export to the remembered folder with the remembered options; the first time, ask."""
-        project = self.window.project
-        if project is None or self.window.runner.busy:
+        project = self.host.project
+        if project is None or self.host.runner.busy:
             return False
         target = export_target(project)
         if not target.folder or not Path(target.folder).parent.is_dir():
@@ -59,7 +64,7 @@ class ExportRun(QObject):
 
     def scoped(self, scope: str) -> tuple[list[str], str]:
         """The products an export of ``scope`` writes now, and what it leaves out and why ("" if none)."""
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return [], ""
         processed = [p for p in project.products
@@ -71,7 +76,7 @@ class ExportRun(QObject):
                                    len(processed) - len(keys)))
         if scope in ("approved", "selected"):
             wanted = set(approved_products(project) if scope == "approved"
-                         else self.window.selected_products())
+                         else self.host.selected_products())
             chosen = [key for key in keys if key in wanted]
             if len(chosen) < len(keys):
                 text = (self.tr("%n product(s) not approved yet", "", len(keys) - len(chosen))
@@ -83,18 +88,18 @@ class ExportRun(QObject):
 
     def choose(self) -> bool:
         """Open Export to…; the export starts when the user confirms it."""
-        w = self.window
+        w = self.host
         if w.project is None or w.runner.busy:
             return False
         counts = {scope: len(self.scoped(scope)[0]) for scope in EXPORT_SCOPES}
-        dialog = ExportDialog(w.project.root, export_target(w.project), w, counts=counts)
+        dialog = ExportDialog(w.project.root, export_target(w.project), w.window(), counts=counts)
         dialog.accepted.connect(lambda: self._chosen(dialog))
         w.dialog = dialog  # closed with the window
         dialog.open()
         return True
 
     def _chosen(self, dialog: ExportDialog) -> None:
-        w = self.window
+        w = self.host
         if w.project is None:
             return
         target = dialog.target()
@@ -107,7 +112,7 @@ class ExportRun(QObject):
     def export_to(self, output: Path | str, *, overwrite: bool = False, fix: bool = False,
                   scope: str = "all") -> bool:
         """Export the products of ``scope`` (all / approved / selected) that have a processed photo."""
-        w = self.window
+        w = self.host
         project = w.project
         if project is None or w.runner.busy:
             return False
@@ -135,10 +140,10 @@ class ExportRun(QObject):
 
     def _on_progress(self, stage: str, done: int, total: int, _item: str) -> None:
         if stage == TASK:
-            self.window.progress.update_count(done, total)
+            self.host.progress.update_count(done, total)
 
     def _on_finished(self, name: str, result: object) -> None:
-        w = self.window
+        w = self.host
         if name != TASK or not isinstance(result, ExportResult) or w.closing:
             return
         text = self.tr("Exported {0} product(s); {1} photo(s) failed (see the log).").format(
@@ -151,7 +156,7 @@ class ExportRun(QObject):
             text = self.tr("Stopped. ") + text
         w.statusBar().showMessage(text, 10000)
         if result.report_path is not None:
-            w.export_box = export_finished(w, text, result.report_path.parent)
+            w.export_box = export_finished(w.window(), text, result.report_path.parent)
 
 
 def _has_unrejected(project: Project, product: Product) -> bool:

@@ -151,7 +151,8 @@ class MainWindow(QMainWindow):
         idle = not self.runner.busy
         self.acts.update(idle=idle, has_project=self.project is not None,
                          has_selection=bool(self.gallery.selected_rels()),
-                         export_folder=self.exports.folder())
+                         export_folder=self.exports.folder(),
+                         export_scope=self.exports.scope())
         self.model_picker.setEnabled(idle)
 
     def selected_products(self) -> list[str]:
@@ -365,7 +366,7 @@ class MainWindow(QMainWindow):
                 box.close()  # dialogs are windows of their own: they would outlive this one
         self.watch.stop()
         self.gallery.photos.shutdown()
-        self.flags.flush()
+        self.flags.shutdown()
         self._release_lock()
         self.preview.shutdown()
         self.survey.shutdown()

@@ -14,26 +14,26 @@ from ui.model_picker import model_missing
 from ui.welcome.model_setup import ModelSetupDialog
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import PhotoTasksHost
 
 
 class PhotoTasks(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        runner = window.runner
+    def __init__(self, host: PhotoTasksHost) -> None:
+        super().__init__()  # kept by the window; no QObject parent needed
+        self.host = host
+        runner = host.runner
         runner.progress.connect(self._on_progress)
         runner.item_started.connect(self._on_item_started)
         runner.item_done.connect(self._on_item_done)
         runner.item_failed.connect(self._on_item_failed)
-        runner.notice.connect(lambda message, item: window.log.add(message, item))
+        runner.notice.connect(lambda message, item: host.log.add(message, item))
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
         self.setup: ModelSetupDialog | None = None  # open while the model for a run is set up
 
     def process(self, rels: list[str] | None) -> bool:
         """Start the run now (True); False when it cannot, or waits for the model's setup."""
-        w = self.window
+        w = self.host
         project = w.project
         if project is None or w.runner.busy or self.setup is not None:
             return False
@@ -51,8 +51,8 @@ class PhotoTasks(QObject):
 
     def _set_up(self, model: str, chosen: list[str]) -> None:
         """Download the model (or choose its folder) first; the run starts once it is there."""
-        w = self.window
-        dialog = ModelSetupDialog(model, w)
+        w = self.host
+        dialog = ModelSetupDialog(model, w.window())
         dialog.settings_changed.connect(w.model_picker.refill)
         project = w.project
         dialog.ready.connect(lambda: self._after_setup(project, chosen))
@@ -65,15 +65,15 @@ class PhotoTasks(QObject):
 
     def _setup_closed(self, _result: int) -> None:
         self.setup = None
-        self.window.model_picker.refill()
+        self.host.model_picker.refill()
 
     def _after_setup(self, project: object, chosen: list[str]) -> None:
         self.setup = None
-        if project is self.window.project:  # the same folder is still open
+        if project is self.host.project:  # the same folder is still open
             self.process(chosen)
 
     def _on_progress(self, stage: str, done: int, total: int, _item: str) -> None:
-        progress = self.window.progress
+        progress = self.host.progress
         if stage == "download":  # bytes of a first-use model download
             progress.switch(self.tr("Downloading the model"), "MB")
             progress.update_count(done >> 20, total >> 20)
@@ -83,10 +83,10 @@ class PhotoTasks(QObject):
 
     def _on_item_started(self, item: str, stage: str) -> None:
         if stage == "segment":
-            self.window.gallery.photos.mark_running(item)
+            self.host.gallery.photos.mark_running(item)
 
     def _on_item_done(self, item: str, stage: str) -> None:
-        w = self.window
+        w = self.host
         if stage == "segment":
             w.gallery.photos.clear_activity(item)
             w.gallery.photos.refresh(item)
@@ -96,12 +96,12 @@ class PhotoTasks(QObject):
                     w.sync_mask_tab(stale=True)  # a new mask; the user's edits are never re-made
 
     def _on_item_failed(self, item: str, _stage: str, message: str) -> None:
-        self.window.log.add(message, item, error=True)
-        self.window.gallery.photos.clear_activity(item)
-        self.window.gallery.photos.refresh(item)
+        self.host.log.add(message, item, error=True)
+        self.host.gallery.photos.clear_activity(item)
+        self.host.gallery.photos.refresh(item)
 
     def _on_finished(self, name: str, result: object) -> None:
-        w = self.window
+        w = self.host
         w.gallery.photos.clear_activity()  # photos a cancelled run never reached wait no more
         w.task_ended()
         if w.closing:
@@ -114,7 +114,7 @@ class PhotoTasks(QObject):
             w.preview.show_photo(w.project, w.preview.rel)
 
     def _on_failed(self, name: str, message: str) -> None:
-        w = self.window
+        w = self.host
         w.gallery.photos.clear_activity()
         w.task_ended()
         if w.closing:

@@ -22,7 +22,7 @@ from app.project import Project
 from app.studio import all_photos
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import WatchHost
 
 POLL_MS = 1000  # how often the folder is looked at
 SETTLE_S = 2.0  # a photo counts once unchanged this long (the CLI's default)
@@ -31,9 +31,9 @@ SETTLE_S = 2.0  # a photo counts once unchanged this long (the CLI's default)
 class WatchRun(QObject):
     watching_changed = Signal(bool)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: WatchHost) -> None:
+        super().__init__()  # kept by the window; no QObject parent needed
+        self.host = host
         self.settle = SETTLE_S
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -52,7 +52,7 @@ class WatchRun(QObject):
         self.start() if on else self.stop()
 
     def start(self) -> bool:
-        project = self.window.project
+        project = self.host.project
         if project is None:
             self.watching_changed.emit(False)
             return False
@@ -65,7 +65,7 @@ class WatchRun(QObject):
         watch.mark_done(set(all_photos(project)))
         self._project, self._watch = project, watch
         self.timer.start()
-        self.window.statusBar().showMessage(
+        self.host.statusBar().showMessage(
             self.tr("Watching {0}: new photos are added and processed once fully copied.").format(
                 project.root), 8000)
         self.watching_changed.emit(True)
@@ -78,12 +78,12 @@ class WatchRun(QObject):
         self._ready.clear()
         self._unprocessed.clear()
         if was:
-            self.window.statusBar().showMessage(self.tr("Stopped watching the folder."), 5000)
+            self.host.statusBar().showMessage(self.tr("Stopped watching the folder."), 5000)
         self.watching_changed.emit(False)
 
     # -- each tick --------------------------------------------------------------------------------
     def poll(self) -> None:
-        w = self.window
+        w = self.host
         if self._watch is None:
             return
         if w.project is not self._project or w.closing:
@@ -102,7 +102,7 @@ class WatchRun(QObject):
                 self._unprocessed = rels  # could not start now: the next tick tries again
 
     def _add(self, ready: set[str]) -> None:
-        w, project, watch = self.window, self._project, self._watch
+        w, project, watch = self.host, self._project, self._watch
         assert project is not None and watch is not None
         new = project.rescan(admit=ready)
         watch.mark_done(ready)  # also what the scan leaves out: asked about once, not every tick

@@ -13,14 +13,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.window_parts import ActionsHost
 
 
 class WindowActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        w, keys = window, QKeySequence.StandardKey
+    def __init__(self, host: ActionsHost) -> None:
+        super().__init__()  # kept by the window; no QObject parent needed
+        self.host = host
+        w, keys = host, QKeySequence.StandardKey
         self.open = self._make(self.tr("&Open folder…"), w.choose_folder, "Ctrl+O",
                                self.tr("Open a folder of product photos"))
         self.export = self._make(self.tr("&Export"), w.export, "Ctrl+E",
@@ -80,14 +80,14 @@ class WindowActions(QObject):
         for action in (self.next_photo, self.prev_photo):
             # In the gallery and the preview only: in the card text, Page Down still scrolls the text.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.window.removeAction(action)
+            self.host.removeAction(action)
             w.gallery_pane.addAction(action)
             w.editors.addAction(action)
         self._review_actions(w)
         self._menus()
         self._toolbar()
 
-    def _review_actions(self, w: MainWindow) -> None:
+    def _review_actions(self, w: ActionsHost) -> None:
         """P / X / U flag, N surveys, Y compares with the previous result: single keys, so they work
         only where focus is in the gallery or the editors, never while typing the card text."""
         self.approve = self._make(self.tr("&Approve"), w.flags.approve, "P",
@@ -109,25 +109,25 @@ class WindowActions(QObject):
         keyed = (self.approve, self.reject, self.clear_flag, self.survey, self.previous_result)
         for action in keyed:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.window.removeAction(action)
+            self.host.removeAction(action)
             w.gallery_pane.addAction(action)
             # X in the Mask tab is the brush's restore/erase: reject is kept out of it.
             for place in (w.preview, w.survey) if action is self.reject else (w.editors,):
                 place.addAction(action)
 
     def _compare_previous(self) -> None:
-        preview = self.window.preview
+        preview = self.host.preview
         if preview.has_previous():
-            self.window.editors.setCurrentWidget(preview)
+            self.host.editors.setCurrentWidget(preview)
             preview.toggle_previous()
         else:
-            self.window.statusBar().showMessage(
+            self.host.statusBar().showMessage(
                 self.tr("Nothing to compare yet: the previous result is kept after a change to this photo's "
                         "background, canvas, mask or placement."), 5000)
 
     def _make(self, text: str, slot: Callable[..., object], shortcut: QKeySequence | str | None,
               tip: str | None) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -135,15 +135,15 @@ class WindowActions(QObject):
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{tip or plain} ({keys})" if keys else tip or plain)
         action.setStatusTip(tip or plain)
-        self.window.addAction(action)  # shortcuts work even when the menu bar is hidden
+        self.host.addAction(action)  # shortcuts work even when the menu bar is hidden
         return action
 
     def _menus(self) -> None:
-        bar = self.window.menuBar()
+        bar = self.host.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.open)
         self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
-        self.recent_menu.aboutToShow.connect(self.window.fill_recent)
+        self.recent_menu.aboutToShow.connect(self.host.fill_recent)
         file_menu.addAction(self.export)
         file_menu.addAction(self.export_as)
         file_menu.addSeparator()
@@ -170,16 +170,16 @@ class WindowActions(QObject):
                        self.show_originals, None,
                        self.next_photo, self.prev_photo, None):
             view_menu.addSeparator() if action is None else view_menu.addAction(action)
-        view_menu.addAction(self.window.log.toggleViewAction())
+        view_menu.addAction(self.host.log.toggleViewAction())
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.welcome)
         help_menu.addAction(self.about)
 
     def _toolbar(self) -> None:
-        toolbar = self.window.addToolBar(self.tr("Main"))
+        toolbar = self.host.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         icons = QStyle.StandardPixmap
-        style = self.window.style()
+        style = self.host.style()
         for action, icon in ((self.open, icons.SP_DirOpenIcon),
                              (self.process_selected, icons.SP_MediaPlay),
                              (self.process_all, icons.SP_MediaSeekForward),
@@ -189,11 +189,12 @@ class WindowActions(QObject):
             toolbar.addAction(action)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addSeparator()
-        toolbar.addWidget(self.window.model_picker)
+        toolbar.addWidget(self.host.model_picker)
         self.settings.setIcon(style.standardIcon(icons.SP_FileDialogInfoView))
         toolbar.addAction(self.settings)
 
-    def update(self, *, idle: bool, has_project: bool, has_selection: bool, export_folder: str = "") -> None:
+    def update(self, *, idle: bool, has_project: bool, has_selection: bool, export_folder: str = "",
+               export_scope: str = "all") -> None:
         self.open.setEnabled(idle)
         self.recent_menu.setEnabled(idle)
         self.process_all.setEnabled(idle and has_project)
@@ -203,10 +204,13 @@ class WindowActions(QObject):
         self.export.setEnabled(idle and has_project)
         self.export_as.setEnabled(idle and has_project)
         self.copy_settings.setEnabled(has_selection)
-        self.paste_settings.setEnabled(has_selection and self.window.clipboard.snapshot is not None)
+        self.paste_settings.setEnabled(has_selection and self.host.clipboard.snapshot is not None)
         self.watch.setEnabled(has_project)  # a running task does not stop the watch: arrivals wait
-        # The one-click target, where the user can see it before clicking.
-        tip = (self.tr("Export the card bundles into {0}").format(export_folder) if export_folder
+        # The one-click target and scope, where the user can see them before clicking.
+        into = {"approved": self.tr("Export the approved products' card bundles into {0}"),
+                "selected": self.tr("Export the selected photos' card bundles into {0}")}.get(
+            export_scope, self.tr("Export the card bundles into {0}"))
+        tip = (into.format(export_folder) if export_folder
                else self.tr("Export the processed products as card bundles (asks where the first time)"))
         keys = self.export.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         self.export.setToolTip(f"{tip} ({keys})")
