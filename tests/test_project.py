@@ -146,6 +146,51 @@ def test_state_writes_are_atomic(tmp_path: Path, monkeypatch) -> None:
     assert [p.name for p in project.state_dir.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_a_failed_save_is_tried_again_by_the_next_one(tmp_path: Path, monkeypatch) -> None:
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    project.product("a.jpg").marketplace = "ozon"
+    project.mark_dirty()
+    real_dump = json.dump
+    monkeypatch.setattr(json, "dump", lambda *a, **k: (_ for _ in ()).throw(OSError(28, "disk full")))
+    with pytest.raises(Exception, match="disk full"):
+        project.save(force=False, min_interval=0.0)
+    monkeypatch.setattr(json, "dump", real_dump)
+    project.save(force=False, min_interval=0.0)  # "nothing unsaved" would lose the change
+    assert Project(tmp_path).product("a.jpg").marketplace == "ozon"
+
+
+def test_overlapping_saves_never_put_an_older_copy_over_a_newer_one(tmp_path: Path) -> None:
+    """The studio saves flags from a thread while the UI thread may save a card edit: the thread
+    that copied the state first may reach the disk last."""
+    import threading
+
+    _photo(tmp_path / "a.jpg")
+    project = Project(tmp_path)
+    real_lock, newer_written = project._write_lock, threading.Event()
+
+    class LateForTheOlder:  # holds the first saver back between its copy and its write
+        def __enter__(self):  # noqa: ANN204
+            if threading.current_thread().name == "older":
+                assert newer_written.wait(10)
+            return real_lock.__enter__()
+
+        def __exit__(self, *exc):  # noqa: ANN002, ANN204
+            return real_lock.__exit__(*exc)
+
+    project._write_lock = LateForTheOlder()
+    project.product("a.jpg").marketplace = "wb"
+    older = threading.Thread(target=project.save, name="older")
+    older.start()
+    while project._copies < 1:  # the older copy is taken …
+        threading.Event().wait(0.01)
+    project.product("a.jpg").marketplace = "ozon"  # … then the state changes and is saved
+    project.save()
+    newer_written.set()
+    older.join(10)
+    assert json.loads(project.state_path.read_text("utf-8"))["products"]["a.jpg"]["marketplace"] == "ozon"
+
+
 def test_an_edit_keeps_the_model_mask_and_a_later_model_result_only_replaces_the_copy(tmp_path: Path) -> None:
     _photo(tmp_path / "a.jpg")
     project = Project(tmp_path)

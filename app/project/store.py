@@ -63,6 +63,9 @@ class Project:
         self._lock = threading.RLock()
         self._dirty = False
         self._last_save = 0.0
+        self._write_lock = threading.Lock()  # one writer of state.json at a time
+        self._copies = 0  # state copies taken for saving …
+        self._written = 0  # … and the newest of them on disk
         self.state = self._load_state()
         self._exclude = (*exclude, self.state_dir)
         self.scan: ScanResult = scan_folder(self.root, exclude=self._exclude)
@@ -94,17 +97,30 @@ class Project:
             return ProjectState()
 
     def save(self, *, force: bool = True, min_interval: float = 2.0) -> None:
-        """Write the state now (``force``) or when the last write is ``min_interval`` s old."""
+        """Write the state now (``force``) or when the last write is ``min_interval`` s old.
+
+        The state is copied under the lock and written outside it, so a slow disk holds up
+        nobody who changes the state meanwhile (the studio saves flags from a thread). Saves that
+        overlap land in the order they were copied: an older copy never replaces a newer one.
+        """
         with self._lock:
             if not force and (not self._dirty or time.monotonic() - self._last_save < min_interval):
                 return
-            try:
-                atomic.write_json(self.state_path, self.state.to_json())
-            except OSError as exc:
-                raise StateError(_("Cannot save project state to {path}: {error}").format(
-                    path=self.state_path, error=exc)) from exc
+            snapshot = self.state.to_json()
             self._dirty = False
             self._last_save = time.monotonic()
+            self._copies += 1
+            number = self._copies
+        with self._write_lock:
+            if number < self._written:
+                return  # a newer copy is already on disk
+            try:
+                atomic.write_json(self.state_path, snapshot)
+            except OSError as exc:
+                self.mark_dirty()  # still to be written: the next save tries again
+                raise StateError(_("Cannot save project state to {path}: {error}").format(
+                    path=self.state_path, error=exc)) from exc
+            self._written = number
 
     @property
     def lock(self) -> threading.RLock:

@@ -2059,6 +2059,14 @@ press Process to cut it out</source>
         <translation>Основная</translation>
     </message>
     <message>
+        <source>Export the approved products&apos; card bundles into {0}</source>
+        <translation>Экспортировать карточки одобренных товаров в {0}</translation>
+    </message>
+    <message>
+        <source>Export the selected photos&apos; card bundles into {0}</source>
+        <translation>Экспортировать карточки товаров выбранных фото в {0}</translation>
+    </message>
+    <message>
         <source>Export the card bundles into {0}</source>
         <translation>Экспортировать комплекты карточек в {0}</translation>
     </message>

@@ -66,6 +66,20 @@ def window(qapp: QApplication) -> Iterator[MainWindow]:
 
 
 @pytest.fixture
+def processed(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> Path:
+    """The window with tests/ui/shoot.py's folder open and processed by the stand-in segmenter."""
+    from app.studio import process as process_module
+    from tests.ui.shoot import FakeSegmenter, make_shoot
+    from tests.ui.test_main_window import run_task
+
+    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
+    shoot = make_shoot(tmp_path)
+    assert window.open_folder(shoot)
+    run_task(qtbot, window, lambda: window.process(None))
+    return shoot
+
+
+@pytest.fixture
 def keyring_store(monkeypatch) -> dict[tuple[str, str], str]:
     """An in-memory OS keyring: what the app stores there, and nothing on disk."""
     store: dict[tuple[str, str], str] = {}

@@ -6,26 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from app.compose.backgrounds import BackgroundSpec
 from app.project import ExportTarget, Project
-from app.studio import process as process_module
 from app.studio import set_marketplace, set_product_background
-from tests.ui.shoot import LOOSE, PRODUCT, FakeSegmenter, make_shoot
+from tests.ui.shoot import LOOSE, PRODUCT
 from tests.ui.test_main_window import run_task
 from ui.export_dialog import ExportDialog
 from ui.main_window import MainWindow
-
-
-@pytest.fixture
-def processed(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
-    shoot = make_shoot(tmp_path)
-    assert window.open_folder(shoot)
-    run_task(qtbot, window, lambda: window.process(None))
-    return shoot
 
 
 def _open_dialog(window: MainWindow) -> ExportDialog:

@@ -4,18 +4,18 @@ products, Survey (N) compares a few results side by side, and Y shows the result
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from app.compose.backgrounds import BackgroundSpec
+from app.errors import StateError
 from app.project import Project
 from app.studio import APPROVED, REJECTED, UNFLAGGED, export_target, flag_of
-from app.studio import process as process_module
 from app.studio.items import REVIEW_PREFIX
-from tests.ui.shoot import LOOSE, PRODUCT, FakeSegmenter, make_shoot
+from tests.ui.shoot import LOOSE, PRODUCT
 from tests.ui.test_main_window import RED, near, result_pixel, run_task, show
 from ui.export_dialog import ExportDialog
 from ui.gallery import StatusRole
@@ -24,15 +24,6 @@ from ui.main_window import MainWindow
 
 ONE, TWO = f"{PRODUCT}/1.png", f"{PRODUCT}/2.jpg"
 WHITE = BackgroundSpec(kind="solid", color="#ffffff")
-
-
-@pytest.fixture
-def processed(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> Path:
-    monkeypatch.setattr(process_module, "load_default_segmenter", lambda *_: FakeSegmenter())
-    shoot = make_shoot(tmp_path)
-    assert window.open_folder(shoot)
-    run_task(qtbot, window, lambda: window.process(None))
-    return shoot
 
 
 def _key(window: MainWindow, widget, key: Qt.Key) -> None:  # noqa: ANN001
@@ -90,6 +81,28 @@ def test_p_x_u_flag_the_selected_photos_undoably_and_reach_the_disk(qtbot, windo
     assert _on_disk(processed, LOOSE) == REJECTED
 
 
+def test_flags_are_written_off_the_ui_thread_and_a_failed_write_is_kept_and_said(qtbot, window,
+                                                                                processed, monkeypatch) -> None:
+    project = window.project
+    real_save, savers = project.save, []
+
+    def watched_save(**kwargs):  # noqa: ANN003
+        savers.append(threading.current_thread())
+        if len(savers) == 1:
+            raise StateError("Cannot save project state: the disk is full")
+        real_save(**kwargs)
+
+    monkeypatch.setattr(project, "save", watched_save)
+    show(qtbot, window, [ONE])
+    _key(window, window.gallery, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: any("the disk is full" in line for line in window.log.lines()), timeout=3000)
+    assert savers[0] is not threading.main_thread()  # a 5,000-photo write would stall the keys
+    assert _on_disk(processed, ONE) != APPROVED
+    _key(window, window.gallery, Qt.Key.Key_X)  # the next save writes the photos the failed one had
+    _key(window, window.gallery, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: _on_disk(processed, ONE) == APPROVED, timeout=3000)
+
+
 def _exported(folder: Path) -> dict[str, str]:
     with (folder / "report.csv").open(encoding="utf-8-sig") as fh:
         return {row["file"]: row["status"] for row in csv.DictReader(fh)}
@@ -120,6 +133,9 @@ def test_export_of_approved_products_writes_only_those(qtbot, window, processed,
     with qtbot.waitSignal(window.runner.finished, timeout=60_000):
         dialog.export_button.click()
     assert export_target(window.project).scope == "approved"
+    # The one-click Export says what it will write before the user clicks it.
+    tip = window.acts.export.toolTip()
+    assert "approved" in tip and str(tmp_path / "approved") in tip
     assert _exported(tmp_path / "approved")[TWO] == "skipped"  # rejected: left out of the bundle
     window.export_box.close()
 
