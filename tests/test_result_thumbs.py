@@ -129,3 +129,24 @@ def test_a_transparent_result_is_drawn_on_checks(project: Project) -> None:
 def test_a_mask_in_the_state_but_gone_from_disk_gives_no_result(project: Project) -> None:
     project.mask_path(LOOSE).unlink()
     assert cached_result_thumbnail(project, LOOSE) is None  # the gallery then shows the original
+
+
+def test_pruning_deletes_the_tiles_no_photo_shows_and_keeps_the_current_ones(project: Project) -> None:
+    from app.studio import cached_thumbnail
+    from app.studio.thumbs import prune_thumbnails, thumbnail_path
+
+    cached_thumbnail(project, LOOSE)
+    cached_result_thumbnail(project, LOOSE)
+    before = result_thumbnail_path(project, LOOSE)
+    set_photo_background(project, [LOOSE], RED)  # the old tile is no longer the photo's
+    cached_result_thumbnail(project, LOOSE)
+    gone = f"{PRODUCT}/1.png"
+    cached_result_thumbnail(project, gone)
+    leaving = result_thumbnail_path(project, gone)
+    os.remove(project.photo_path(gone))  # the photo leaves the folder: its tiles go too
+
+    assert prune_thumbnails(project) == 2
+    assert Path(thumbnail_path(project, LOOSE)).is_file()
+    assert Path(result_thumbnail_path(project, LOOSE)).is_file()
+    assert not Path(before).exists() and not Path(leaving).exists()
+    assert prune_thumbnails(project) == 0  # nothing left to delete

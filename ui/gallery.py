@@ -23,9 +23,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSize,
-    QSortFilterProxyModel,
     Qt,
     QThreadPool,
     Signal,
@@ -36,53 +34,25 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 from app.project import Project
 from app.studio import (
     all_photos,
-    cached_result_thumbnail,
-    cached_thumbnail,
     has_result,
     photo_status,
     product_of,
 )
 from app.studio.thumbs import THUMB_SIDE
 from ui import settings
+from ui.gallery_roles import FLAG_FILTER, ActivityRole, FlagRole, RelRole, ReviewRole, StatusRole
 from ui.gallery_tiles import ACTIVITY_COLOURS, BADGE_COLOURS, QUEUED, RUNNING, TileDelegate, grid_size
-from ui.images import blank_thumbnail, to_qimage
+from ui.images import blank_thumbnail
+from ui.status_filter import StatusFilter
+from ui.thumb_jobs import ORIGINAL, PRUNE_PRIORITY, RESULT, PruneJob, ThumbJob, ThumbSignals
 
 __all__ = ["ACTIVITY_COLOURS", "BADGE_COLOURS", "QUEUED", "RUNNING", "ActivityRole", "FlagRole", "Gallery",
-           "PhotoModel", "RelRole", "ReviewRole", "StatusFilter", "StatusRole"]
+           "FLAG_FILTER", "PhotoModel", "RelRole", "ReviewRole", "StatusFilter", "StatusRole"]
 
-StatusRole = Qt.ItemDataRole.UserRole + 1
-RelRole = Qt.ItemDataRole.UserRole + 2
-ReviewRole = Qt.ItemDataRole.UserRole + 3
-ActivityRole = Qt.ItemDataRole.UserRole + 4  # QUEUED / RUNNING while a run is on, "" otherwise
-FlagRole = Qt.ItemDataRole.UserRole + 5  # "approved" | "rejected" | "" (the user's verdict, P / X / U)
-FLAG_FILTER = "flag:"  # a filter value "flag:approved" shows the photos with that flag ("flag:": none)
-ORIGINAL, RESULT = "original", "result"  # what a tile shows
 SHOW_ORIGINALS_KEY = "gallery/show_originals"
 _CACHED_THUMBS = 2000  # ~100 KB each as pixmaps: bounded memory for huge folders
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-class _ThumbSignals(QObject):
-    ready = Signal(int, int, str, str, object)  # generation, epoch, rel, kind, QImage (None: unreadable)
-
-
-class _ThumbJob(QRunnable):
-    def __init__(self, project: Project, rel: str, kind: str, ticket: tuple[int, int],
-                 signals: _ThumbSignals) -> None:
-        super().__init__()
-        self.project, self.rel, self.kind, self.ticket, self.signals = project, rel, kind, ticket, signals
-
-    def run(self) -> None:
-        image: QImage | None
-        project, rel = self.project, self.rel
-        try:
-            array = cached_result_thumbnail(project, rel, THUMB_SIDE) if self.kind == RESULT else None
-            # No result after all (its mask does not fit the photo): the original, never a blank tile.
-            image = to_qimage(array if array is not None else cached_thumbnail(project, rel, THUMB_SIDE))
-        except Exception:  # an unreadable photo gets a broken-image tile; its error shows on Process
-            image = None
-        self.signals.ready.emit(*self.ticket, self.rel, self.kind, image)
 
 
 class PhotoModel(QAbstractListModel):
@@ -101,7 +71,7 @@ class PhotoModel(QAbstractListModel):
         self._generation = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
-        self._signals = _ThumbSignals()
+        self._signals = ThumbSignals()
         self._signals.ready.connect(self._on_thumb)
         self._waiting = blank_thumbnail(THUMB_SIDE)
         self._broken = blank_thumbnail(THUMB_SIDE, self.tr("unreadable"))
@@ -109,6 +79,8 @@ class PhotoModel(QAbstractListModel):
     def set_project(self, project: Project | None) -> None:
         self.beginResetModel()
         self._generation += 1  # thumbnails still in flight for the old folder are dropped
+        if project is not None and project is not self.project:  # a folder opened (not rescanned)
+            self.pool.start(PruneJob(project), PRUNE_PRIORITY)
         self.project = project
         self._rels = all_photos(project) if project is not None else []
         self._rows = {rel: i for i, rel in enumerate(self._rels)}
@@ -242,7 +214,7 @@ class PhotoModel(QAbstractListModel):
         if key not in self._asked and self.project is not None:
             self._asked.add(key)
             ticket = (self._generation, self._epochs.get(rel, 0))
-            self.pool.start(_ThumbJob(self.project, rel, key[1], ticket, self._signals))
+            self.pool.start(ThumbJob(self.project, rel, key[1], ticket, self._signals))
         if pixmap is None and key[1] == RESULT:
             # Until the result arrives, the original (if at hand) rather than a blank square.
             pixmap = self._thumbs.get((rel, ORIGINAL))
@@ -283,44 +255,6 @@ def _runs(rows: list[int]) -> Iterator[tuple[int, int]]:
     for _, run in groupby(enumerate(rows), key=lambda pair: pair[1] - pair[0]):
         stretch = [row for _, row in run]
         yield stretch[0], stretch[-1]
-
-
-class StatusFilter(QSortFilterProxyModel):
-    """Shows only photos of one status ("" shows all) or, with "flag:approved" / "flag:rejected" /
-    "flag:", of one flag; re-filters as statuses change."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.status = ""
-        self.setFilterRole(StatusRole)
-        self.setDynamicSortFilter(True)
-
-    def set_status(self, status: str) -> None:
-        # A flag filter re-filters when a flag changes, a status filter when a status does.
-        role = FlagRole if status.startswith(FLAG_FILTER) else StatusRole
-        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.9; invalidateFilter() is deprecated there
-            self.beginFilterChange()
-            self.status = status
-            self.setFilterRole(role)
-            self.endFilterChange()
-        else:
-            self.status = status
-            self.setFilterRole(role)
-            self.invalidateFilter()
-        # "Needs review" lists the photos most in need of a look first; other views keep folder order.
-        if status == "review":
-            self.setSortRole(ReviewRole)
-            self.sort(0, Qt.SortOrder.DescendingOrder)
-        else:
-            self.sort(-1)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        if not self.status:
-            return True
-        index = self.sourceModel().index(row, 0, parent)
-        if self.status.startswith(FLAG_FILTER):
-            return index.data(FlagRole) == self.status[len(FLAG_FILTER):]
-        return index.data(StatusRole) == self.status
 
 
 class Gallery(QListView):

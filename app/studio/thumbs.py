@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,44 @@ def cached_result_thumbnail(project: Project, rel: str, side: int = THUMB_SIDE) 
         small = on_checks(small)
     _write_cached(path, small)
     return small
+
+
+def prune_thumbnails(project: Project) -> int:
+    """Delete cached tiles that no photo of the folder shows any more; how many were deleted.
+
+    Every change of a choice names a new result tile and leaves the old one behind, and photos
+    leave the folder: without this a studio day of 5,000 photos and a few rounds of changes leaves
+    tens of thousands of dead files in the state folder. Safe beside the gallery's tile workers:
+    a tile they write now is one the photo shows now, so it is kept.
+    """
+    folder = project.state_dir / "thumbs"
+    try:
+        cached = {entry.name for entry in os.scandir(folder) if entry.name.endswith(".jpg")}
+    except OSError:
+        return 0  # no cache yet
+    wanted: set[str] = set()
+    for product in project.scan.products:
+        for rel in product.photos:
+            with project.lock:  # the UI may change the photo's choices meanwhile
+                for path in _current_paths(project, rel):
+                    wanted.add(os.path.basename(path))
+    deleted = 0
+    for name in cached - wanted:
+        try:
+            os.remove(folder / name)
+            deleted += 1
+        except OSError:
+            pass  # held open on Windows, or gone already: the next prune tries again
+    return deleted
+
+
+def _current_paths(project: Project, rel: str) -> list[str]:
+    try:
+        paths = [thumbnail_path(project, rel)]
+        result = result_thumbnail_path(project, rel)
+    except OSError:
+        return []  # the photo is gone from the disk: its tiles go too
+    return paths if result is None else [*paths, result]
 
 
 def on_checks(rgba: np.ndarray, cell: int = _CHECK) -> np.ndarray:

@@ -81,8 +81,8 @@ def test_p_x_u_flag_the_selected_photos_undoably_and_reach_the_disk(qtbot, windo
     assert _on_disk(processed, LOOSE) == REJECTED
 
 
-def test_flags_are_written_off_the_ui_thread_and_a_failed_write_is_kept_and_said(qtbot, window,
-                                                                                processed, monkeypatch) -> None:
+def test_flags_are_written_off_the_ui_thread_and_a_failed_write_is_kept_and_said(
+        qtbot, window, processed, monkeypatch) -> None:
     project = window.project
     real_save, savers = project.save, []
 

@@ -16,8 +16,9 @@ from app import imaging
 from app.compose.backgrounds import BackgroundSpec
 from app.project import Project
 from app.studio import all_photos
+from app.studio.thumbs import thumbnail_path
 from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, draw_product, fake_mask, make_shoot
-from ui import gallery as gallery_module
+from ui import thumb_jobs
 from ui.gallery import FlagRole, Gallery
 from ui.main_window import MainWindow
 
@@ -141,13 +142,13 @@ def test_apply_to_all_renders_only_the_tiles_on_screen(qtbot, window, tmp_path, 
     gallery = window.gallery
     qtbot.waitUntil(lambda: gallery.photos.has_thumbnail(gallery.current_rel()), timeout=10_000)
     asked: list[str] = []
-    real = gallery_module.cached_result_thumbnail
+    real = thumb_jobs.cached_result_thumbnail
 
     def counting(project: Project, rel: str, side: int) -> np.ndarray | None:
         asked.append(rel)
         return real(project, rel, side)
 
-    monkeypatch.setattr(gallery_module, "cached_result_thumbnail", counting)
+    monkeypatch.setattr(thumb_jobs, "cached_result_thumbnail", counting)
     window.backgrounds.choose(RED)
     window.backgrounds.apply_all.click()
     qtbot.waitUntil(lambda: gallery.photos.has_thumbnail(gallery.current_rel()), timeout=10_000)
@@ -280,3 +281,17 @@ def test_a_filter_that_shows_nothing_clears_the_preview(qtbot, edited: MainWindo
     assert gallery.current_rel() == window.preview.rel != ""
     assert window.backgrounds.apply_all.isEnabled()
 
+
+
+def test_opening_a_folder_deletes_the_tiles_nothing_shows_any_more(qtbot, window, tmp_path) -> None:
+    shoot = make_shoot(tmp_path)
+    thumbs = Project(shoot).state_dir / "thumbs"
+    thumbs.mkdir(parents=True)
+    dead = thumbs / "r-0123456789abcdef0123456789abcdef01234567.jpg"  # a tile of an old choice
+    imaging.save_image(dead, np.zeros((8, 8, 3), np.uint8))
+    assert window.open_folder(shoot)
+    gallery = window.gallery
+    qtbot.waitUntil(lambda: gallery.photos.has_thumbnail(gallery.current_rel()), timeout=10_000)
+    gallery.photos.pool.waitForDone(10_000)
+    assert not dead.exists()
+    assert Path(thumbnail_path(window.project, gallery.current_rel())).is_file()  # what it shows is kept
