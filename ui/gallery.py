@@ -147,6 +147,16 @@ class PhotoModel(QAbstractListModel):
                 self._stale.add(key)
         self._repaint(chosen, [Qt.ItemDataRole.DecorationRole])
 
+    def photo_changed(self, rels: Iterable[str]) -> None:
+        """These files were saved again: their originals' tiles are made again too, not only results."""
+        chosen = [rel for rel in rels if rel in self._rows]
+        for rel in chosen:
+            key = (rel, ORIGINAL)
+            self._asked.discard(key)
+            if key in self._thumbs:
+                self._stale.add(key)
+        self.refresh_result(chosen)
+
     def set_show_originals(self, on: bool) -> None:
         if on != self.show_originals:
             self.show_originals = on

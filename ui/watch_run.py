@@ -104,8 +104,19 @@ class WatchRun(QObject):
     def _add(self, ready: set[str]) -> None:
         w, project, watch = self.host, self._project, self._watch
         assert project is not None and watch is not None
-        new = project.rescan(admit=ready)
+        known = set(all_photos(project))
+        new, moved = project.rescan(admit=ready)
         watch.mark_done(ready)  # also what the scan leaves out: asked about once, not every tick
+        # A photo saved again over itself (retouched, re-exported from the raw converter): its
+        # mask and result were made from the old pixels, so it is processed again.
+        changed = sorted(rel for rel in ready if rel in known)
+        for line in moved:
+            w.log.add(line)
+        for rel in changed:
+            w.log.add(self.tr("Changed on disk: processed again"), rel)
+        if changed:
+            w.gallery.photos.photo_changed(changed)
+            self._unprocessed += [rel for rel in changed if rel not in self._unprocessed]
         if not new:
             return
         current = w.preview.rel

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 from app.errors import BadPhotoError
@@ -42,14 +43,18 @@ def _move_masks(state_dir: Path, old: str, new: str) -> None:
             os.replace(source, _mask_file(state_dir, new, suffix))
 
 
-def follow_moves(state: ProjectState, products: list[Product], root: Path, state_dir: Path) -> list[str]:
-    """Move the state of photos (and products) whose files moved; returns what was done, for the user."""
+def follow_moves(state: ProjectState, products: list[Product], root: Path, state_dir: Path,
+                 arrived: Collection[str] | None = None) -> list[str]:
+    """Move the state of photos (and products) whose files moved; returns what was done, for the user.
+
+    ``arrived``: the only photos that may be a moved one (the watch's newcomers), so a rescan
+    never hashes the folder's other unprocessed photos again; None: any photo without state."""
     scanned = {rel for p in products for rel in p.photos}
     gone: dict[str, list[str]] = defaultdict(list)
     for rel, photo in state.photos.items():
         if rel not in scanned and photo.content_hash:
             gone[photo.content_hash].append(rel)
-    new = [rel for rel in scanned if rel not in state.photos]
+    new = [rel for rel in (scanned if arrived is None else scanned & set(arrived)) if rel not in state.photos]
     if not gone or not new:
         return []  # the usual case: nothing to hash, no cost for a 5,000-photo folder
     moved: dict[str, str] = {}

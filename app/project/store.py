@@ -131,13 +131,15 @@ class Project:
         with self._lock:
             self._dirty = True
 
-    def rescan(self, admit: Collection[str]) -> list[str]:
+    def rescan(self, admit: Collection[str]) -> tuple[list[str], list[str]]:
         """Scan the folder again for photos copied in since it was opened (the studio's watch).
 
         Of the photos new to the scan only those in ``admit`` join it: the others may still be
-        being copied, and a half-written file must not be read. Photos gone from the disk leave it.
-        The state, the lock and everything chosen so far stay as they are. Returns the photos
-        that joined, in scan order. Call it while no run is using the scan.
+        being copied, and a half-written file must not be read. Photos gone from the disk leave it,
+        and a photo renamed or moved meanwhile keeps its state, as when the folder is reopened
+        (app/project/moves.py). The lock and everything chosen so far stay as they are. Returns
+        (the photos that joined, in scan order; what moved, for the user). Call it while no run is
+        using the scan.
         """
         fresh = scan_folder(self.root, exclude=self._exclude)
         with self._lock:
@@ -146,7 +148,11 @@ class Project:
             products = [replace(product, photos=kept) for product in fresh.products
                         if (kept := tuple(rel for rel in product.photos if rel in wanted))]
             self.scan = ScanResult(products=products, skipped=fresh.skipped)
-        return [rel for product in products for rel in product.photos if rel not in known]
+            joined = [rel for product in products for rel in product.photos if rel not in known]
+            moved = follow_moves(self.state, products, self.root, self.state_dir, arrived=joined)
+            if moved:
+                self._dirty = True
+        return joined, moved
 
     # -- items ------------------------------------------------------------------------------
     @property

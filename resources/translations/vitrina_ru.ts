@@ -1761,6 +1761,10 @@ press Process to cut it out</source>
         <translation>Слежение за папкой остановлено.</translation>
     </message>
     <message>
+        <source>Changed on disk: processed again</source>
+        <translation>Файл изменён на диске: обработан заново</translation>
+    </message>
+    <message>
         <source>New photo in the watched folder</source>
         <translation>Новое фото в отслеживаемой папке</translation>
     </message>

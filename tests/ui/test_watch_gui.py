@@ -134,3 +134,38 @@ def test_opening_another_folder_stops_the_watch(qtbot, window: MainWindow, tmp_p
     (first / NEW).write_bytes(_photo_bytes())
     qtbot.wait(700)
     assert NEW not in badges(window)
+
+
+def test_a_renamed_photo_keeps_its_work_and_a_photo_saved_again_is_processed_again(
+        qtbot, window: MainWindow, processed: Path, monkeypatch) -> None:
+    from app.compose.backgrounds import BackgroundSpec
+    from app.studio import APPROVED, background_for, flag_of, set_photo_background
+    from tests.ui.shoot import PRODUCT
+
+    project = window.project
+    red = BackgroundSpec(kind="solid", color="#ff0000")
+    set_photo_background(project, [LOOSE], red)
+    window.flags.apply(APPROVED, [LOOSE])
+    runs = _count_runs(monkeypatch)
+    _watch(window, settle=0.3)
+
+    renamed = "мяч.png"
+    (processed / LOOSE).rename(processed / renamed)  # the photographer names the file after the product
+    qtbot.waitUntil(lambda: renamed in badges(window), timeout=TASK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=TASK_TIMEOUT_MS)
+    assert LOOSE not in badges(window)
+    assert badges(window)[renamed] == "done"  # its mask went with it: nothing to cut out again
+    assert flag_of(project, renamed) == APPROVED and background_for(project, renamed) == red
+    assert any("renamed" in line and renamed in line for line in window.log.lines())
+
+    retouched = f"{PRODUCT}/1.png"
+    before = project.photo(retouched).content_hash
+    im = Image.new("RGB", (200, 150), (255, 255, 255))
+    ImageDraw.Draw(im).rectangle((50, 40, 150, 120), fill=(20, 90, 200))
+    time.sleep(0.01)
+    im.save(processed / retouched)  # retouched and saved over itself
+    qtbot.waitUntil(lambda: any(retouched in run for run in runs), timeout=TASK_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=TASK_TIMEOUT_MS)
+    assert project.photo(retouched).content_hash != before  # the mask is made from the new pixels
+    assert badges(window)[retouched] == "done"
+    assert any(retouched in line and "again" in line for line in window.log.lines())
