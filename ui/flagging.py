@@ -35,7 +35,7 @@ class Flagging(QObject):
         super().__init__()  # kept by the window; no QObject parent needed
         self.host = host
         self._unsaved: Project | None = None
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-save")
+        self._writer: ThreadPoolExecutor | None = None  # made at the first save, let go at close
         self._writing: Future[None] | None = None
         self._pause = QTimer(self, singleShot=True, interval=SAVE_PAUSE_MS, timeout=self.save_soon)
         self._latest = QTimer(self, singleShot=True, interval=SAVE_LATEST_MS, timeout=self.save_soon)
@@ -88,6 +88,8 @@ class Flagging(QObject):
         """Write pending flags on the writer thread (the timers)."""
         project = self._take()
         if project is not None:
+            if self._writer is None:  # first save, or the window was closed and shown again
+                self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flag-save")
             self._writing = self._writer.submit(self._save, project)
 
     def flush(self) -> None:
@@ -102,7 +104,9 @@ class Flagging(QObject):
     def shutdown(self) -> None:
         """The window closes: write what is pending, then let the writer thread go."""
         self.flush()
-        self._writer.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
 
     def _take(self) -> Project | None:
         self._pause.stop()

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QThreadPool,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QImage, QPixmap
@@ -44,7 +45,7 @@ from ui.gallery_roles import FLAG_FILTER, ActivityRole, FlagRole, RelRole, Revie
 from ui.gallery_tiles import ACTIVITY_COLOURS, BADGE_COLOURS, QUEUED, RUNNING, TileDelegate, grid_size
 from ui.images import blank_thumbnail
 from ui.status_filter import StatusFilter
-from ui.thumb_jobs import ORIGINAL, PRUNE_PRIORITY, RESULT, PruneJob, ThumbJob, ThumbSignals
+from ui.thumb_jobs import ORIGINAL, PRUNE_DELAY_MS, PRUNE_PRIORITY, RESULT, PruneJob, ThumbJob, ThumbSignals
 
 __all__ = ["ACTIVITY_COLOURS", "BADGE_COLOURS", "QUEUED", "RUNNING", "ActivityRole", "FlagRole", "Gallery",
            "FLAG_FILTER", "PhotoModel", "RelRole", "ReviewRole", "StatusFilter", "StatusRole"]
@@ -80,7 +81,7 @@ class PhotoModel(QAbstractListModel):
         self.beginResetModel()
         self._generation += 1  # thumbnails still in flight for the old folder are dropped
         if project is not None and project is not self.project:  # a folder opened (not rescanned)
-            self.pool.start(PruneJob(project), PRUNE_PRIORITY)
+            QTimer.singleShot(PRUNE_DELAY_MS, self, lambda: self._prune(project))
         self.project = project
         self._rels = all_photos(project) if project is not None else []
         self._rows = {rel: i for i, rel in enumerate(self._rels)}
@@ -90,6 +91,10 @@ class PhotoModel(QAbstractListModel):
         self._epochs.clear()
         self._activity.clear()
         self.endResetModel()
+
+    def _prune(self, project: Project) -> None:
+        if project is self.project:  # still open
+            self.pool.start(PruneJob(project), PRUNE_PRIORITY)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rels)

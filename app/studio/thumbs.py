@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -105,13 +106,14 @@ def cached_result_thumbnail(project: Project, rel: str, side: int = THUMB_SIDE) 
     return small
 
 
-def prune_thumbnails(project: Project) -> int:
+def prune_thumbnails(project: Project, *, breather: float = 0.0) -> int:
     """Delete cached tiles that no photo of the folder shows any more; how many were deleted.
 
     Every change of a choice names a new result tile and leaves the old one behind, and photos
     leave the folder: without this a studio day of 5,000 photos and a few rounds of changes leaves
     tens of thousands of dead files in the state folder. Safe beside the gallery's tile workers:
-    a tile they write now is one the photo shows now, so it is kept.
+    a tile they write now is one the photo shows now, so it is kept. ``breather``: seconds to
+    sleep every 100 photos, so a prune beside the UI thread leaves it the interpreter.
     """
     folder = project.state_dir / "thumbs"
     try:
@@ -119,11 +121,11 @@ def prune_thumbnails(project: Project) -> int:
     except OSError:
         return 0  # no cache yet
     wanted: set[str] = set()
-    for product in project.scan.products:
-        for rel in product.photos:
-            with project.lock:  # the UI may change the photo's choices meanwhile
-                for path in _current_paths(project, rel):
-                    wanted.add(os.path.basename(path))
+    for count, rel in enumerate(rel for product in project.scan.products for rel in product.photos):
+        if breather and count % 100 == 99:
+            time.sleep(breather)
+        with project.lock:  # the UI may change the photo's choices meanwhile
+            wanted.update(os.path.basename(path) for path in _current_paths(project, rel))
     deleted = 0
     for name in cached - wanted:
         try:

@@ -18,6 +18,7 @@ from app.project import Project
 from app.studio import all_photos
 from app.studio.thumbs import thumbnail_path
 from tests.ui.shoot import BROKEN, LOOSE, PRODUCT, draw_product, fake_mask, make_shoot
+from ui import gallery as gallery_module
 from ui import thumb_jobs
 from ui.gallery import FlagRole, Gallery
 from ui.main_window import MainWindow
@@ -283,7 +284,9 @@ def test_a_filter_that_shows_nothing_clears_the_preview(qtbot, edited: MainWindo
 
 
 
-def test_opening_a_folder_deletes_the_tiles_nothing_shows_any_more(qtbot, window, tmp_path) -> None:
+def test_opening_a_folder_deletes_the_tiles_nothing_shows_any_more(qtbot, window, tmp_path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setattr(gallery_module, "PRUNE_DELAY_MS", 100)  # 5 s in use: after the first page
     shoot = make_shoot(tmp_path)
     thumbs = Project(shoot).state_dir / "thumbs"
     thumbs.mkdir(parents=True)
@@ -292,6 +295,6 @@ def test_opening_a_folder_deletes_the_tiles_nothing_shows_any_more(qtbot, window
     assert window.open_folder(shoot)
     gallery = window.gallery
     qtbot.waitUntil(lambda: gallery.photos.has_thumbnail(gallery.current_rel()), timeout=10_000)
+    qtbot.waitUntil(lambda: not dead.exists(), timeout=10_000)
     gallery.photos.pool.waitForDone(10_000)
-    assert not dead.exists()
     assert Path(thumbnail_path(window.project, gallery.current_rel())).is_file()  # what it shows is kept
