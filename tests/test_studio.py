@@ -203,7 +203,13 @@ def test_export_writes_bundles_reports_and_keeps_existing_ones(shoot, tiny_seg_m
     assert "Красная кружка" in (out / "manifest.csv").read_text("utf-8-sig")
 
     again = export_products(project, [LOOSE], out)
-    assert [r.status for r in again.rows] == ["exists"]
+    assert [r.status for r in again.rows if r.product == LOOSE] == ["exists"]
+    # Every other file of the folder has its row too, as in `vitrina batch`'s report.
+    others = {r.file: (r.status, r.message) for r in again.rows if r.product != LOOSE}
+    assert others[BROKEN][0] == "failed" and others[BROKEN][1]  # counted as failed, with why
+    assert others[f"{PRODUCT}/1.png"] == ("skipped", "not exported: not in this export "
+                                          "(approved only, or the selection)")
+    assert again.failed == 1
     assert export_products(project, [LOOSE], out, overwrite=True).bundles == {LOOSE: out / "ball"}
 
 
@@ -218,7 +224,7 @@ def test_export_cancel_reports_the_rest(shoot, tiny_seg_model, tmp_path) -> None
     cancel = threading.Event()
     cancel.set()
     result = export_products(project, [LOOSE], tmp_path / "out", cancel=cancel)
-    assert result.cancelled and [r.status for r in result.rows] == ["cancelled"]
+    assert result.cancelled and [r.status for r in result.rows if r.product == LOOSE] == ["cancelled"]
 
 
 def test_thumbnails_are_cached_on_disk(shoot) -> None:

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         idle = not self.runner.busy
         self.acts.update(idle=idle, has_project=self.project is not None,
+                         has_photos=self.project is not None and self.project.scan.photo_count > 0,
                          has_selection=bool(self.gallery.selected_rels()),
                          export_folder=self.exports.folder(),
                          export_scope=self.exports.scope())
@@ -242,7 +243,13 @@ class MainWindow(QMainWindow):
         settings.add_recent_folder(str(project.root))
         self.setWindowTitle(f"{project.root.name} — Vitrina")
         count = project.scan.photo_count
-        self.statusBar().showMessage(self.tr("%n photo(s) in {0}", "", count).format(project.root), 8000)
+        if count:
+            self.statusBar().showMessage(self.tr("%n photo(s) in {0}", "", count).format(project.root), 8000)
+        else:  # Process would report "0 photos processed": say what is wrong before anyone clicks
+            empty = self.tr("No photos in {0}. Copy photos there (JPEG, PNG, WebP, HEIC…) or open "
+                            "another folder.").format(project.root)
+            self.statusBar().showMessage(empty)
+            self.log.add(empty)
         if count:
             self.gallery.select([all_photos(project)[0]])
         self.update_actions()

@@ -193,16 +193,17 @@ class WindowActions(QObject):
         self.settings.setIcon(style.standardIcon(icons.SP_FileDialogInfoView))
         toolbar.addAction(self.settings)
 
-    def update(self, *, idle: bool, has_project: bool, has_selection: bool, export_folder: str = "",
-               export_scope: str = "all") -> None:
+    def update(self, *, idle: bool, has_project: bool, has_selection: bool, has_photos: bool = True,
+               export_folder: str = "", export_scope: str = "all") -> None:
         self.open.setEnabled(idle)
         self.recent_menu.setEnabled(idle)
-        self.process_all.setEnabled(idle and has_project)
+        work = idle and has_project and has_photos  # an empty folder has nothing to process or export
+        self.process_all.setEnabled(work)
         self.process_selected.setEnabled(idle and has_selection)
-        self.write_text_all.setEnabled(idle and has_project)
+        self.write_text_all.setEnabled(work)
         self.write_text_selected.setEnabled(idle and has_selection)
-        self.export.setEnabled(idle and has_project)
-        self.export_as.setEnabled(idle and has_project)
+        self.export.setEnabled(work)
+        self.export_as.setEnabled(work)
         self.copy_settings.setEnabled(has_selection)
         self.paste_settings.setEnabled(has_selection and self.host.clipboard.snapshot is not None)
         self.watch.setEnabled(has_project)  # a running task does not stop the watch: arrivals wait

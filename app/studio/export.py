@@ -29,6 +29,7 @@ from app.pipeline.compliance_step import inspect_bundle
 from app.project import ExportTarget, Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 from app.studio.flags import is_rejected
+from app.studio.items import ERROR, PENDING, photo_status
 from app.studio.placement import placement_for
 
 STAGE = "export"
@@ -90,6 +91,7 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
             break
         _export_one(project, product, output, names[product.key], overwrite, fix, events, result)
         events(Progress(STAGE, index + 1, len(chosen), item=product.key))
+    result.rows += _left_out_rows(project, wanted)
     try:
         project.save()
         result.report_path = report.write_report(output, result.rows)
@@ -98,6 +100,30 @@ def export_products(project: Project, keys: Iterable[str], output: Path, *, over
         why = _("Cannot write report.csv/manifest.csv in {folder}: {error}").format(folder=output, error=exc)
         events(Notice(why))
     return result
+
+
+def _left_out_rows(project: Project, chosen: set[str]) -> list[report.ReportRow]:
+    """A row for every other file of the folder, as `vitrina batch` writes: the report accounts
+    for each file the user gave us, and a failed photo counts as failed, not as nothing."""
+    rows = []
+    for product in project.products:
+        if product.key in chosen:
+            continue
+        for rel in product.photos:
+            status, why = photo_status(project, rel), ""
+            if status == ERROR:
+                status, why = report.FAILED, project.photo(rel).error
+            elif status == PENDING:
+                status, why = report.SKIPPED, _("not exported: not processed yet")
+            elif is_rejected(project, rel):
+                status, why = report.SKIPPED, _("not exported: rejected")
+            else:
+                status, why = report.SKIPPED, _("not exported: not in this export "
+                                                "(approved only, or the selection)")
+            rows.append(report.ReportRow(rel, product.key, status, why))
+    for rel, why in project.scan.skipped:
+        rows.append(report.ReportRow(rel, "", report.SKIPPED, why))
+    return rows
 
 
 def _export_one(project: Project, product: Product, output: Path, name: str, overwrite: bool, fix: bool,

@@ -891,6 +891,10 @@
         </translation>
     </message>
     <message>
+        <source>No photos in {0}. Copy photos there (JPEG, PNG, WebP, HEIC…) or open another folder.</source>
+        <translation>В папке {0} нет фото. Скопируйте туда фото (JPEG, PNG, WebP, HEIC…) или откройте другую папку.</translation>
+    </message>
+    <message>
         <source>Open a folder of product photos</source>
         <translation>Открыть папку с фото товаров</translation>
     </message>

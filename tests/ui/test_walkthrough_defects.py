@@ -205,3 +205,16 @@ def test_saving_a_key_without_a_keyring_is_a_clear_sentence(qtbot, window: MainW
     assert "GIGACHAT_CREDENTIALS" in dialog.key_state.text()
     dialog.key.clear()
     dialog.reject()
+
+
+def test_an_empty_folder_says_so_and_offers_nothing_to_process(qtbot, window, tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not a photo", encoding="utf-8")
+    assert window.open_folder(empty)
+    assert "No photos in" in window.statusBar().currentMessage()
+    assert any("No photos in" in line for line in window.log.lines())
+    acts = window.acts
+    for action in (acts.process_all, acts.write_text_all, acts.export, acts.export_as):
+        assert not action.isEnabled(), action.text()
+    assert window.acts.watch.isEnabled()  # tethered shooting starts from an empty folder
