@@ -144,3 +144,32 @@ def test_a_gpu_run_still_hands_the_model_a_batch() -> None:
     lazy.segment([])
     assert lazy.call_size(None) == GPU_CALL
     assert lazy.call_size(3) == 3  # the user's --batch-size wins
+
+
+@pytest.mark.parametrize(("device", "calls"), [("cpu", [1, 1, 1, 1, 1, 1]), ("cuda:0", [4, 2])])
+def test_the_studio_hands_a_cpu_model_one_photo_per_call_and_a_gpu_a_batch(tmp_path: Path, device: str,
+                                                                            calls: list[int]) -> None:
+    """Studio Process: on the CPU, Cancel and the first result wait for one photo, not four."""
+    import numpy as np
+
+    from app.project import Project
+    from app.studio import all_photos, process_photos
+
+    sizes: list[int] = []
+
+    class Model:
+        model_id, revision = "stand-in", "0"
+
+        def __init__(self) -> None:
+            self.device = device
+
+        def segment(self, images):  # noqa: ANN001, ANN202
+            sizes.append(len(images))
+            return [np.full(im.shape[:2], 255, np.uint8) for im in images]
+
+        def close(self) -> None:
+            pass
+
+    project = Project(_shoot(tmp_path / "shoot", 6))
+    result = process_photos(project, all_photos(project), segmenter_factory=lambda *_: Model())
+    assert len(result.done) == 6 and sizes == calls

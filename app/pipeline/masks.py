@@ -86,17 +86,21 @@ class LazySegmenter:
         self._error = ""
 
     def segment(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
+        self.load()
         if self._error:
             raise ModelError(self._error)
-        if self._segmenter is None:
-            try:
-                self._segmenter = self._factory()
-            except ModelError as exc:
-                self._error = str(exc)
-                said = _("The segmentation model could not be loaded: {error}").format(error=exc)
-                self._events(Notice(said))
-                raise
+        assert self._segmenter is not None
         return self._segmenter.segment(images)
+
+    def load(self) -> None:
+        """Load the model now if it is not yet; a failure is said once and kept for ``segment``."""
+        if self._segmenter is not None or self._error:
+            return
+        try:
+            self._segmenter = self._factory()
+        except ModelError as exc:
+            self._error = str(exc)
+            self._events(Notice(_("The segmentation model could not be loaded: {error}").format(error=exc)))
 
     def call_size(self, requested: int | None) -> int:
         """How many photos to hand the model per call: ``requested`` when the user set one, else one

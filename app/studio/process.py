@@ -70,8 +70,8 @@ def process_photos(
         return factory(seg_model, device, batch_size, without_inner_progress(events))
 
     run = _Run(project, list(rels), key, make_segmenter, events, cancel or threading.Event())
-    size = max(1, batch_size or DEFAULT_BATCH)
-    loads = prefetch(run.rels, lambda rel: load(project, rel, max_pixels), workers=2, depth=size * 2 + 2)
+    ahead = max(batch_size or 0, DEFAULT_BATCH)
+    loads = prefetch(run.rels, lambda rel: load(project, rel, max_pixels), workers=2, depth=ahead * 2 + 2)
     queue: list[Loaded] = []
     try:
         for loaded in loads:
@@ -82,7 +82,7 @@ def process_photos(
                 run.succeed(loaded.rel, reused=True, notes=_notes(project, loaded, mask))
             else:
                 queue.append(loaded)
-            if len(queue) >= size:
+            if len(queue) >= run.call_size(batch_size):
                 run.segment(queue)
                 queue = []
         run.segment(queue)
@@ -101,6 +101,14 @@ class _Run:
         self.result = ProcessResult()
         self._segmenter = LazySegmenter(make_segmenter, events)
         self._count = 0
+
+    def call_size(self, requested: int | None) -> int:
+        """Photos per model call: one at a time on the CPU (a photo there takes seconds, and Cancel,
+        the progress and the first result must not wait for a batch), ``DEFAULT_BATCH`` on a GPU,
+        where the gallery shows the batch the model is on; ``requested`` when the user set one."""
+        if not requested:
+            self._segmenter.load()  # the device decides: the first call is already the right size
+        return min(self._segmenter.call_size(requested), requested or DEFAULT_BATCH)
 
     def check_cancel(self) -> None:
         if self.cancel.is_set():

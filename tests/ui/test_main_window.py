@@ -153,12 +153,13 @@ def test_cancel_stops_the_run_and_keeps_what_is_done(qtbot, window, tmp_path, ti
     window.set_seg_model(str(tiny_seg_model))
     details: list[str] = []
     window.runner.progress.connect(lambda *_: details.append(window.progress.detail()))
-    # Cancel as soon as the first batch is in: the run stops at the next batch boundary.
+    # Cancel as soon as the first photo is in. On the CPU the model takes one photo per call, so
+    # the run stops after the photo in work, not after a batch of them.
     window.runner.item_done.connect(lambda *_: window.progress.cancel_button.click())
     result = run_task(qtbot, window, lambda: window.process(None))
-    assert result.cancelled and 4 <= len(result.done) < 13
+    assert result.cancelled and 1 <= len(result.done) <= 2
     assert "Stopped" in window.statusBar().currentMessage()
-    assert any(d.startswith("4 / 14 · ") and "photos/s" in d for d in details)  # count and rate
+    assert any(d.startswith("1 / 14 · ") for d in details)  # the count moves photo by photo
     shown = list(badges(window).values())
     assert shown.count("done") == len(result.done) and "pending" in shown
     assert window.acts.process_all.isEnabled()  # ready for the next run
