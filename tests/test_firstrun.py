@@ -133,3 +133,18 @@ def test_speed_and_time_left_follow_the_recent_bytes() -> None:
     assert meter.seconds_left(20_000_000) == pytest.approx(10)
     meter.add(11.0, 0)  # the next model began
     assert meter.speed() is None
+
+
+def test_the_welcome_probe_names_a_card_torch_cannot_use_and_is_silent_without_one(monkeypatch) -> None:
+    """"No NVIDIA graphics card found" only when there is none (the card is found without torch)."""
+    from app.doctor import gpu
+
+    old = gpu.NvidiaGpu("NVIDIA RTX 3060", "470.82.01", 12 * GIB, "8.6")
+    monkeypatch.setattr(gpu, "probe", lambda: gpu.GpuProbe(
+        gpus=[old], source="nvidia-smi", windows=False,
+        torch=gpu.TorchBuild("2.14.1", "13.0", available=False)))
+    found = hardware.probe()  # this machine's torch has no usable CUDA device
+    assert not found.has_gpu and "RTX 3060" in found.problem and "driver 470.82.01" in found.problem
+    assert "Update the NVIDIA driver" in found.problem
+    monkeypatch.setattr(gpu, "probe", lambda: gpu.GpuProbe(gpus=[], source=""))
+    assert hardware.probe().problem == ""

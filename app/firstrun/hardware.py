@@ -53,7 +53,7 @@ def probe() -> Hardware:
             kind=type(err).__name__))
     try:
         if not torch.cuda.is_available():
-            return Hardware(cpu_cores=cores)
+            return Hardware(cpu_cores=cores, problem=_card_torch_cannot_use())
         props = torch.cuda.get_device_properties(0)
         torch.zeros(1, device="cuda")  # catches GPUs this build cannot drive (too old, bad driver)
         return Hardware(gpu_name=str(props.name), vram_bytes=int(props.total_memory), cpu_cores=cores)
@@ -61,6 +61,18 @@ def probe() -> Hardware:
         log.warning("the GPU cannot be used: %s", err)
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         return Hardware(cpu_cores=cores, problem=first)
+
+
+def _card_torch_cannot_use() -> str:
+    """"" when there is no NVIDIA card; else why torch cannot use the one there is, with the fix
+    (``vitrina doctor``'s GPU check, which looks for the card without torch)."""
+    from app.doctor import gpu
+
+    found = gpu.probe()
+    if not found.gpus:
+        return ""
+    finding = gpu.check(found)
+    return f"{finding.summary} {finding.advice}".strip()
 
 
 def recommend(hardware: Hardware) -> Recommendation:
