@@ -8,7 +8,17 @@ from __future__ import annotations
 
 
 class VitrinaError(Exception):
-    """A failure with a message meant for the user (no traceback needed)."""
+    """A failure with a message meant for the user (no traceback needed).
+
+    ``detail`` is the technical side (exception type, errno, setting names) for the log and a
+    "Details…" button; the message itself stays in the user's words."""
+
+    detail: str = ""
+
+    def __init__(self, *args: object, detail: str = "") -> None:
+        super().__init__(*args)
+        if detail:
+            self.detail = detail
 
 
 class BadPhotoError(VitrinaError):

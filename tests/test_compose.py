@@ -148,7 +148,7 @@ def test_object_touching_the_bottom_edge_falls_back_and_says_so() -> None:
     mask = box_mask(300, 400, box=(80, 100, 220, 400))
     result = compose(photo(mask), mask, BackgroundSpec("plane"))
     assert result.horizon_y == 320
-    assert any("bottom edge" in note and "80 %" in note for note in result.notes)
+    assert any("bottom edge" in note and "80%" in note for note in result.notes)
 
     placed = compose(photo(mask), mask, BackgroundSpec("plane"), CanvasSpec(150, 200))
     assert object_extent(placed.image)[3] == 200  # the cut stays on the canvas's edge

@@ -191,7 +191,7 @@ def test_a_translated_message_is_filled_after_translation(tmp_path) -> None:
     Image.new("RGB", (3000, 2000)).save(big)
     with pytest.raises(BadPhotoError) as err:
         load_photo(big, max_pixels=1_000_000)
-    assert str(err.value) == "изображение 6.0 Мп (3000×2000), а предел — 1 Мп"
+    assert str(err.value) == "изображение 6,0\u00a0Мп (3000×2000), а предел — 1\u00a0Мп"
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

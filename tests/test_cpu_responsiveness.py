@@ -109,7 +109,7 @@ def test_the_eta_follows_the_current_per_photo_time(monkeypatch) -> None:
         printer(Progress("photos", done, 100))
     last = stream.getvalue().strip().splitlines()[-1]
     # 95 photos left at 2 s each: 3:10, not the 25 minutes an average over the load would say.
-    assert "ETA 03:10" in last, last
+    assert "ETA 3:10" in last, last
 
 
 def test_model_code_deprecation_warnings_are_logged_once_not_shown(tmp_path: Path, caplog,

@@ -220,20 +220,21 @@ def test_decompression_bomb_is_refused_from_the_header(corpus: dict[str, Path], 
     monkeypatch.delenv("VITRINA_MAX_MEGAPIXELS", raising=False)
     monkeypatch.setattr(ImageFile.ImageFile, "load", _must_not_decode)
     assert bad_photo_message(corpus["bomb_png"]) == (
-        "image is 100.0 MP (10000×10000); the limit is 80 MP (set VITRINA_MAX_MEGAPIXELS to change it)"
+        "image is 100.0\u00a0MP (10000×10000); the limit is 80\u00a0MP "
+        "(set VITRINA_MAX_MEGAPIXELS to change it)"
     )
 
 
 def test_pil_own_bomb_error_never_shows(corpus: dict[str, Path]) -> None:
     # 200 MP is past PIL's hard limit (179 MP): the user still gets our message.
-    assert bad_photo_message(corpus["huge_bomb_png"]).startswith("image is 200.0 MP (20000×10000)")
+    assert bad_photo_message(corpus["huge_bomb_png"]).startswith("image is 200.0\u00a0MP (20000×10000)")
 
 
 def test_pixel_limit_follows_the_environment_and_the_argument(corpus: dict[str, Path], monkeypatch) -> None:
     monkeypatch.setenv("VITRINA_MAX_MEGAPIXELS", "0.001")
-    assert "the limit is 0.001 MP (set VITRINA_MAX_MEGAPIXELS" in bad_photo_message(corpus["png"])
+    assert "the limit is 0.001\u00a0MP (set VITRINA_MAX_MEGAPIXELS" in bad_photo_message(corpus["png"])
     assert load_photo(corpus["png"], max_pixels=64 * 48).size == (64, 48)
-    assert bad_photo_message(corpus["png"], max_pixels=100).endswith("the limit is 0.0001 MP")
+    assert bad_photo_message(corpus["png"], max_pixels=100).endswith("the limit is 0.0001\u00a0MP")
     monkeypatch.setenv("VITRINA_MAX_MEGAPIXELS", "lots")
     with pytest.raises(VitrinaError, match="VITRINA_MAX_MEGAPIXELS must be a positive number"):
         load_photo(corpus["png"])

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compose.background_names import background_name
 from app.compose.backgrounds import SHADOW_FIELDS, BackgroundSpec, presets, resolve
 from app.compose.compose import compose
 from app.marketplace import marketplaces
@@ -88,6 +89,15 @@ def shown_colour(spec: BackgroundSpec | None) -> str:
     return "#ffffff"
 
 
+def two_lines(name: str) -> str:
+    """``name`` broken at its middle-most space or hyphen (kept on the first line), for a narrow button."""
+    breaks = [i for i, ch in enumerate(name) if ch in " -"]
+    if not breaks:
+        return name
+    at = min(breaks, key=lambda i: abs(len(name) - 2 * i))
+    return name[:at + 1].rstrip() + "\n" + name[at + 1:].lstrip()
+
+
 class BackgroundPanel(QWidget):
     changed = Signal()  # a choice was applied and saved: the preview should be rendered again
     applied = Signal(str)  # a bulk choice was made: what it did, for the status bar (it can be undone)
@@ -102,15 +112,12 @@ class BackgroundPanel(QWidget):
         self.swatches: dict[str, tuple[QToolButton, BackgroundSpec]] = {}
         self._names: dict[str, str] = {}  # swatch key -> its label without the mnemonic
         grid = QGridLayout()
-        # Shipped presets get translated names; one added to backgrounds.json shows its own name.
-        known = {"white": self.tr("White"), "pure-white": self.tr("Pure white"),
-                 "light-grey": self.tr("Light grey"), "warm-grey": self.tr("Warm grey"),
-                 "cream": self.tr("Cream"), "pale-blue": self.tr("Pale blue"), "mint": self.tr("Mint"),
-                 "soft-pink": self.tr("Soft pink")}
-        named = [("plane", self.tr("Plane"), BackgroundSpec()),
-                 *((name, known.get(name, name.replace("-", " ").capitalize()),
-                    BackgroundSpec(kind="preset", name=name)) for name in presets()),
-                 ("transparent", self.tr("Transparent"), BackgroundSpec(kind="transparent"))]
+        # The core names the shipped presets (so Settings says the same); one added to backgrounds.json
+        # shows its own name.
+        named = [("plane", background_name("plane"), BackgroundSpec()),
+                 *((name, background_name(name), BackgroundSpec(kind="preset", name=name))
+                   for name in presets()),
+                 ("transparent", background_name("transparent"), BackgroundSpec(kind="transparent"))]
         for i, (key, label, spec) in enumerate(named):
             button = self._swatch(label, swatch_icon(spec))
             button.clicked.connect(lambda _=False, s=spec: self.choose(s))
@@ -120,6 +127,7 @@ class BackgroundPanel(QWidget):
         self.colour_button = self._swatch(self.tr("Colour…"), QIcon())
         self.colour_button.clicked.connect(self._pick_colour)
         self.image_button = self._swatch(self.tr("Image…"), QIcon())
+        self._names["image"] = self.tr("Image…")
         self.image_button.clicked.connect(self._pick_image)
         grid.addWidget(self.colour_button, len(named) // _COLUMNS, len(named) % _COLUMNS)
         grid.addWidget(self.image_button, (len(named) + 1) // _COLUMNS, (len(named) + 1) % _COLUMNS)
@@ -163,7 +171,10 @@ class BackgroundPanel(QWidget):
     def _swatch(self, label: str, icon: QIcon) -> QToolButton:
         button = QToolButton()
         button.setCheckable(True)
-        button.setText(label)
+        # Four swatches share the side panel's width: a two-word name ("Светло-серый", "Стена и пол")
+        # goes on two lines rather than being cut, and the tooltip always has the whole name.
+        button.setText(two_lines(label))
+        button.setToolTip(label.replace("&", ""))
         button.setIcon(icon)
         button.setIconSize(QSize(SWATCH, SWATCH))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
@@ -219,7 +230,7 @@ class BackgroundPanel(QWidget):
             self.colour_button.setIcon(swatch_icon(spec))
         elif spec.kind == "image":
             self.image_button.setChecked(True)
-            self.image_button.setToolTip(spec.path)
+            self.image_button.setToolTip(f"{self._names['image']}\n{spec.path}")
         if len(markets) > 1:
             self.marketplace.setCurrentIndex(-1)  # "mixed": nothing changes until the user picks
         else:

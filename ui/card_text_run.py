@@ -36,6 +36,11 @@ class CardTextRun(QObject):
         chosen = list(keys) if keys else [p.key for p in project.products]
         w.card.flush()  # a pending edit is the user's text: it must be saved (and win) first
         options = text_options(app_settings.load())
+        if not options.enabled:  # a setting, not a failure: said once, as a notice, nothing started
+            said = self.tr("Card text is off: choose a text provider (GigaChat or local) in Settings.")
+            w.statusBar().showMessage(said, 10000)
+            w.log.add(said)
+            return False
         w.progress.start(self.tr("Writing card text"), self.tr("cards"))
         w.runner.start(TASK, lambda events, cancel: write_cards(
             project, chosen, options, regenerate=regenerate, events=events, cancel=cancel))

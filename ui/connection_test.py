@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from app.errors import VitrinaError
 
 TIMEOUT_S = 20.0
+
+log = logging.getLogger(__name__)
 
 
 async def _list_models(key: str | None, scope: str) -> list[str]:
@@ -35,8 +38,10 @@ class _Job(QRunnable):
             models = asyncio.run(_list_models(self.key, self.scope))
         except VitrinaError as exc:  # the writer's messages are for the user and never hold the key
             self.signals.done.emit([], str(exc))
-        except Exception as exc:  # a bug or an SDK surprise: still an answer, not a hang
-            self.signals.done.emit([], f"{type(exc).__name__}: {exc}")
+        except Exception:  # a bug or an SDK surprise: still an answer, not a hang
+            log.exception("GigaChat connection test failed unexpectedly")  # the type and trace
+            self.signals.done.emit([], QCoreApplication.translate(
+                "ConnectionTest", "The connection test failed unexpectedly; the log has the details."))
         else:
             self.signals.done.emit(models, "")
 

@@ -33,6 +33,7 @@ from ui.background_panel import BackgroundPanel
 from ui.card_panel import CardPanel
 from ui.card_text_run import CardTextRun
 from ui.choice_history import ChoiceHistory
+from ui.doctor_dialog import DoctorDialog
 from ui.export_run import ExportRun
 from ui.flagging import Flagging
 from ui.gallery_pane import GalleryPane
@@ -187,6 +188,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         self.dialog = dialog
         return dialog
+
+    def show_doctor(self) -> DoctorDialog:
+        """Help → Check this computer…: the same report as ``vitrina doctor``."""
+        self.dialog = DoctorDialog(self)
+        self.dialog.open()
+        return self.dialog
 
     def show_about(self) -> AboutDialog:
         self.dialog = AboutDialog(self)

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
+from app import formats
 from app.errors import ModelError
 from app.segment import VARIANTS, cached_path, validate_layout
 from ui import settings
@@ -42,7 +43,8 @@ class ModelPicker(QComboBox):
         self.clear()
         for variant in VARIANTS.values():
             if variant.revision is not None:  # unpinned models are not run from the hub
-                self.addItem(f"{variant.name} ({variant.download_mb} MB)", variant.name)
+                size = formats.size(variant.download_mb * 1_000_000)  # «885 МБ», not "885 MB"
+                self.addItem(f"{variant.name} ({size})", variant.name)
                 self.setItemData(self.count() - 1, variant.note, Qt.ItemDataRole.ToolTipRole)
         for folder in settings.model_folders():
             self.addItem(self.tr("Folder: {0}").format(Path(folder).name), folder)

@@ -7,6 +7,8 @@ import time
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app import formats
+
 # Called by this name with literal strings so that pyside6-lupdate finds them (context "progress").
 translate = QCoreApplication.translate
 
@@ -18,12 +20,12 @@ def progress_text(done: int, total: int, elapsed: float, unit: str) -> str:
         return text
     rate = done / elapsed
     if rate >= 1:
-        text += " · " + translate("progress", "{0} {1}/s").format(f"{rate:.1f}", unit)
+        text += " · " + translate("progress", "{0} {1}/s").format(formats.decimal(rate, 1), unit)
     else:
-        text += " · " + translate("progress", "{0} s each").format(f"{1 / rate:.1f}")
+        text += " · " + translate("progress", "{0}\u00a0s each").format(formats.decimal(1 / rate, 1))
     if total > done:
         left = round((total - done) / rate)
-        text += " · " + translate("progress", "{0} left").format(f"{left // 60}:{left % 60:02d}")
+        text += " · " + translate("progress", "{0} left").format(formats.duration(left))
     return text
 
 

@@ -25,16 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import formats
 from app.cardtext import credentials
+from app.compose.background_names import background_name
 from app.compose.backgrounds import presets
 from app.describe.registry import DESCRIBERS
 from app.errors import VitrinaError
 from app.i18n import translated
 from app.marketplace import marketplaces
 from app.segment import VARIANTS, validate_layout
-from app.settings import SCOPES, Settings
+from app.settings import Settings
 from app.settings import save as save_settings
 from ui.connection_test import ConnectionTest
+from ui.error_details import DetailsButton, detail_of
+from ui.gigachat_scopes import fill_scopes
 from ui.logs import remember_secret
 
 _WARN = "color: #b35900"
@@ -66,7 +70,8 @@ class SettingsDialog(QDialog):
                                           "first use)"))
         for v in VARIANTS.values():
             pinned = "" if v.revision else self.tr(" — needs a downloaded folder")
-            self.seg_model.addItem(f"{v.name} · {v.download_mb} MB · {v.licence}{pinned}", v.name)
+            size = formats.size(v.download_mb * 1e6)
+            self.seg_model.addItem(f"{v.name} · {size} · {v.licence}{pinned}", v.name)
             tip = translated(v.note)
             self.seg_model.setItemData(self.seg_model.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         for folder in settings.seg_folders:
@@ -85,7 +90,8 @@ class SettingsDialog(QDialog):
                                           "card text"))
         for spec in DESCRIBERS.values():
             pinned = "" if spec.revision else self.tr(" — needs a downloaded folder")
-            self.vlm_model.addItem(f"{spec.name} · {spec.size_gb:.1f} GB · {spec.licence}{pinned}", spec.name)
+            size = formats.size(spec.size_gb * 1e9)
+            self.vlm_model.addItem(f"{spec.name} · {size} · {spec.licence}{pinned}", spec.name)
             self.vlm_model.setItemData(self.vlm_model.count() - 1, translated(spec.note) or spec.repo,
                                        Qt.ItemDataRole.ToolTipRole)
         self._select_folder(self.vlm_model, settings.vlm_model)
@@ -106,7 +112,7 @@ class SettingsDialog(QDialog):
         _select(self.marketplace, settings.marketplace)
         self.background = QComboBox()
         for name in ("plane", *presets(), "transparent"):
-            self.background.addItem(name.replace("-", " ").capitalize(), name)
+            self.background.addItem(background_name(name), name)
         _select(self.background, settings.background)
 
         self.language = QComboBox()
@@ -144,14 +150,14 @@ class SettingsDialog(QDialog):
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key_state = QLabel()
+        self.key_details = DetailsButton()  # the keyring's own words, for whoever helps the user
         self._show_key_state()
         forget = QPushButton(self.tr("Forget key"))
         forget.setToolTip(self.tr("Remove the key from the system keyring (a key in the "
                                   "GIGACHAT_CREDENTIALS environment variable stays)"))
         forget.clicked.connect(self._forget_key)
         self.scope = QComboBox()
-        for scope in SCOPES:
-            self.scope.addItem(scope, scope)
+        fill_scopes(self.scope)
         _select(self.scope, settings.gigachat_scope)
         self.gigachat_model = QComboBox()
         self.gigachat_model.setEditable(True)
@@ -167,7 +173,7 @@ class SettingsDialog(QDialog):
         self.tester.finished.connect(self._on_tested)
         form = QFormLayout()
         form.addRow(self.tr("Authorization key:"), self._with_button(self.key, forget))
-        form.addRow("", self.key_state)
+        form.addRow("", self._with_button(self.key_state, self.key_details))
         form.addRow(self.tr("Scope:"), self.scope)
         form.addRow(self.tr("Model:"), self._with_button(self.gigachat_model, self.test_button))
         form.addRow("", self.test_result)
@@ -223,6 +229,7 @@ class SettingsDialog(QDialog):
     def _show_key_state(self) -> None:
         source = credentials.key_source()
         self.key_state.setStyleSheet("")
+        self.key_details.set_detail("")
         if source == credentials.ENVIRONMENT:
             self.key_state.setText(self.tr("The key in use comes from the GIGACHAT_CREDENTIALS environment "
                                            "variable; type one here to keep it in the system keyring "
@@ -243,6 +250,7 @@ class SettingsDialog(QDialog):
             self._show_key_state()
             self.key_state.setText(self._after_forget(str(exc)))
             self.key_state.setStyleSheet(_WARN)
+            self.key_details.set_detail(detail_of(exc))
             return
         self._show_key_state()
         if credentials.key_source() == credentials.ENVIRONMENT:
@@ -299,6 +307,7 @@ class SettingsDialog(QDialog):
             except VitrinaError as exc:
                 self.key_state.setText(str(exc))
                 self.key_state.setStyleSheet(_ERROR)
+                self.key_details.set_detail(detail_of(exc))
                 return  # the dialog stays open: the key would otherwise be lost
             self.key.clear()
         self.settings = self.values()

@@ -49,7 +49,9 @@ class ShadowControls(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
 
-        self.title = QLabel(f"<b>{self.tr('Shadow and reflection')}</b>")
+        # tr() outside the f-string: lupdate does not read calls inside one, so it stayed English.
+        title = self.tr("Shadow and reflection")
+        self.title = QLabel(f"<b>{title}</b>")
         grid = QGridLayout()
         for row, name in enumerate(SHADOW_FIELDS):
             label = QLabel(names[name])

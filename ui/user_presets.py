@@ -40,7 +40,8 @@ class UserPresets(QWidget):
         self._swatch, self._icon = swatch, icon
         self.presets: list[UserPreset] = []
         self.buttons: dict[str, QToolButton] = {}  # preset name -> its swatch
-        self.title = QLabel(f"<b>{self.tr('Your presets')}</b>")
+        title = self.tr("Your presets")  # outside the f-string, where lupdate can read it
+        self.title = QLabel(f"<b>{title}</b>")
         self.grid = QGridLayout()
         self.save_button = QPushButton(self.tr("Save as preset…"))
         self.save_button.setToolTip(self.tr("Keep this background, canvas and shadow under a name, to apply "

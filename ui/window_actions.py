@@ -60,6 +60,9 @@ class WindowActions(QObject):
                                         "arrive (tethered shooting); uncheck to stop"))
         self.watch.setCheckable(True)
         w.watch.watching_changed.connect(self.watch.setChecked)
+        self.doctor = self._make(self.tr("&Check this computer…"), w.show_doctor, None,
+                                 self.tr("The GPU, libraries, models, Qt, password store and folders, with "
+                                         "what to do about each problem"))
         self.about = self._make(self.tr("&About Vitrina"), w.show_about, None, None)
         self.quit = self._make(self.tr("&Quit"), w.close, keys.Quit, None)
         self.fit = self._make(self.tr("&Fit to window"), w.preview.fit, "Ctrl+0", None)
@@ -173,6 +176,7 @@ class WindowActions(QObject):
         view_menu.addAction(self.host.log.toggleViewAction())
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.welcome)
+        help_menu.addAction(self.doctor)
         help_menu.addAction(self.about)
 
     def _toolbar(self) -> None:

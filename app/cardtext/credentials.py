@@ -72,16 +72,21 @@ def set_key(key: str) -> None:
         raise CredentialsError(_("the GigaChat key is empty"))
     try:
         keyring.set_password(SERVICE, USERNAME, key)
-    except keyring.errors.NoKeyringError:
-        raise CredentialsError(_(
-            "This computer has no system keyring to keep the GigaChat key in; set the {variable} "
-            "environment variable to the key instead."
-        ).format(variable=ENV_VAR)) from None
+    except keyring.errors.NoKeyringError as exc:
+        raise _failed(_("The GigaChat key could not be saved: this computer has no password store."),
+                      exc) from None
     except Exception as exc:
-        raise CredentialsError(_(
-            "cannot save the GigaChat key in the system keyring ({kind}); "
-            "set the {variable} environment variable instead"
-        ).format(kind=type(exc).__name__, variable=ENV_VAR)) from None
+        raise _failed(_("The GigaChat key could not be saved in this computer's password store."),
+                      exc) from None
+
+
+def _failed(message: str, exc: Exception) -> CredentialsError:
+    """The error for the user, with the backend's exception and the headless fallback as its detail
+    (also logged): a desktop user is not told to set environment variables."""
+    detail = (f"{type(exc).__name__}: {exc}".rstrip(": ")
+              + f"; without a keyring the {ENV_VAR} environment variable can hold the key")
+    log.warning("GigaChat key store failed: %s", detail)
+    return CredentialsError(message, detail=detail)
 
 
 def delete_key() -> None:
@@ -89,13 +94,12 @@ def delete_key() -> None:
         keyring.delete_password(SERVICE, USERNAME)
     except keyring.errors.PasswordDeleteError:
         return  # nothing stored: already in the wanted state
-    except keyring.errors.NoKeyringError:
-        raise CredentialsError(_(
-            "This computer has no system keyring, so no GigaChat key is stored there to forget."
-        )) from None
+    except keyring.errors.NoKeyringError as exc:
+        raise _failed(_("This computer has no password store, so no GigaChat key is kept there to forget."),
+                      exc) from None
     except Exception as exc:
-        raise CredentialsError(_("cannot remove the GigaChat key from the system keyring ({kind})").format(
-            kind=type(exc).__name__)) from None
+        raise _failed(_("The GigaChat key could not be removed from this computer's password store."),
+                      exc) from None
 
 
 def _secret_parts(secret: str) -> list[str]:

@@ -8,9 +8,11 @@ redacted from every message this module produces.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
 import random
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable
@@ -41,6 +43,7 @@ from app.cardtext.schema import CardSchemaError, CardTextError
 from app.describe.protocol import Description
 from app.i18n import _
 from app.marketplace.marketplaces import Marketplace
+from app.os_errors import os_error_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -123,7 +126,7 @@ class GigaChatWriter:
         self.settings = settings or GigaChatSettings()
         key = self.settings.credentials or credentials.get_key()
         if not key:
-            raise GigaChatError(_("no GigaChat key: add it in Settings or set GIGACHAT_CREDENTIALS"), "auth")
+            raise GigaChatError(_("no GigaChat key: add it in Settings"), "auth")
         self._key = credentials.normalize(key)
         s = self.settings
         self._client = GigaChat(
@@ -360,12 +363,13 @@ class GigaChatWriter:
             return _("GigaChat did not answer within {seconds:g} s{tries}").format(
                 seconds=s.timeout, tries=tries), "network"
         if isinstance(exc, httpx.TransportError):
-            reason = str(exc) or type(exc).__name__
+            log.warning("cannot reach GigaChat at %s: %s: %s", self._host(exc), type(exc).__name__, exc)
             return _("cannot reach GigaChat at {host}{tries}: {reason}").format(
-                host=self._host(exc), tries=tries, reason=reason), "network"
+                host=self._host(exc), tries=tries, reason=_transport_words(exc)), "network"
         if isinstance(exc, (pydantic.ValidationError, json.JSONDecodeError)):
             return _("GigaChat sent a malformed response{tries}").format(tries=tries), "server"
-        return _("GigaChat error: {kind}").format(kind=type(exc).__name__), "server"
+        log.warning("unexpected GigaChat failure: %s: %s", type(exc).__name__, exc)
+        return _("GigaChat failed in an unexpected way; the log has the details"), "server"
 
     @staticmethod
     def _host(exc: httpx.TransportError) -> str:
@@ -374,3 +378,21 @@ class GigaChatWriter:
         except RuntimeError:  # raised before a request was attached
             return _("the configured address")
         return f"{url.host}:{url.port}" if url.port else url.host
+
+
+def _transport_words(exc: BaseException) -> str:
+    """Why the connection failed, in words: the system's own error (often "[Errno -2] Name or
+    service not known") sits in the exception's cause and goes to the log instead."""
+    seen: BaseException | None = exc
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:  # a chain can loop back on itself
+        visited.add(id(seen))
+        if isinstance(seen, OSError):
+            return os_error_words(seen)
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return os_error_words(ConnectionResetError(errno.ECONNRESET, str(exc)))  # cut mid-answer
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return os_error_words(socket.gaierror(socket.EAI_NONAME, str(exc)))
+    return _("no connection to the server")

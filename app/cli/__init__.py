@@ -9,22 +9,25 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from app import __version__
+from app.cli.parser import Parser
 from app.i18n import _
 
-SUBCOMMANDS = ("batch", "watch", "models", "gigachat")
+SUBCOMMANDS = ("batch", "watch", "models", "gigachat", "doctor")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import batch, gigachat, models, watch
+    from app.cli import batch, doctor, gigachat, models, watch
 
-    parser = argparse.ArgumentParser(
-        prog="vitrina", description="Product photos → marketplace card bundles.")
-    parser.add_argument("--version", action="version", version=f"vitrina {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{batch,watch,models,gigachat}")
+    parser = Parser(prog="vitrina", description=_("Product photos → marketplace card bundles."))
+    parser.add_argument("--version", action="version", version=f"vitrina {__version__}",
+                        help=_("show the version and exit"))
+    sub = parser.add_subparsers(dest="command", metavar="{batch,watch,models,gigachat,doctor}",
+                                title=_("commands"))
     batch.add_parser(sub)
     watch.add_parser(sub)
     models.add_parser(sub)
     gigachat.add_parser(sub)
+    doctor.add_parser(sub)
     return parser
 
 
@@ -53,7 +56,7 @@ def main(argv: Sequence[str] | None = None, *, open_gui: GuiOpener | None = None
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
         if len(args_list) > 1:
-            _parser().error(f"unknown command {args_list[0]!r}")
+            _parser().error(_("unknown command {name!r}").format(name=args_list[0]))
         folder = Path(args_list[0]) if args_list else None
         if folder is not None and not folder.is_dir():
             print(_("vitrina: error: not a folder: {folder}").format(folder=folder), file=sys.stderr)

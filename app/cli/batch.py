@@ -24,51 +24,60 @@ EXIT_NOTHING_EXPORTED = 2  # like a usage error: nothing came out of the run
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("batch", help="process a folder of photos into card bundles")
+    p = subparsers.add_parser("batch", help=_("process a folder of photos into card bundles"),
+                              description=_("Process a folder of photos into card bundles."))
     add_run_arguments(p)
     p.set_defaults(func=run)
 
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """The folders and every option of a run (shared by ``vitrina batch`` and ``vitrina watch``)."""
-    p.add_argument("input", type=Path, help="folder of photos (a subfolder = one product)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the card bundles")
-    p.add_argument("--background", default="plane",
-                   help="plane | flat (top-down backdrop) | auto (plane or flat per photo) | a preset "
-                        "(white, warm-grey, cream, pale-blue, mint, soft-pink) | solid:#RRGGBB | "
-                        "gradient:#TOP:#BOTTOM | image:PATH | transparent")
-    p.add_argument("--shadow", type=float, default=None, metavar="OPACITY",
-                   help="contact shadow darkness 0..1 under the product (0: none; default 0.35)")
-    p.add_argument("--shadow-softness", type=float, default=None, metavar="S",
-                   help="shadow blur as a share of the product's width (default 0.06)")
-    p.add_argument("--shadow-length", type=float, default=None, metavar="L",
-                   help="how far the shadow reaches toward the viewer, share of the height (default 0.06)")
-    p.add_argument("--shadow-direction", type=float, default=None, metavar="D",
-                   help="-1..1: the shadow leans left/right (default 0)")
-    p.add_argument("--reflection", type=float, default=None, metavar="OPACITY",
-                   help="mirror the product on a glossy floor, 0..1 (default 0: off)")
+    p.add_argument("input", type=Path, metavar=_("FOLDER"),
+                   help=_("folder of photos (a subfolder = one product)"))
+    p.add_argument("-o", "--output", type=Path, required=True, metavar=_("FOLDER"),
+                   help=_("folder for the card bundles"))
+    p.add_argument("--background", default="plane", metavar=_("BACKGROUND"),
+                   help=_("plane (a backdrop seen at an angle) | flat (top-down backdrop) | auto (plane or "
+                          "flat per photo) | a preset (white, warm-grey, cream, pale-blue, mint, soft-pink) "
+                          "| solid:#RRGGBB | gradient:#TOP:#BOTTOM | image:FILE | transparent"))
+    p.add_argument("--shadow", type=float, default=None, metavar=_("OPACITY"),
+                   help=_("contact shadow darkness 0..1 under the product (0: none; default 0.35)"))
+    p.add_argument("--shadow-softness", type=float, default=None, metavar=_("SHARE"),
+                   help=_("shadow blur as a share of the product's width (default 0.06)"))
+    p.add_argument("--shadow-length", type=float, default=None, metavar=_("SHARE"),
+                   help=_("how far the shadow reaches toward the viewer, share of the height (default 0.06)"))
+    p.add_argument("--shadow-direction", type=float, default=None, metavar=_("DIRECTION"),
+                   help=_("-1..1: the shadow leans left/right (default 0)"))
+    p.add_argument("--reflection", type=float, default=None, metavar=_("OPACITY"),
+                   help=_("mirror the product on a glossy floor, 0..1 (default 0: off)"))
     p.add_argument("--marketplace", default="none", choices=[*marketplaces(), "none"],
-                   help="canvas size and fill of that marketplace (none: keep the photo size)")
-    p.add_argument("--seg-model", default="birefnet",
-                   help="segmentation model name (see `vitrina models list`) or a model folder")
-    p.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu"])
-    p.add_argument("--batch-size", type=int, default=None, help="photos per model call (default: auto)")
+                   help=_("canvas size and fill of that marketplace: wb (Wildberries), ozon (Ozon), "
+                          "ym (Yandex Market); none: keep the photo size"))
+    p.add_argument("--seg-model", default="birefnet", metavar=_("MODEL"),
+                   help=_("segmentation model name (see `vitrina models list`) or a model folder"))
+    p.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu"],
+                   help=_("where the models run: auto, cuda (NVIDIA graphics card) or cpu (processor)"))
+    p.add_argument("--batch-size", type=int, default=None, metavar=_("N"),
+                   help=_("photos per model call (default: auto)"))
     p.add_argument("--text-provider", default="auto", choices=["auto", "gigachat", "local", "none"],
-                   help="who writes the Russian card text (auto: GigaChat when a key is stored or "
-                        "GIGACHAT_CREDENTIALS is set, otherwise none)")
-    p.add_argument("--no-text", action="store_true", help="images only, no card text")
-    p.add_argument("--vlm-model", default="qwen3-vl-2b",
-                   help="model that describes the photos (name or folder; see `vitrina models list`)")
-    p.add_argument("--writer-model", default=None, help="local writer model (name or folder)")
-    p.add_argument("--gigachat-model", default=None, help="GigaChat model, e.g. GigaChat-2-Pro")
+                   help=_("who writes the Russian card text (auto: GigaChat when a key is stored with "
+                          "`vitrina gigachat set-key`, otherwise none; local: a model on this computer)"))
+    p.add_argument("--no-text", action="store_true", help=_("images only, no card text"))
+    p.add_argument("--vlm-model", default="qwen3-vl-2b", metavar=_("MODEL"),
+                   help=_("model that describes the photos (name or folder; see `vitrina models list`)"))
+    p.add_argument("--writer-model", default=None, metavar=_("MODEL"),
+                   help=_("local writer model (name or folder)"))
+    p.add_argument("--gigachat-model", default=None, metavar=_("MODEL"),
+                   help=_("GigaChat model, e.g. GigaChat-2-Pro"))
     p.add_argument("--regenerate-text", action="store_true",
-                   help="write new cards even where an earlier run made one (your edits are kept)")
-    p.add_argument("--overwrite", action="store_true", help="replace bundles that already exist")
+                   help=_("write new cards even where an earlier run made one (your edits are kept)"))
+    p.add_argument("--overwrite", action="store_true", help=_("replace bundles that already exist"))
     p.add_argument("--fix", action="store_true",
-                   help="fix what the marketplace would refuse and a machine can fix: resize, flatten "
-                        "transparency, re-encode under the file size limit (see compliance.json)")
+                   help=_("fix what the marketplace would refuse and a machine can fix: resize, flatten "
+                          "transparency, re-encode under the file size limit (see compliance.json)"))
     p.add_argument("--no-decontaminate", action="store_true",
-                   help="keep the photo's own colours at soft edges (no removal of the old backdrop's tint)")
+                   help=_("keep the photo's own colours at soft edges (no removal of the old "
+                          "backdrop's tint)"))
 
 
 def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
@@ -84,8 +93,9 @@ def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
         has_key = False
     if has_key:
         return "gigachat"
-    printer(Notice(_("Card text is off: no GigaChat key is stored (set GIGACHAT_CREDENTIALS, or use "
-                     "--text-provider local for a local model). Images are made as usual.")))
+    printer(Notice(_("Card text is off: no GigaChat key is stored (store one with `vitrina gigachat "
+                     "set-key`, or use --text-provider local for a model on this computer). Images are "
+                     "made as usual.")))
     return "none"
 
 

@@ -12,15 +12,29 @@ from app.i18n import _
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("gigachat", help="store the GigaChat key and test the connection")
-    sub = p.add_subparsers(dest="gigachat_command", required=True)
-    sub.add_parser("set-key", help="store the authorization key in the system keyring (asks for it)") \
+    p = subparsers.add_parser("gigachat", help=_("store the GigaChat key and test the connection"),
+                              description=_("Store the GigaChat key and test the connection."))
+    sub = p.add_subparsers(dest="gigachat_command", required=True, metavar="{set-key,forget-key,test}",
+                           title=_("commands"))
+    sub.add_parser("set-key", help=_("store the authorization key in the system keyring (asks for it)"),
+                   description=_("Store the authorization key in the system keyring (asks for it).")) \
         .set_defaults(func=set_key)
-    sub.add_parser("forget-key", help="remove the stored key").set_defaults(func=forget_key)
-    t = sub.add_parser("test", help="sign in and list the models this key can use")
+    sub.add_parser("forget-key", help=_("remove the stored key"),
+                   description=_("Remove the stored key.")).set_defaults(func=forget_key)
+    t = sub.add_parser("test", help=_("sign in and list the models this key can use"),
+                       description=_("Sign in and list the models this key can use."))
     t.add_argument("--scope", default="GIGACHAT_API_PERS",
-                   choices=["GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP"])
+                   choices=["GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP"],
+                   help=_("who the key was issued to: GIGACHAT_API_PERS an individual (default), "
+                          "GIGACHAT_API_B2B a sole trader or company with prepaid packages, "
+                          "GIGACHAT_API_CORP pay as you go"))
     t.set_defaults(func=test)
+
+
+def _print_error(exc: VitrinaError) -> None:
+    print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
+    if exc.detail:  # on a server without a keyring the detail names the way out
+        print(_("  details: {detail}").format(detail=exc.detail), file=sys.stderr)
 
 
 def set_key(args: argparse.Namespace) -> int:
@@ -31,7 +45,7 @@ def set_key(args: argparse.Namespace) -> int:
     try:
         store(key)
     except VitrinaError as exc:
-        print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
+        _print_error(exc)
         return 1
     print(_("Saved in the system keyring. Check it with: vitrina gigachat test"))
     return 0
@@ -43,7 +57,7 @@ def forget_key(args: argparse.Namespace) -> int:
     try:
         delete_key()
     except VitrinaError as exc:
-        print(_("vitrina: error: {error}").format(error=exc), file=sys.stderr)
+        _print_error(exc)
         return 1
     print(_("The stored GigaChat key was removed."))
     return 0
@@ -62,7 +76,7 @@ def test(args: argparse.Namespace) -> int:
     try:
         names = asyncio.run(models())
     except VitrinaError as exc:
-        print(f"vitrina: GigaChat: {exc}", file=sys.stderr)
+        print(_("vitrina: GigaChat: {error}").format(error=exc), file=sys.stderr)
         return 1
     print(_("Connected. Models: {names}").format(names=", ".join(names)))
     return 0

@@ -5,18 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app import formats
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
 from app.i18n import _, translated
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("models", help="list or download models")
-    sub = p.add_subparsers(dest="models_command", required=True)
-    sub.add_parser("list", help="the models Vitrina knows, with size, licence and whether downloaded") \
+    p = subparsers.add_parser("models", help=_("list or download models"),
+                              description=_("List or download models."))
+    sub = p.add_subparsers(dest="models_command", required=True, metavar="{list,download}",
+                           title=_("commands"))
+    sub.add_parser("list", help=_("the models Vitrina knows, with size, licence and whether downloaded"),
+                   description=_("The models Vitrina knows, with size, licence and whether downloaded.")) \
         .set_defaults(func=list_models)
-    d = sub.add_parser("download", help="download a model at its pinned revision (resumable)")
-    d.add_argument("name")
+    d = sub.add_parser("download", help=_("download a model at its pinned revision (resumable)"),
+                       description=_("Download a model at its pinned revision (resumable)."))
+    d.add_argument("name", metavar=_("MODEL"), help=_("the model's name, as `vitrina models list` shows it"))
     d.set_defaults(func=download)
 
 
@@ -30,7 +35,8 @@ def list_models(args: argparse.Namespace) -> int:
         else:
             state = _("downloaded") if cached_path(v) else _("not downloaded")
         licence = v.licence if v.commercial_use else _("{licence} — NON-COMMERCIAL").format(licence=v.licence)
-        print(f"  {v.name:<18} {v.repo:<30} ~{v.download_mb} MB  {licence:<28} {state}")
+        size = "~" + formats.size(v.download_mb * 1e6)
+        print(f"  {v.name:<18} {v.repo:<30} {size:<9} {licence:<28} {state}")
         print(f"  {'':<18} {translated(v.note)}")
     return 0
 

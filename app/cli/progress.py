@@ -8,17 +8,11 @@ import unicodedata
 from collections import deque
 from typing import TextIO
 
+from app import formats
 from app.events import Event, ItemFailed, Notice, Progress
 from app.i18n import _
 
 RATE_WINDOW = 20  # progress steps the rate is measured over
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _stage_name(stage: str) -> str:
@@ -81,14 +75,15 @@ class ProgressPrinter:
         self._last_print = now
         elapsed = max(now - self.started, 1e-6)
         if event.stage == "download":
-            text = _("downloading {item}: {done:.1f} / {total:.1f} MB").format(
-                item=event.item, done=event.done / 1e6, total=event.total / 1e6)
+            text = _("downloading {item}: {done} / {total}").format(
+                item=event.item, done=formats.size(event.done, digits=1),
+                total=formats.size(event.total, digits=1))
         else:
             rate = self._rate(event, now)
-            eta = _duration((event.total - event.done) / rate) if rate > 0 else "—"
-            text = _("{stage}: {done}/{total} {rate:.2f}/s  elapsed {elapsed}  ETA {eta}").format(
-                stage=_stage_name(event.stage), done=event.done, total=event.total, rate=rate,
-                elapsed=_duration(elapsed), eta=eta)
+            eta = formats.duration((event.total - event.done) / rate) if rate > 0 else "—"
+            text = _("{stage}: {done}/{total} {rate}/s  elapsed {elapsed}  ETA {eta}").format(
+                stage=_stage_name(event.stage), done=event.done, total=event.total,
+                rate=formats.decimal(rate, 2), elapsed=formats.duration(elapsed), eta=eta)
         if self.tty:
             self.stream.write("\r\x1b[2K" + text)
             self._line_open = True

@@ -25,13 +25,14 @@ from app.pipeline.watch import watch_folder
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "watch", help="keep exporting the photos that arrive in a folder until Ctrl-C (tethered shooting)")
+        "watch", help=_("keep exporting the photos that arrive in a folder until Ctrl-C (tethered shooting)"),
+        description=_("Keep exporting the photos that arrive in a folder until Ctrl-C (tethered shooting)."))
     add_run_arguments(p)
-    p.add_argument("--interval", type=float, default=1.0, metavar="S",
-                   help="how often to look for new photos, in seconds (default 1)")
-    p.add_argument("--settle", type=float, default=2.0, metavar="S",
-                   help="a photo counts once it has not changed for this many seconds (default 2), so "
-                        "a file still being copied is never read")
+    p.add_argument("--interval", type=float, default=1.0, metavar=_("SECONDS"),
+                   help=_("how often to look for new photos, in seconds (default 1)"))
+    p.add_argument("--settle", type=float, default=2.0, metavar=_("SECONDS"),
+                   help=_("a photo counts once it has not changed for this many seconds (default 2), so "
+                          "a file still being copied is never read"))
     p.set_defaults(func=run)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from app import formats
 from app.compose.geometry import MaskGeometry
 from app.compose.layout import choose_layout
 from app.errors import VitrinaError
@@ -198,11 +199,11 @@ def plane_horizon(geometry: MaskGeometry) -> tuple[int, str | None]:
     """The floor's first row for a plane: right under the object, unless its base is not visible."""
     fallback = round(FALLBACK_HORIZON * geometry.height)
     if geometry.empty:
-        return fallback, _("no object to stand on; horizon set at {share:.0f} %").format(
-            share=FALLBACK_HORIZON * 100)
+        return fallback, _("no object to stand on; horizon set at {share}").format(
+            share=formats.percent(FALLBACK_HORIZON))
     if geometry.touches_bottom:
-        return fallback, _("object touches the bottom edge; horizon set at {share:.0f} %").format(
-            share=FALLBACK_HORIZON * 100)
+        return fallback, _("object touches the bottom edge; horizon set at {share}").format(
+            share=formats.percent(FALLBACK_HORIZON))
     return geometry.floor_y, None
 
 

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import formats
 from app.errors import ModelError
 from app.events import EventSink, Notice, ignore
 from app.i18n import N_, _, translated
@@ -137,8 +138,8 @@ def _download(spec: ModelSpec, events: EventSink) -> Path:
     cached = cached_path(spec)
     if cached is not None:  # no network round-trip once the pinned snapshot is there
         return cached
-    events(Notice(_("Downloading {repo} ({size:.1f} GB, {licence}); this happens once.").format(
-        repo=spec.repo, size=spec.size_gb, licence=spec.licence)))
+    events(Notice(_("Downloading {repo} ({size}, {licence}); this happens once.").format(
+        repo=spec.repo, size=formats.size(spec.size_gb * 1e9), licence=spec.licence)))
     return download(spec, events)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps
 
+from app import formats
 from app.errors import BadPhotoError, VitrinaError
 from app.i18n import _
 from app.imaging.color import to_rgb_alpha
@@ -165,8 +167,13 @@ def _check_pixels(im: Image.Image, limit: int, *, from_env: bool) -> None:
         raise BadPhotoError(_("image has no pixels ({width}×{height})").format(width=w, height=h))
     if w * h > limit:
         hint = _(" (set {setting} to change it)").format(setting=MAX_MEGAPIXELS_ENV) if from_env else ""
-        message = _("image is {mp:.1f} MP ({width}×{height}); the limit is {limit:g} MP{hint}")
-        raise BadPhotoError(message.format(mp=w * h / 1e6, width=w, height=h, limit=limit / 1e6, hint=hint))
+        message = _("image is {mp}\u00a0MP ({width}×{height}); the limit is {limit}\u00a0MP{hint}")
+        limit_mp = limit / 1e6  # a whole limit shows no fraction: «50 Мп», not «50,0 Мп»
+        raise BadPhotoError(message.format(
+            mp=formats.decimal(w * h / 1e6, 1), width=w, height=h, hint=hint,
+            # A tiny limit keeps its digits: 0.001 MP, not 0.0 MP.
+            limit=formats.integer(limit_mp) if limit_mp.is_integer()
+            else formats.decimal(limit_mp, max(1, -math.floor(math.log10(limit_mp))))))
 
 
 def _go_to_first_frame(im: Image.Image, notes: list[str]) -> None:

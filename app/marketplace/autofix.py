@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from app import formats
 from app.i18n import _
 from app.imaging.save import _encoder_params, _to_pil  # the export's own encoder settings
 from app.marketplace.marketplaces import Marketplace
@@ -100,8 +101,8 @@ def encode_under(
                 hi = q - 1
         if best is not None:
             data, quality = best
-            note = _("re-encoded at quality {quality} to fit {size:.1f} MB").format(
-                quality=quality, size=max_bytes / MB)
+            note = _("re-encoded at quality {quality} to fit {size}").format(
+                quality=quality, size=formats.size(max_bytes, digits=1))
             return data, pixels, fmt, [*changes, note]
         h, w = pixels.shape[:2]
         size = (round(w * _SHRINK), round(h * _SHRINK))

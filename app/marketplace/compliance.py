@@ -17,6 +17,7 @@ from typing import Any, Union
 import numpy as np
 from PIL import Image
 
+from app import formats
 from app.cardtext.card import Card
 from app.cardtext.rules import problems
 from app.i18n import _
@@ -169,12 +170,15 @@ def _image_rules(im: _Image, m: Marketplace, label: str, *, main: bool, box: Box
     if m.aspects:
         fits = any(abs(w / h - _ratio(a)) <= _ASPECT_TOLERANCE * _ratio(a) for a in m.aspects)
         add("image.aspect", PASS if fits else WARN,
-            _("aspect {ratio:.3f}; {marketplace} shows {aspects} whole").format(
-                ratio=w / h, marketplace=m.name, aspects=_(" or ").join(m.aspects)))
+            _("aspect {ratio}; {marketplace} shows {aspects} whole").format(
+                ratio=formats.decimal(w / h, 3), marketplace=m.name, aspects=_(" or ").join(m.aspects)))
     limit = m.max_file_mb * MB
+    limit_digits = 0 if float(m.max_file_mb).is_integer() else 1  # «10 МБ», not «10,0 МБ»
     add("image.file_size", PASS if im.file_bytes <= limit else FAIL,
-        _("{size:.1f} MB; {marketplace} allows {limit:g} MB").format(
-            size=im.file_bytes / MB, marketplace=m.name, limit=m.max_file_mb), "reencode")
+        _("{size}; {marketplace} allows {limit}").format(
+            size=formats.size(im.file_bytes, digits=1), marketplace=m.name,
+            limit=formats.size(limit, digits=limit_digits)),
+        "reencode")
     see_through = im.pixels.shape[2] == 4 and int(im.pixels[..., 3].min()) < 255
     if not m.transparency:
         seen = (_("transparent pixels; {marketplace} does not support it") if see_through
@@ -183,14 +187,15 @@ def _image_rules(im: _Image, m: Marketplace, label: str, *, main: bool, box: Box
     if main:
         fill, lightness, chroma = _measure(im.pixels, box)
         add("image.fill", PASS if fill >= m.min_fill else WARN,
-            _("the product fills {fill:.0%} of the frame; aim for {target:.0%} or more").format(
-                fill=fill, target=m.min_fill))
+            _("the product fills {fill} of the frame; aim for {target} or more").format(
+                fill=formats.percent(fill), target=formats.percent(m.min_fill)))
         light_ok = lightness >= m.min_background_lightness and chroma <= _NEUTRAL_CHROMA
         add("image.background", PASS if light_ok else WARN,
-            _("background lightness {lightness:.2f}, colourfulness {chroma:.2f}; {marketplace} wants light "
-              "and neutral (≥ {min_lightness:.2f}, ≤ {max_chroma:.2f})").format(
-                lightness=lightness, chroma=chroma, marketplace=m.name,
-                min_lightness=m.min_background_lightness, max_chroma=_NEUTRAL_CHROMA))
+            _("background lightness {lightness}, colourfulness {chroma}; {marketplace} wants light "
+              "and neutral (≥ {min_lightness}, ≤ {max_chroma})").format(
+                lightness=formats.decimal(lightness, 2), chroma=formats.decimal(chroma, 2),
+                marketplace=m.name, min_lightness=formats.decimal(m.min_background_lightness, 2),
+                max_chroma=formats.decimal(_NEUTRAL_CHROMA, 2)))
     return out
 
 

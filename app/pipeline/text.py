@@ -8,6 +8,7 @@ thread so several products are written while the GPU keeps segmenting later phot
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -23,6 +24,8 @@ from app.errors import Cancelled, VitrinaError
 from app.events import EventSink, Notice, ignore
 from app.i18n import _
 from app.marketplace.marketplaces import Marketplace
+
+log = logging.getLogger(__name__)
 
 PROVIDERS = ("gigachat", "local", "none")
 
@@ -137,9 +140,9 @@ class TextStage:
             card = await writer.write(description, product_name=request.name, marketplace=self.marketplace)
         except VitrinaError as exc:
             on_done(request.key, None, _("card text failed: {error}").format(error=exc))
-        except Exception as exc:  # a writer bug must not take the batch down
-            on_done(request.key, None, _("card text failed unexpectedly: {kind}: {error}").format(
-                kind=type(exc).__name__, error=exc))
+        except Exception:  # a writer bug must not take the batch down
+            log.exception("card text for %s failed unexpectedly", request.key)  # the type and trace
+            on_done(request.key, None, _("card text failed unexpectedly; the log has the details"))
         else:
             # The describer's view of pose and count travels with the card: layout (plane vs
             # flat-lay) and the review queue read them later.

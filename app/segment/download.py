@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,10 @@ from typing import Any
 from app.errors import ModelError
 from app.events import EventSink, Progress, ignore
 from app.i18n import _
+from app.os_errors import os_error_words
 from app.segment.registry import LocalModel, ModelSpec, Variant, validate_layout
+
+log = logging.getLogger(__name__)
 
 STAGE = "download"  # done/total in bytes
 FILES_STAGE = "download-files"  # done/total in files
@@ -97,11 +101,14 @@ def _failure_message(variant: Variant, err: Exception) -> str:
         reason = _("the repository was not found on the hub")
     elif isinstance(err, LocalEntryNotFoundError):
         reason = _("the hub could not be reached and the model is not in the download cache")
-    elif isinstance(err, OSError) and (err.errno == errno.ENOSPC or "no space" in str(err).lower()):
-        reason = _("the disk is full ({error})").format(error=err)
+    elif isinstance(err, OSError) and "no space" in str(err).lower() and err.errno is None:
+        reason = os_error_words(OSError(errno.ENOSPC, str(err)))
+    elif isinstance(err, OSError):
+        reason = _("the model could not be downloaded: {why}").format(why=os_error_words(err))
     else:
-        reason = _("the hub could not be reached ({kind}: {detail})").format(
-            kind=type(err).__name__, detail=_first_line(err))
+        reason = _("the hub could not be reached")
+    # The user reads words; the exception's type and system text are for the log.
+    log.warning("download of %s failed: %s: %s", where, type(err).__name__, _first_line(err))
     return _("Could not download segmentation model {model}: {reason}. {offline}").format(
         model=where, reason=reason, offline=offline)
 

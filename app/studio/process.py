@@ -82,7 +82,7 @@ def process_photos(
                 run.succeed(loaded.rel, reused=True, notes=_notes(project, loaded, mask))
             else:
                 queue.append(loaded)
-            if len(queue) >= run.call_size(batch_size):
+            if queue and len(queue) >= run.call_size(batch_size):  # no model load for reused masks
                 run.segment(queue)
                 queue = []
         run.segment(queue)

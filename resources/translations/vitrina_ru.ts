@@ -11,46 +11,6 @@
 <context>
     <name>BackgroundPanel</name>
     <message>
-        <source>White</source>
-        <translation>Белый</translation>
-    </message>
-    <message>
-        <source>Pure white</source>
-        <translation>Чисто белый</translation>
-    </message>
-    <message>
-        <source>Light grey</source>
-        <translation>Светло-серый</translation>
-    </message>
-    <message>
-        <source>Warm grey</source>
-        <translation>Тёплый серый</translation>
-    </message>
-    <message>
-        <source>Cream</source>
-        <translation>Кремовый</translation>
-    </message>
-    <message>
-        <source>Pale blue</source>
-        <translation>Бледно-голубой</translation>
-    </message>
-    <message>
-        <source>Mint</source>
-        <translation>Мятный</translation>
-    </message>
-    <message>
-        <source>Soft pink</source>
-        <translation>Нежно-розовый</translation>
-    </message>
-    <message>
-        <source>Plane</source>
-        <translation>Плоскость</translation>
-    </message>
-    <message>
-        <source>Transparent</source>
-        <translation>Прозрачный</translation>
-    </message>
-    <message>
         <source>Colour…</source>
         <translation>Цвет…</translation>
     </message>
@@ -293,6 +253,14 @@
         <translation>Описание</translation>
     </message>
     <message>
+        <source>Attributes</source>
+        <translation>Характеристики</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>Ключевые слова</translation>
+    </message>
+    <message>
         <source>Select a photo to edit its product&apos;s card text.</source>
         <translation>Выберите фото, чтобы править текст карточки его товара.</translation>
     </message>
@@ -310,7 +278,7 @@
     </message>
     <message>
         <source>&lt;b&gt;{0}&lt;/b&gt; · limits of {1} · {2}</source>
-        <translation>&lt;b&gt;{0}&lt;/b&gt; · ограничения {1} · {2}</translation>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; · ограничения площадки {1} · {2}</translation>
     </message>
     <message>
         <source>Card text of {0}</source>
@@ -344,12 +312,16 @@
 <context>
     <name>CardTextRun</name>
     <message>
+        <source>Card text is off: choose a text provider (GigaChat or local) in Settings.</source>
+        <translation>Текст карточек отключён: выберите, кто его пишет (GigaChat или локальная модель), в Настройках.</translation>
+    </message>
+    <message>
         <source>Writing card text</source>
         <translation>Пишется текст карточек</translation>
     </message>
     <message>
         <source>cards</source>
-        <translation>карточек</translation>
+        <translation>карточки</translation>
     </message>
     <message>
         <source>Regenerate the card text</source>
@@ -361,7 +333,7 @@
     </message>
     <message>
         <source>Downloading the describer</source>
-        <translation>Загрузка модели описания</translation>
+        <translation>Скачивание модели описания</translation>
     </message>
     <message>
         <source>Wrote {0} card(s), {1} failed, {2} kept as they were.</source>
@@ -408,6 +380,13 @@
     </message>
 </context>
 <context>
+    <name>ConnectionTest</name>
+    <message>
+        <source>The connection test failed unexpectedly; the log has the details.</source>
+        <translation>Проверка подключения не удалась из-за непредвиденной ошибки; подробности — в журнале.</translation>
+    </message>
+</context>
+<context>
     <name>CrashReporter</name>
     <message>
         <source>Where: {0}</source>
@@ -428,6 +407,52 @@
             <numerusform>После неё — ещё %n ошибки (см. журнал).</numerusform>
             <numerusform>После неё — ещё %n ошибок (см. журнал).</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>DetailsButton</name>
+    <message>
+        <source>Details…</source>
+        <translation>Подробности…</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+</context>
+<context>
+    <name>DoctorDialog</name>
+    <message>
+        <source>Check this computer</source>
+        <translation>Проверка компьютера</translation>
+    </message>
+    <message>
+        <source>Checking the GPU, libraries, models, Qt, password store and folders…</source>
+        <translation>Проверяем видеокарту, библиотеки, модели, Qt, хранилище паролей и папки…</translation>
+    </message>
+    <message>
+        <source>Copy the report</source>
+        <translation>Скопировать отчёт</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) stop Vitrina from working fully: see what to do below.</source>
+        <translation>
+            <numerusform>%n проблема мешает Vitrina работать полностью: что делать — ниже.</numerusform>
+            <numerusform>%n проблемы мешают Vitrina работать полностью: что делать — ниже.</numerusform>
+            <numerusform>%n проблем мешают Vitrina работать полностью: что делать — ниже.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Vitrina works; %n thing(s) could be better.</source>
+        <translation>
+            <numerusform>Vitrina работает; замечаний: %n.</numerusform>
+            <numerusform>Vitrina работает; замечаний: %n.</numerusform>
+            <numerusform>Vitrina работает; замечаний: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Everything Vitrina needs is in order.</source>
+        <translation>Всё, что нужно Vitrina, в порядке.</translation>
     </message>
 </context>
 <context>
@@ -469,7 +494,7 @@
     </message>
     <message>
         <source>Approved products only</source>
-        <translation>Только принятые товары</translation>
+        <translation>Только одобренные товары</translation>
     </message>
     <message>
         <source>Selected products</source>
@@ -477,7 +502,7 @@
     </message>
     <message>
         <source>Approved: every photo of the product flagged (P / X), at least one approved. Selected: the products of the photos selected in the gallery. Rejected photos are never exported.</source>
-        <translation>Принятые: у товара отмечены все фото (P / X), хотя бы одно принято. Выбранные: товары фото, выбранных в галерее. Отклонённые фото не экспортируются никогда.</translation>
+        <translation>Одобренные: у товара отмечены все фото (P / X), хотя бы одно одобрено. Выбранные: товары фото, выбранных в галерее. Отклонённые фото не экспортируются никогда.</translation>
     </message>
     <message>
         <source>Export</source>
@@ -517,7 +542,7 @@
     </message>
     <message>
         <source>No product is approved yet: approve its photos with P (every photo flagged, at least one approved).</source>
-        <translation>Пока нет принятых товаров: примите их фото клавишей P (все фото отмечены, хотя бы одно принято).</translation>
+        <translation>Пока нет одобренных товаров: одобрите их фото клавишей P (все фото отмечены, хотя бы одно одобрено).</translation>
     </message>
     <message>
         <source>No processed product is selected: select photos in the gallery first.</source>
@@ -568,9 +593,9 @@
     <message numerus="yes">
         <source>%n product(s) not approved yet</source>
         <translation>
-            <numerusform>%n товар ещё не принят</numerusform>
-            <numerusform>%n товара ещё не приняты</numerusform>
-            <numerusform>%n товаров ещё не приняты</numerusform>
+            <numerusform>%n товар ещё не одобрен</numerusform>
+            <numerusform>%n товара ещё не одобрены</numerusform>
+            <numerusform>%n товаров ещё не одобрены</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -583,7 +608,7 @@
     </message>
     <message>
         <source>Nothing exported: no product is approved yet (approve every photo of a product with P or reject it with X), or choose All products in Export to…</source>
-        <translation>Ничего не экспортировано: пока нет принятых товаров (примите каждое фото товара клавишей P или отклоните клавишей X) или выберите «Все товары» в окне «Экспорт в…»</translation>
+        <translation>Ничего не экспортировано: пока нет одобренных товаров (одобрите каждое фото товара клавишей P или отклоните клавишей X) или выберите «Все товары» в окне «Экспорт в…»</translation>
     </message>
     <message>
         <source>Nothing exported: no processed product is selected in the gallery.</source>
@@ -603,7 +628,7 @@
     </message>
     <message>
         <source>products</source>
-        <translation>товаров</translation>
+        <translation>товара</translation>
     </message>
     <message>
         <source>Exported {0} product(s); {1} photo(s) failed (see the log).</source>
@@ -643,9 +668,9 @@
     <message numerus="yes">
         <source>Approved %n photo(s)</source>
         <translation>
-            <numerusform>Принято %n фото</numerusform>
-            <numerusform>Принято %n фото</numerusform>
-            <numerusform>Принято %n фото</numerusform>
+            <numerusform>Одобрено %n фото</numerusform>
+            <numerusform>Одобрено %n фото</numerusform>
+            <numerusform>Одобрено %n фото</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -724,11 +749,11 @@
     <name>GigaChatPage</name>
     <message>
         <source>The card&apos;s title, description and attributes are written in Russian by GigaChat, Sber&apos;s language model, under your own account (a personal account has a free monthly allowance).</source>
-        <translation>Название, описание и характеристики карточки пишет по-русски GigaChat — языковая модель Сбера — от имени вашей учётной записи (у физических лиц есть бесплатный ежемесячный лимит).</translation>
+        <translation>Название, описание и характеристики карточки пишет по-русски GigaChat — языковая модель Сбера — от имени вашей учётной записи (у физлиц есть бесплатный ежемесячный лимит).</translation>
     </message>
     <message>
         <source>How to get a key: open &lt;a href=&quot;{0}&quot;&gt;developers.sber.ru → GigaChat API&lt;/a&gt; and sign in with Sber ID; create a project for individuals (GIGACHAT_API_PERS); in the project press “Get key” and copy the &lt;b&gt;Authorization key&lt;/b&gt;.</source>
-        <translation>Как получить ключ: откройте &lt;a href=&quot;{0}&quot;&gt;developers.sber.ru → GigaChat API&lt;/a&gt; и войдите по Сбер ID; создайте проект для физических лиц (GIGACHAT_API_PERS); в проекте нажмите «Получить ключ» и скопируйте &lt;b&gt;Authorization key&lt;/b&gt;.</translation>
+        <translation>Как получить ключ: откройте &lt;a href=&quot;{0}&quot;&gt;developers.sber.ru → GigaChat API&lt;/a&gt; и войдите по Сбер ID; создайте проект для физлиц (GIGACHAT_API_PERS); в проекте нажмите «Получить ключ» и скопируйте &lt;b&gt;ключ авторизации&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>Use GigaChat with this key</source>
@@ -736,7 +761,7 @@
     </message>
     <message>
         <source>Skip — write the text with the local model {0} on this computer (slower; {1} to download)</source>
-        <translation>Пропустить — писать текст локальной моделью {0} на этом компьютере (медленнее; загрузка {1})</translation>
+        <translation>Пропустить — писать текст локальной моделью {0} на этом компьютере (медленнее; скачивание {1})</translation>
     </message>
     <message>
         <source>Skip — no card text for now (add a key later in Settings)</source>
@@ -744,7 +769,7 @@
     </message>
     <message>
         <source>paste the Authorization key here</source>
-        <translation>вставьте сюда Authorization key</translation>
+        <translation>вставьте сюда ключ авторизации</translation>
     </message>
     <message>
         <source>Test connection</source>
@@ -756,7 +781,7 @@
     </message>
     <message>
         <source>Scope:</source>
-        <translation>Область доступа:</translation>
+        <translation>Тип доступа:</translation>
     </message>
     <message>
         <source>a key is stored in the system keyring; paste a new one to replace it</source>
@@ -776,6 +801,21 @@
     </message>
 </context>
 <context>
+    <name>GigaChatScope</name>
+    <message>
+        <source>Individual</source>
+        <translation>Физлицо</translation>
+    </message>
+    <message>
+        <source>Sole trader or company: prepaid packages</source>
+        <translation>ИП и юрлицо: пакеты по предоплате</translation>
+    </message>
+    <message>
+        <source>Sole trader or company: pay as you go</source>
+        <translation>ИП и юрлицо: оплата по факту</translation>
+    </message>
+</context>
+<context>
     <name>HardwareBox</name>
     <message>
         <source>This computer</source>
@@ -786,8 +826,8 @@
         <translation>Проверяем видеокарту…</translation>
     </message>
     <message>
-        <source>Graphics card: {0}, {1} GB of video memory.</source>
-        <translation>Видеокарта: {0}, видеопамять {1} ГБ.</translation>
+        <source>Graphics card: {0}, {1}&#xa0;GB of video memory.</source>
+        <translation>Видеокарта: {0}, видеопамять {1}&#xa0;ГБ.</translation>
     </message>
     <message>
         <source>Cutting out takes a fraction of a second per photo.</source>
@@ -960,7 +1000,7 @@
     <name>ModelPicker</name>
     <message>
         <source>Segmentation model (hub models download on first use)</source>
-        <translation>Модель вырезания (модели с хаба загружаются при первом использовании)</translation>
+        <translation>Модель вырезания (модели с Hugging Face скачиваются при первом использовании)</translation>
     </message>
     <message>
         <source>Folder: {0}</source>
@@ -1015,11 +1055,11 @@
     </message>
     <message>
         <source>Downloaded</source>
-        <translation>Загружена</translation>
+        <translation>Скачана</translation>
     </message>
     <message>
         <source>Not downloaded</source>
-        <translation>Не загружена</translation>
+        <translation>Не скачана</translation>
     </message>
     <message>
         <source>{0} left</source>
@@ -1030,18 +1070,18 @@
     <name>ModelSetupDialog</name>
     <message>
         <source>The cut-out model is needed</source>
-        <translation>Нужна модель вырезки</translation>
+        <translation>Нужна модель вырезания</translation>
     </message>
     <message>
         <source>&lt;b&gt;The cut-out model {0} is not on this computer yet.&lt;/b&gt; Download it once (it is kept for every later run), or choose a folder with its files. Processing starts as soon as it is there.</source>
-        <translation>&lt;b&gt;Модели вырезки {0} ещё нет на этом компьютере.&lt;/b&gt; Скачайте её один раз (она сохранится для всех следующих запусков) или выберите папку с её файлами. Обработка начнётся, как только модель будет на месте.</translation>
+        <translation>&lt;b&gt;Модели вырезания {0} ещё нет на этом компьютере.&lt;/b&gt; Скачайте её один раз (она сохранится для всех следующих запусков) или выберите папку с её файлами. Обработка начнётся, как только модель будет на месте.</translation>
     </message>
 </context>
 <context>
     <name>ModelsPage</name>
     <message>
         <source>Vitrina cuts products out of photos and describes them with models that run on this computer. They are downloaded once from the Hugging Face hub, at fixed versions, and keep their own licences.</source>
-        <translation>Vitrina вырезает товары из фото и описывает их с помощью моделей, которые работают на этом компьютере. Модели загружаются один раз с хаба Hugging Face в проверенных версиях и распространяются по своим лицензиям.</translation>
+        <translation>Vitrina вырезает товары из фото и описывает их с помощью моделей, которые работают на этом компьютере. Модели скачиваются один раз с Hugging Face в закреплённых версиях и распространяются по своим лицензиям.</translation>
     </message>
     <message>
         <source>Models</source>
@@ -1049,11 +1089,11 @@
     </message>
     <message>
         <source>Checking what is already downloaded…</source>
-        <translation>Проверяем, что уже загружено…</translation>
+        <translation>Проверяем, что уже скачано…</translation>
     </message>
     <message>
         <source>Download</source>
-        <translation>Загрузить</translation>
+        <translation>Скачать</translation>
     </message>
     <message>
         <source>Use a folder with model files…</source>
@@ -1061,7 +1101,7 @@
     </message>
     <message>
         <source>Model files copied from another computer (config.json, model.safetensors…) instead of a download</source>
-        <translation>Файлы модели, скопированные с другого компьютера (config.json, model.safetensors…), вместо загрузки</translation>
+        <translation>Файлы модели, скопированные с другого компьютера (config.json, model.safetensors…), вместо скачивания</translation>
     </message>
     <message>
         <source>Models (kept in {0})</source>
@@ -1069,11 +1109,11 @@
     </message>
     <message>
         <source>To download: {0}</source>
-        <translation>Загрузить: {0}</translation>
+        <translation>Скачать: {0}</translation>
     </message>
     <message>
         <source>Nothing ticked to download.</source>
-        <translation>Для загрузки ничего не отмечено.</translation>
+        <translation>Для скачивания ничего не отмечено.</translation>
     </message>
     <message>
         <source>Everything needed is on this computer.</source>
@@ -1089,11 +1129,11 @@
     </message>
     <message>
         <source>Stopping the download…</source>
-        <translation>Останавливаем загрузку…</translation>
+        <translation>Останавливаем скачивание…</translation>
     </message>
     <message>
         <source>Not downloaded</source>
-        <translation>Не загружена</translation>
+        <translation>Не скачана</translation>
     </message>
     <message>
         <source>Stopped</source>
@@ -1101,7 +1141,7 @@
     </message>
     <message>
         <source>Download stopped. What was downloaded is kept: press “Download” to continue where it stopped.</source>
-        <translation>Загрузка остановлена. Загруженное сохранено: нажмите «Загрузить», чтобы продолжить с того же места.</translation>
+        <translation>Скачивание остановлено. Скачанное сохранено: нажмите «Скачать», чтобы продолжить с того же места.</translation>
     </message>
     <message>
         <source>Done: the models are on this computer.</source>
@@ -1109,7 +1149,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Could not download {0} ({1}).&lt;/b&gt; Is this computer online? The parts already downloaded are kept in {2}: press “Download” when the connection is back and it continues from there. Without internet, download the files of &lt;a href=&quot;{3}&quot;&gt;{1}&lt;/a&gt; on another computer and choose “Use a folder with model files…”.</source>
-        <translation>&lt;b&gt;Не удалось загрузить {0} ({1}).&lt;/b&gt; Есть ли подключение к интернету? Уже загруженные части сохранены в {2}: когда связь появится, нажмите «Загрузить» — загрузка продолжится с того же места. Без интернета скачайте файлы &lt;a href=&quot;{3}&quot;&gt;{1}&lt;/a&gt; на другом компьютере и выберите «Указать папку с файлами модели…».</translation>
+        <translation>&lt;b&gt;Не удалось скачать {0} ({1}).&lt;/b&gt; Есть ли подключение к интернету? Уже скачанные части сохранены в {2}: когда связь появится, нажмите «Скачать» — скачивание продолжится с того же места. Без интернета скачайте файлы &lt;a href=&quot;{3}&quot;&gt;{1}&lt;/a&gt; на другом компьютере и выберите «Указать папку с файлами модели…».</translation>
     </message>
     <message>
         <source>Folder with model files</source>
@@ -1218,11 +1258,11 @@
     </message>
     <message>
         <source>The cut-out model is needed first: nothing was processed yet.</source>
-        <translation>Сначала нужна модель вырезки: пока ничего не обработано.</translation>
+        <translation>Сначала нужна модель вырезания: пока ничего не обработано.</translation>
     </message>
     <message>
         <source>Downloading the model</source>
-        <translation>Загрузка модели</translation>
+        <translation>Скачивание модели</translation>
     </message>
     <message>
         <source>Processed {0} photo(s), {1} failed.</source>
@@ -1453,7 +1493,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>The model that cuts the product out (hub models download on first use)</source>
-        <translation>Модель, которая вырезает товар (модели с хаба загружаются при первом использовании)</translation>
+        <translation>Модель, которая вырезает товар (модели с Hugging Face скачиваются при первом использовании)</translation>
     </message>
     <message>
         <source> — needs a downloaded folder</source>
@@ -1537,7 +1577,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Sign in with this key and scope and list the models</source>
-        <translation>Войти с этим ключом и областью доступа и показать модели</translation>
+        <translation>Войти с этим ключом и типом доступа и показать модели</translation>
     </message>
     <message>
         <source>Authorization key:</source>
@@ -1545,7 +1585,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Scope:</source>
-        <translation>Область доступа:</translation>
+        <translation>Тип доступа:</translation>
     </message>
     <message>
         <source>Model:</source>
@@ -1557,7 +1597,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Vitrina does not run this model&apos;s code from the hub: download it yourself and choose its folder.</source>
-        <translation>Vitrina не запускает код этой модели с хаба: скачайте её сами и выберите её папку.</translation>
+        <translation>Vitrina не запускает код этой модели с Hugging Face: скачайте её сами и выберите её папку.</translation>
     </message>
     <message>
         <source>Folder: {0}</source>
@@ -1655,6 +1695,10 @@ press Process to cut it out</source>
         <translation>Зеркальное отражение на глянцевом полу (0 — выключено)</translation>
     </message>
     <message>
+        <source>Shadow and reflection</source>
+        <translation>Тень и отражение</translation>
+    </message>
+    <message>
         <source>left</source>
         <translation>влево</translation>
     </message>
@@ -1687,11 +1731,11 @@ press Process to cut it out</source>
     <name>SurveyView</name>
     <message>
         <source>Select 2 to 4 photos in the gallery and press N to compare their results side by side. P approves, X rejects, U clears the photo under the mouse.</source>
-        <translation>Выберите в галерее от 2 до 4 фото и нажмите N, чтобы сравнить результаты рядом. P — принять, X — отклонить, U — снять отметку с фото под указателем мыши.</translation>
+        <translation>Выберите в галерее от 2 до 4 фото и нажмите N, чтобы сравнить результаты рядом. P — одобрить, X — отклонить, U — снять отметку с фото под указателем мыши.</translation>
     </message>
     <message>
         <source>Approved</source>
-        <translation>Принято</translation>
+        <translation>Одобрено</translation>
     </message>
     <message>
         <source>Rejected</source>
@@ -1717,6 +1761,10 @@ press Process to cut it out</source>
 </context>
 <context>
     <name>UserPresets</name>
+    <message>
+        <source>Your presets</source>
+        <translation>Ваши наборы</translation>
+    </message>
     <message>
         <source>Save as preset…</source>
         <translation>Сохранить как набор…</translation>
@@ -1817,7 +1865,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Wait for the download to finish, or cancel it</source>
-        <translation>Дождитесь окончания загрузки или отмените её</translation>
+        <translation>Дождитесь окончания скачивания или отмените его</translation>
     </message>
 </context>
 <context>
@@ -1932,7 +1980,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Check this computer, download the models, add the GigaChat key</source>
-        <translation>Проверить компьютер, загрузить модели, добавить ключ GigaChat</translation>
+        <translation>Проверить компьютер, скачать модели, добавить ключ GigaChat</translation>
     </message>
     <message>
         <source>&amp;Watch this folder</source>
@@ -1941,6 +1989,14 @@ press Process to cut it out</source>
     <message>
         <source>Add and process the photos copied into the open folder as they arrive (tethered shooting); uncheck to stop</source>
         <translation>Добавлять и обрабатывать фото, копируемые в открытую папку, по мере появления (съёмка с привязкой); снимите флажок, чтобы остановить</translation>
+    </message>
+    <message>
+        <source>&amp;Check this computer…</source>
+        <translation>&amp;Проверить компьютер…</translation>
+    </message>
+    <message>
+        <source>The GPU, libraries, models, Qt, password store and folders, with what to do about each problem</source>
+        <translation>Видеокарта, библиотеки, модели, Qt, хранилище паролей и папки — и что делать с каждой проблемой</translation>
     </message>
     <message>
         <source>&amp;About Vitrina</source>
@@ -1992,7 +2048,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Approve the selected photos&apos; results (in Survey: the one under the mouse)</source>
-        <translation>Принять результаты выбранных фото (в сравнении — фото под указателем мыши)</translation>
+        <translation>Одобрить результаты выбранных фото (в сравнении — фото под указателем мыши)</translation>
     </message>
     <message>
         <source>Re&amp;ject</source>
@@ -2008,7 +2064,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>Neither approved nor rejected</source>
-        <translation>Ни принято, ни отклонено</translation>
+        <translation>Ни одобрено, ни отклонено</translation>
     </message>
     <message>
         <source>Ad&amp;vance after flag</source>
@@ -2103,7 +2159,7 @@ press Process to cut it out</source>
     </message>
     <message>
         <source>The weights are downloaded from the Hugging Face hub at pinned commits and keep their own licences. You are responsible for using each model within its licence.</source>
-        <translation>Веса моделей загружаются с хаба Hugging Face в закреплённых версиях и распространяются по своим лицензиям. Вы отвечаете за использование каждой модели в рамках её лицензии.</translation>
+        <translation>Веса моделей скачиваются с Hugging Face в закреплённых версиях и распространяются по своим лицензиям. Вы отвечаете за использование каждой модели в рамках её лицензии.</translation>
     </message>
     <message>
         <source>Product photos in, marketplace cards out.</source>
@@ -2160,8 +2216,8 @@ press Process to cut it out</source>
         <translation>{0} {1}/с</translation>
     </message>
     <message>
-        <source>{0} s each</source>
-        <translation>по {0} с</translation>
+        <source>{0}&#xa0;s each</source>
+        <translation>по {0}&#xa0;с</translation>
     </message>
     <message>
         <source>{0} left</source>
@@ -2171,41 +2227,20 @@ press Process to cut it out</source>
 <context>
     <name>units</name>
     <message>
-        <source>.</source>
-        <comment>decimal separator</comment>
-        <translation>,</translation>
+        <source>{0}/s</source>
+        <translation>{0}/с</translation>
     </message>
     <message>
-        <source>{0} GB</source>
-        <translation>{0} ГБ</translation>
+        <source>{0}&#xa0;s</source>
+        <translation>{0}&#xa0;с</translation>
     </message>
     <message>
-        <source>{0} MB</source>
-        <translation>{0} МБ</translation>
+        <source>{0}&#xa0;min</source>
+        <translation>{0}&#xa0;мин</translation>
     </message>
     <message>
-        <source>{0} KB</source>
-        <translation>{0} КБ</translation>
-    </message>
-    <message>
-        <source>{0} MB/s</source>
-        <translation>{0} МБ/с</translation>
-    </message>
-    <message>
-        <source>{0} KB/s</source>
-        <translation>{0} КБ/с</translation>
-    </message>
-    <message>
-        <source>{0} s</source>
-        <translation>{0} с</translation>
-    </message>
-    <message>
-        <source>{0} min</source>
-        <translation>{0} мин</translation>
-    </message>
-    <message>
-        <source>{0} h {1} min</source>
-        <translation>{0} ч {1} мин</translation>
+        <source>{0}&#xa0;h {1}&#xa0;min</source>
+        <translation>{0}&#xa0;ч {1}&#xa0;мин</translation>
     </message>
 </context>
 </TS>

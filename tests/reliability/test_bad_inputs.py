@@ -32,9 +32,11 @@ FAILED = {
     "notes.jpg": "not an image (looks like a text file)",
     "page.png": "not an image (looks like an HTML page)",
     "transparent.png": "image is fully transparent (nothing visible)",
-    "bomb.png": "image is 100.0 MP (10000×10000); the limit is 80 MP (set VITRINA_MAX_MEGAPIXELS to "
+    "bomb.png": "image is 100.0\u00a0MP (10000×10000); the limit is 80\u00a0MP "
+                "(set VITRINA_MAX_MEGAPIXELS to "
                 "change it)",
-    "huge_bomb.png": "image is 200.0 MP (20000×10000); the limit is 80 MP (set VITRINA_MAX_MEGAPIXELS to "
+    "huge_bomb.png": "image is 200.0\u00a0MP (20000×10000); the limit is 80\u00a0MP "
+                     "(set VITRINA_MAX_MEGAPIXELS to "
                      "change it)",
     "locked.jpg": "cannot read the file: permission denied",
 }

@@ -40,7 +40,7 @@ FAULTS: dict[str, tuple[object, str]] = {
     "glitch-500": ([Reply.error(500), Reply.card()], ""),
     "down-503": (Reply.error(503, "Service Unavailable"), "GigaChat server error (503) (after 2 attempts)"),
     "timeout": (Reply(delay=5), "GigaChat did not answer within 0.5 s (after 2 attempts)"),
-    "cut-stream": (cut_reply(), "(after 2 attempts): peer closed connection without sending complete"),
+    "cut-stream": (cut_reply(), "(after 2 attempts): the connection was broken"),
     "garbled": (Reply(body=b"<html>502 Bad Gateway</html>"), "GigaChat sent a malformed response"),
     "invalid-json": (Reply(content="Конечно! Вот карточка: {oops"),
                      "GigaChat did not return a valid card for 'invalid-json' even after a corrective retry"),

@@ -132,9 +132,12 @@ def test_cancel_stops_writing_and_keeps_the_cards_written(qtbot, window: MainWin
     assert window.acts.write_text_all.isEnabled()
 
 
-def test_without_a_text_provider_the_user_is_told_where_to_turn_it_on(qtbot, window, tmp_path) -> None:
+def test_card_text_switched_off_is_said_once_as_a_notice_and_starts_nothing(qtbot, window, tmp_path) -> None:
+    app_settings.update(text_provider="none")
     assert window.open_folder(make_shoot(tmp_path))
-    with qtbot.waitSignal(window.runner.failed, timeout=10_000) as failed:
-        assert window.text_run.write(None)
-    assert "Settings" in failed.args[1]
-    assert any("Settings" in line for line in window.log.lines())
+    assert not window.text_run.write(None)
+    assert not window.runner.busy
+    said = [line for line in window.log.lines() if "Card text is off" in line]
+    assert len(said) == 1 and "✖" not in said[0]  # a setting, not an error
+    assert said[0].count("ard text") == 1  # not "card text: Card text is off"
+    assert "Settings" in window.statusBar().currentMessage()

@@ -211,7 +211,7 @@ def test_recent_folders_reopen_and_drops_of_files_are_refused(qtbot, window, tmp
 def test_progress_text_tells_rate_and_time_left() -> None:
     assert progress_text(0, 10, 0.0, "photos") == "0 / 10"
     assert progress_text(5, 10, 2.5, "photos") == "5 / 10 · 2.0 photos/s · 0:02 left"
-    assert progress_text(1, 3, 4.0, "photos") == "1 / 3 · 4.0 s each · 0:08 left"
+    assert progress_text(1, 3, 4.0, "photos") == "1 / 3 · 4.0\u00a0s each · 0:08 left"
 
 
 def test_the_window_opens_without_loading_torch(tmp_path) -> None:

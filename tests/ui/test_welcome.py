@@ -61,19 +61,20 @@ def test_on_a_cpu_the_light_models_are_picked_listed_and_downloaded_with_progres
     computer(monkeypatch, Hardware(cpu_cores=2))
     dialog = open_welcome(qtbot, window)
     box = dialog.models.hardware
-    assert "processor" in box.summary.text() and "9 s" in box.speed.text() and "24 s" in box.speed.text()
+    assert "processor" in box.summary.text()
+    assert "9\u00a0s" in box.speed.text() and "24\u00a0s" in box.speed.text()
     saved = app_settings.load()
     assert (saved.seg_model, saved.vlm_model) == ("birefnet-lite", "qwen3-vl-2b")
     assert window.model_picker.currentData() == "birefnet-lite"  # the window follows at once
 
     rows = dialog.models.rows
-    for role, words in ((SEGMENTATION, ("birefnet-lite", "178 MB", "MIT")),
-                        (DESCRIBER, ("qwen3-vl-2b", "4.3 GB", "Apache-2.0")),
-                        (WRITER, ("qwen3-vl-4b", "8.9 GB", "Apache-2.0"))):
+    for role, words in ((SEGMENTATION, ("birefnet-lite", "178\u00a0MB", "MIT")),
+                        (DESCRIBER, ("qwen3-vl-2b", "4.3\u00a0GB", "Apache-2.0")),
+                        (WRITER, ("qwen3-vl-4b", "8.9\u00a0GB", "Apache-2.0"))):
         assert all(w in rows[role].detail.text() for w in words), rows[role].detail.text()
     assert rows[SEGMENTATION].check.isChecked() and rows[DESCRIBER].check.isChecked()
     assert not rows[WRITER].check.isChecked()  # optional: only for text without GigaChat
-    assert "4.5 GB" in dialog.models.total.text()
+    assert "4.5\u00a0GB" in dialog.models.total.text()
     assert str(cache_dir()) in dialog.models.models_box.title()
 
     lines: list[str] = []
@@ -158,7 +159,7 @@ def test_a_big_gpu_gets_the_larger_models_but_a_model_the_user_chose_is_kept(
     computer(monkeypatch, Hardware("NVIDIA GeForce RTX 4090", 24 * GIB, 16))
     dialog = open_welcome(qtbot, window)
     assert "NVIDIA GeForce RTX 4090" in dialog.models.hardware.summary.text()
-    assert "24 GB" in dialog.models.hardware.summary.text()
+    assert "24\u00a0GB" in dialog.models.hardware.summary.text()
     assert "chose yourself" in dialog.models.hardware.picked.text()
     saved = app_settings.load()
     assert (saved.seg_model, saved.vlm_model) == ("birefnet-lite", "qwen3-vl-4b")

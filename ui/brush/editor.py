@@ -67,6 +67,7 @@ class MaskEditor(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.toolbar.view_row)
+        layout.addWidget(self.toolbar.actions_row)
         layout.addWidget(self.canvas, 1)
         self.setFocusProxy(self.canvas)
 

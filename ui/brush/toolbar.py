@@ -1,7 +1,8 @@
 """The brush's controls: restore/erase, size, hardness, overlay layers, plus the editor's actions.
 
-Two rows: the brush itself on this toolbar, the layers and the editor's actions (undo, redo, reset,
-fit) on :attr:`BrushToolbar.view_row` below it, so that none of them hides behind "»" in a
+Three rows: the brush mode and size on this toolbar, hardness and the layers on
+:attr:`BrushToolbar.view_row`, the editor's actions (undo, redo, reset, fit) on
+:attr:`BrushToolbar.actions_row`, so that none of them hides behind "»" in a
 photo-sized pane. It only shows and reports values; the editor owns the brush and calls
 :meth:`show_brush` back.
 """
@@ -57,14 +58,20 @@ class BrushToolbar(QToolBar):
         self.size_slider = self._slider(0, _SLIDER_STEPS, self.tr("Brush size ([ and ] change it)"))
         self.size_label = QLabel(self)
         self.size_slider.valueChanged.connect(self._on_size)
-        self._add_labelled(self.tr("Size"), self.size_slider, self.size_label)
+        self._add_labelled(self.tr("Size"), self.size_slider, self.size_label,
+                           self.tr("%n px", "", round(slider_to_radius(_SLIDER_STEPS))))
+        # Hardness and the layers share the second row, the editor's actions the third: in Russian
+        # at 1280 px two rows hid sliders and Fit behind "»".
+        self.view_row = QToolBar(parent)
+        self.view_row.setObjectName("brushViewToolbar")
         self.hardness_slider = self._slider(0, 100, self.tr("Edge hardness: 0 % soft, 100 % sharp"))
         self.hardness_label = QLabel(self)
         self.hardness_slider.valueChanged.connect(self._on_hardness)
-        self._add_labelled(self.tr("Hardness"), self.hardness_slider, self.hardness_label)
-
-        self.view_row = QToolBar(parent)
-        self.view_row.setObjectName("brushViewToolbar")
+        self._add_labelled(self.tr("Hardness"), self.hardness_slider, self.hardness_label, "100 %",
+                           self.view_row)
+        self.view_row.addSeparator()
+        self.actions_row = QToolBar(parent)
+        self.actions_row.setObjectName("brushActionsToolbar")
         self.overlay_action = self._checkable(self.tr("Overlay"), self.tr("Tint the removed background"))
         self.overlay_action.setChecked(True)
         self.band_action = self._checkable(
@@ -73,11 +80,10 @@ class BrushToolbar(QToolBar):
         for action in (self.overlay_action, self.band_action):
             self.view_row.addAction(action)
             action.toggled.connect(self._on_layers)
-        self.view_row.addSeparator()
 
     def add_editor_actions(self, actions: list[QAction]) -> None:
         for action in actions:
-            self.view_row.addAction(action)
+            self.actions_row.addAction(action)
 
     def show_brush(self, brush: Brush) -> None:
         """Reflect ``brush`` in the controls without reporting it back."""
@@ -110,13 +116,16 @@ class BrushToolbar(QToolBar):
     def _slider(self, lo: int, hi: int, tip: str) -> QSlider:
         slider = QSlider(Qt.Orientation.Horizontal, self)
         slider.setRange(lo, hi)
-        slider.setFixedWidth(110)
+        slider.setFixedWidth(90)
         slider.setToolTip(tip)
         slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the canvas ([, ], space)
         return slider
 
-    def _add_labelled(self, title: str, slider: QSlider, value_label: QLabel) -> None:
-        value_label.setMinimumWidth(48)
-        self.addWidget(QLabel(title, self))
-        self.addWidget(slider)
-        self.addWidget(value_label)
+    def _add_labelled(self, title: str, slider: QSlider, value_label: QLabel, widest: str,
+                      row: QToolBar | None = None) -> None:
+        # As wide as its longest value in this language ("500 пикс."), so the toolbar never cuts it.
+        value_label.setMinimumWidth(value_label.fontMetrics().horizontalAdvance(widest) + 8)
+        row = row or self
+        row.addWidget(QLabel(title, row))
+        row.addWidget(slider)
+        row.addWidget(value_label)

@@ -22,8 +22,8 @@ from app.cardtext import credentials
 from app.cardtext.local_writer import WRITER_MODELS
 from app.errors import VitrinaError
 from app.firstrun.plan import default_writer
-from app.settings import SCOPES
 from ui.connection_test import ConnectionTest
+from ui.gigachat_scopes import fill_scopes
 from ui.logs import remember_secret
 from ui.welcome import units
 
@@ -61,8 +61,7 @@ class GigaChatPage(QWidget):
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setPlaceholderText(self.tr("paste the Authorization key here"))
         self.scope = QComboBox()
-        for scope in SCOPES:
-            self.scope.addItem(scope, scope)
+        fill_scopes(self.scope)
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
         self.result = QLabel()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from app import formats
 from app.firstrun.hardware import GIB, Hardware, Recommendation, cpu_seconds_per_photo
 from app.settings import Settings
 from ui.welcome import units
@@ -27,8 +28,8 @@ class HardwareBox(QGroupBox):
 
     def show_result(self, hardware: Hardware, rec: Recommendation, settings: Settings) -> None:
         if hardware.has_gpu:
-            self.summary.setText(self.tr("Graphics card: {0}, {1} GB of video memory.").format(
-                hardware.gpu_name, f"{hardware.vram_bytes / GIB:.0f}"))
+            self.summary.setText(self.tr("Graphics card: {0}, {1}\u00a0GB of video memory.").format(
+                hardware.gpu_name, formats.integer(hardware.vram_bytes / GIB)))
             self.speed.setText(self.tr("Cutting out takes a fraction of a second per photo.")
                                if rec.reason == "gpu" else
                                self.tr("The card has little memory, so the lighter models are used; "

@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QProgressBar, QWidget
 
+from app import formats
 from app.firstrun.plan import DESCRIBER, SEGMENTATION, WRITER, ModelItem
 from ui.welcome import units
 
@@ -85,7 +86,7 @@ class ModelRow:
     def show_progress(self, done: int, total: int, rate: float | None, left: float | None) -> None:
         total = total or self.item.size_bytes
         self.progress.setValue(int(1000 * min(done, total) / total) if total else 0)
-        parts = [f"{100 * done / total:.0f} %" if total else units.size(done)]
+        parts = [formats.percent(done / total) if total else units.size(done)]
         if rate:
             parts.append(units.speed(rate))
         if left is not None:

@@ -4,31 +4,23 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-
-def _num(value: float, digits: int) -> str:
-    # Russian writes 4,3 ГБ: the separator is a translated string like the units around it.
-    return f"{value:.{digits}f}".replace(".", QCoreApplication.translate("units", ".", "decimal separator"))
+from app import formats
 
 
 def size(n: float) -> str:
-    if n >= 1e9:
-        return QCoreApplication.translate("units", "{0} GB").format(_num(n / 1e9, 1))
-    if n >= 1e6:
-        return QCoreApplication.translate("units", "{0} MB").format(_num(n / 1e6, 0))
-    return QCoreApplication.translate("units", "{0} KB").format(_num(n / 1e3, 0))
+    """«4,3 ГБ» / «4.3 GB»: the core's one size format (Babel/CLDR; the studio sets its language)."""
+    return formats.size(n)
 
 
 def speed(bytes_per_s: float) -> str:
-    if bytes_per_s >= 1e6:
-        return QCoreApplication.translate("units", "{0} MB/s").format(_num(bytes_per_s / 1e6, 1))
-    return QCoreApplication.translate("units", "{0} KB/s").format(_num(bytes_per_s / 1e3, 0))
+    return QCoreApplication.translate("units", "{0}/s").format(formats.size(bytes_per_s, digits=1))
 
 
 def duration(seconds: float) -> str:
     """A time, rounded the way a person says it: "40 s", "12 min", "1 h 5 min"."""
     if seconds < 60:
-        return QCoreApplication.translate("units", "{0} s").format(max(1, round(seconds)))
+        return QCoreApplication.translate("units", "{0}\u00a0s").format(max(1, round(seconds)))
     minutes = round(seconds / 60)
     if minutes < 60:
-        return QCoreApplication.translate("units", "{0} min").format(minutes)
-    return QCoreApplication.translate("units", "{0} h {1} min").format(minutes // 60, minutes % 60)
+        return QCoreApplication.translate("units", "{0}\u00a0min").format(minutes)
+    return QCoreApplication.translate("units", "{0}\u00a0h {1}\u00a0min").format(minutes // 60, minutes % 60)
