@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
+from app import formats
 from app.compose.backgrounds import BackgroundSpec, is_row_constant, render, resolve, row_colours
 from app.compose.decontaminate import estimate_foreground
 from app.compose.edges import refine_alpha
@@ -275,16 +276,18 @@ def _place(geometry: MaskGeometry, canvas: CanvasSpec) -> _Placement:
     elif fit > 1.0:
         scale = 1.0
         notes.append(
-            _("product kept at its source size: filling {fill:.0f} % of the canvas would need "
-              "{factor:.1f}× upscaling, so it fills {share:.0f} % of the height").format(
-                fill=canvas.fill * 100, factor=fit, share=(y1 - y0) / canvas.height * 100)
+            _("product kept at its source size: filling {fill} of the canvas would need "
+              "{factor}× upscaling, so it fills {share} of the height").format(
+                fill=formats.percent(canvas.fill), factor=formats.decimal(fit, 1),
+                share=formats.percent((y1 - y0) / canvas.height))
         )
     dx, dy = _auto_offset(geometry, canvas, scale, notes)
     return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
 
 
 def _upscale_note(factor: float) -> str:
-    return _("product upscaled {factor:.1f}× beyond its source pixels — may look soft").format(factor=factor)
+    return _("product upscaled {factor}× beyond its source pixels — may look soft").format(
+        factor=formats.decimal(factor, 1))
 
 
 def _auto_offset(geometry: MaskGeometry, canvas: CanvasSpec, scale: float,
@@ -327,8 +330,8 @@ def _hand_place(geometry: MaskGeometry, canvas: CanvasSpec, hand: Placement) -> 
     left, top = round(x0 * scale + dx), round(y0 * scale + dy)
     right, bottom = round(x1 * scale + dx), round(y1 * scale + dy)
     if right - left > canvas.width:
-        notes.append(_("filling {fill:.0f} % of the height makes the product wider than the canvas: "
-                       "its sides are cut").format(fill=hand.fill * 100))
+        notes.append(_("filling {fill} of the height makes the product wider than the canvas: "
+                       "its sides are cut").format(fill=formats.percent(hand.fill)))
     elif left < 0 or top < 0 or right > canvas.width or bottom > canvas.height:
         notes.append(_("product placed partly off the canvas: the part outside is cut"))
     return _Placement(scale, dx, dy, _crop_box(geometry), tuple(notes))
