@@ -25,6 +25,8 @@ ENV_PREFIX = "VITRINA_"
 DEVICES = ("auto", "cuda", "cpu")
 SCOPES = ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
 LANGUAGES = ("auto", "ru", "en")
+PRECISIONS = ("auto", "8bit", "4bit")  # the describer's and local writer's weights (8/4-bit: CUDA only)
+DESCRIBER_SOURCES = ("local", "gigachat")  # who looks at the photos: a local VLM or GigaChat's vision
 WELCOME_STATES = ("", "done", "skipped")  # "": the first-run dialog has not been answered yet
 # Fields the hardware check may pick for the user; once the user picks one it is left alone.
 HARDWARE_FIELDS = ("seg_model", "vlm_model")
@@ -43,6 +45,10 @@ class Settings:
     text_provider: str = "none"  # gigachat | local | none
     gigachat_scope: str = "GIGACHAT_API_PERS"
     gigachat_model: str = "GigaChat-2"
+    gigachat_concurrency: int = 1  # requests at once: 1 for a personal account, up to 10 for business
+    describer: str = "local"  # local | gigachat
+    precision: str = "auto"  # auto | 8bit | 4bit
+    keep_models_minutes: int = 10  # loaded models are released after this long unused (0: at once)
     marketplace: str = ""  # default canvas for products with no choice ("" = the photo's own size)
     background: str = "plane"  # default background: "plane", a preset name or "transparent"
     language: str = "auto"  # auto (the system's) | ru | en
@@ -101,13 +107,25 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
     return str(value)
 
 
+# Fields with a closed set of values or a range: anything else falls back to the default.
+_ALLOWED: dict[str, Callable[[Any], bool]] = {
+    "precision": lambda v: v in PRECISIONS,
+    "describer": lambda v: v in DESCRIBER_SOURCES,
+    "gigachat_concurrency": lambda v: 1 <= v <= 10,
+    "keep_models_minutes": lambda v: 0 <= v <= 24 * 60,
+}
+
+
 def _from_dict(raw: dict[str, Any]) -> Settings:
     defaults = Settings()
     values = {}
     for f in fields(Settings):
         if f.name in raw and f.name != "schema_version":
             try:
-                values[f.name] = _coerce(f.name, raw[f.name], getattr(defaults, f.name))
+                value = _coerce(f.name, raw[f.name], getattr(defaults, f.name))
+                if not _ALLOWED.get(f.name, lambda _v: True)(value):
+                    raise ValueError(value)
+                values[f.name] = value
             except (TypeError, ValueError):
                 log.warning("setting %s has a bad value %r: the default is used", f.name, raw[f.name])
     return replace(defaults, **values)

@@ -38,6 +38,27 @@ class FakeHub:
         self.calls: list[tuple[str, bool]] = []  # (repo, local_files_only)
         self.written: list[str] = []  # files fetched (not those already in the cache)
         self.started = threading.Event()  # the first byte of some download went through
+        self.heads: dict[str, str] = {}  # repo -> the commit its main branch points at now
+        self.licences: dict[str, str] = {}
+        self.info_calls: list[str] = []
+
+    def model_info(self, repo_id: str, *, revision: str | None = None, files_metadata: bool = False,
+                   **_kwargs: Any) -> Any:
+        """``huggingface_hub.model_info``: the branch's commit, file sizes and the card's licence."""
+        from types import SimpleNamespace
+
+        from huggingface_hub.errors import LocalEntryNotFoundError, RepositoryNotFoundError
+
+        self.info_calls.append(repo_id)
+        if self.offline:
+            raise LocalEntryNotFoundError("offline")
+        if repo_id not in self.repos:
+            raise RepositoryNotFoundError(f"404 {repo_id}")
+        head = self.heads.setdefault(repo_id, f"{len(self.heads) + 1:040x}")
+        siblings = [SimpleNamespace(rfilename=name, size=len(c) if isinstance(c, bytes) else c)
+                    for name, c in self.repos[repo_id].items()]
+        card = {"license": self.licences[repo_id]} if repo_id in self.licences else None
+        return SimpleNamespace(id=repo_id, sha=head, siblings=siblings, card_data=card, tags=[])
 
     def add_segmentation(self, repo: str, weights: int = 400_000) -> None:
         self.repos[repo] = {"config.json": json.dumps(SEG_CONFIG).encode(), "birefnet.py": b"",

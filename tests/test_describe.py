@@ -131,6 +131,90 @@ def test_gpu_out_of_memory_halves_the_batch(describer: Any, monkeypatch: pytest.
     assert sizes == [3, 1, 2, 1, 1]
 
 
+def test_out_of_memory_frees_the_failed_attempt_before_the_retry(
+    describer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    import torch
+
+    from app.describe import vlm
+
+    held: list[weakref.ref] = []
+    freed_then: list[bool] = []
+
+    class Activations:  # stands for the tensors the failed generate had allocated
+        pass
+
+    def generate(batch: Any) -> list[str]:
+        if len(batch) > 1:
+            taken = Activations()
+            held.append(weakref.ref(taken))
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory.")
+        return ['{"description": "A mug."}']
+
+    def free_memory() -> None:
+        gc.collect()
+        freed_then.append(all(ref() is None for ref in held))
+
+    monkeypatch.setattr(describer, "_generate", generate)
+    monkeypatch.setattr(vlm, "free_memory", free_memory)
+    assert [d.text for d in describer.describe(PRODUCTS[:2])] == ["A mug."] * 2
+    assert freed_then == [True]  # nothing of the failed attempt was still alive when memory was freed
+
+
+def test_precision_reaches_from_pretrained_for_describer_and_writer(
+    tiny_vlm_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What --quantize / Settings precision hands to transformers (no CUDA here: the load is stopped
+    at from_pretrained and its arguments are checked)."""
+    import asyncio
+
+    import torch
+    import transformers
+
+    from app.describe import loading
+    from app.marketplace import marketplaces
+    from app.pipeline.text import TextOptions, default_describer, default_writer
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    monkeypatch.setattr(loading, "check_quantize_possible", lambda quantize, device: None)
+    seen: list[dict] = []
+
+    class Stop(Exception):
+        pass
+
+    def from_pretrained(path: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        raise Stop
+
+    monkeypatch.setattr(transformers.AutoModelForImageTextToText, "from_pretrained", from_pretrained)
+    options = TextOptions(provider="local", vlm_model=str(tiny_vlm_dir), quantize="4bit")
+    with pytest.raises(Stop):
+        default_describer(options, lambda e: None)
+    writer = default_writer(options, lambda e: None)
+    with pytest.raises(Stop):
+        asyncio.run(writer.write(Description("A mug."), product_name="mug",
+                                 marketplace=marketplaces.get("wb")))
+    assert len(seen) == 2
+    for kwargs in seen:
+        config = kwargs["quantization_config"]
+        assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4"
+        assert kwargs["device_map"] == {"": "cuda"} and kwargs["dtype"] is torch.bfloat16
+        assert kwargs["trust_remote_code"] is False
+
+
+def test_quantisation_on_the_processor_says_it_needs_an_nvidia_gpu() -> None:
+    from app.describe.loading import check_quantize_possible
+
+    with pytest.raises(ModelError, match="needs an NVIDIA GPU"):
+        check_quantize_possible("4bit", "cpu")
+    with pytest.raises(ModelError, match="needs an NVIDIA GPU"):
+        check_quantize_possible("8bit", "auto")  # no CUDA on this machine
+
+
 def test_parse_never_raises_on_odd_json() -> None:
     assert parse_description("[1, 2]").text == "[1, 2]"
     assert parse_description('{"description": null, "colors": {"main": "red"}}').text == "colors: main: red"
@@ -139,7 +223,7 @@ def test_parse_never_raises_on_odd_json() -> None:
 
 @pytest.mark.parametrize("name", [n for n, s in DESCRIBERS.items() if s.revision is None])
 def test_unpinned_models_are_refused_with_a_clear_message(name: str) -> None:
-    with pytest.raises(ModelError, match="no pinned revision.*local directory"):
+    with pytest.raises(ModelError, match="no commit accepted.*vitrina models download.*folder"):
         load_describer(name, device="cpu")
 
 
@@ -206,7 +290,7 @@ def test_quantisation_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> 
     import importlib.util
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
-    with pytest.raises(ModelError, match="pip install bitsandbytes accelerate"):
+    with pytest.raises(ModelError, match=r"pip install 'vitrina\[gpu\]'"):
         pretrained_kwargs("cuda", None, "4bit", ["visual"])
     with pytest.raises(ModelError, match="Unknown quantisation"):
         pretrained_kwargs("cuda", None, "3bit", [])

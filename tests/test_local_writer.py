@@ -149,10 +149,17 @@ def test_a_vlm_can_write_the_card_from_text_alone(
     asyncio.run(w.aclose())
 
 
-def test_the_default_model_is_unpinned_and_refused_until_given_a_directory() -> None:
-    assert WRITER_MODELS["vikhr-qwen2.5-1.5b"].revision is None
-    with pytest.raises(ModelError, match="no pinned revision.*local directory"):
-        LocalWriter()
+def test_the_default_writer_works_by_name_and_allows_commercial_use() -> None:
+    from app.cardtext.local_writer import DEFAULT_WRITER_MODEL
+
+    spec = WRITER_MODELS[DEFAULT_WRITER_MODEL]
+    assert spec.revision and len(spec.revision) == 40 and spec.commercial_use
+    assert LocalWriter().name == "local"  # no "no pinned revision": nothing more to choose
+
+
+def test_an_unpinned_writer_is_refused_with_the_way_to_pin_it() -> None:
+    with pytest.raises(ModelError, match="vitrina models download vikhr-qwen2.5-1.5b"):
+        LocalWriter("vikhr-qwen2.5-1.5b")
 
 
 def test_the_writer_registry_makes_it_by_name(tiny_lm_dir: Path) -> None:

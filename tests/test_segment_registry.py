@@ -50,7 +50,7 @@ def test_unpinned_variants_refuse_to_download_or_load(name: str, monkeypatch) ->
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", never)
     for attempt in (lambda: download(VARIANTS[name]), lambda: load_segmenter(name)):
-        with pytest.raises(ModelError, match="no pinned revision.*local directory"):
+        with pytest.raises(ModelError, match="no commit accepted.*vitrina models download.*folder"):
             attempt()
     assert cached_path(VARIANTS[name]) is None
 

@@ -22,25 +22,38 @@ from app.describe.protocol import Description
 from app.describe.registry import DESCRIBERS, ModelSpec, check, resolve
 from app.errors import ModelError
 from app.events import EventSink, ignore
-from app.i18n import _
+from app.i18n import N_, _
 from app.marketplace.marketplaces import Marketplace
 
+# The default is the describer's own Qwen3-VL-2B (Apache-2.0, pinned): once the describer is on disk
+# the offline writer needs no second download, and its licence allows selling with its text.
 WRITER_MODELS: dict[str, ModelSpec] = {
+    "qwen3-vl-2b": DESCRIBERS["qwen3-vl-2b"],
+    "qwen3-vl-4b": DESCRIBERS["qwen3-vl-4b"],
     "vikhr-qwen2.5-1.5b": ModelSpec(
-        "vikhr-qwen2.5-1.5b", "Vikhrmodels/Vikhr-Qwen-2.5-1.5B-Instruct", None, 3.1, "Apache-2.0", "causal_lm"
+        "vikhr-qwen2.5-1.5b", "Vikhrmodels/Vikhr-Qwen-2.5-1.5B-Instruct", None, 3.1, "Apache-2.0",
+        "causal_lm",
+        N_("a Russian-tuned 1.5 B text model; pinned on first download"),
     ),
     "t-lite-it-1.0": ModelSpec(
         "t-lite-it-1.0",
         "t-tech/T-lite-it-1.0",
         None,
         15.2,
-        "see its model card",
+        "Qwen licence",
         "causal_lm",
-        "7.6 B parameters; 4-bit needs about 5.5 GB of GPU memory",
+        N_("7.6 B parameters, strong Russian; 4-bit needs about 5.5 GB of GPU memory"),
     ),
-    "qwen3-vl-4b": DESCRIBERS["qwen3-vl-4b"],
 }
-DEFAULT_WRITER_MODEL = "vikhr-qwen2.5-1.5b"
+DEFAULT_WRITER_MODEL = "qwen3-vl-2b"
+
+
+def default_writer_model(vlm_model: str = "") -> str:
+    """With no writer chosen, the describer's own model writes when it can (no second download):
+    a registry VLM that writes, or the describer's model folder."""
+    if vlm_model in WRITER_MODELS or (vlm_model and Path(vlm_model).expanduser().is_dir()):
+        return vlm_model
+    return DEFAULT_WRITER_MODEL
 DEFAULT_MAX_NEW_TOKENS = 768
 PREFILL = "{"
 

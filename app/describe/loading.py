@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import gc
 import importlib.util
-import threading
 from typing import Any
 
 from app.errors import ModelError
 from app.events import EventSink, Notice
-from app.i18n import _
 
-# The GPU runs one local model at a time; the describer and the local writer both take this lock.
-GPU_LOCK = threading.Lock()
+# The GPU runs one model call at a time: the segmenter, the describer and the local writer share it.
+from app.gpu_gate import GPU_LOCK  # noqa: F401  (re-exported for the describer and the writer)
+from app.i18n import _
 
 QUANTIZE_CHOICES = ("8bit", "4bit")
 _DTYPE_NAMES = {
@@ -69,13 +68,7 @@ def pretrained_kwargs(device: str, dtype: Any, quantize: str | None, skip_module
     if quantize not in QUANTIZE_CHOICES:
         raise ModelError(_("Unknown quantisation {quantize!r}; use one of: {choices}.").format(
             quantize=quantize, choices=", ".join(QUANTIZE_CHOICES)))
-    if not device.startswith("cuda"):
-        message = _("{quantize} quantisation needs a CUDA GPU; on the CPU run the model unquantised.")
-        raise ModelError(message.format(quantize=quantize))
-    missing = [pkg for pkg in ("bitsandbytes", "accelerate") if importlib.util.find_spec(pkg) is None]
-    if missing:
-        raise ModelError(_("{quantize} quantisation needs {missing}: pip install {packages}").format(
-            quantize=quantize, missing=_(" and ").join(missing), packages=" ".join(missing)))
+    check_quantize_possible(quantize, device)
     from transformers import BitsAndBytesConfig
 
     if quantize == "8bit":
@@ -90,6 +83,25 @@ def pretrained_kwargs(device: str, dtype: Any, quantize: str | None, skip_module
     # bitsandbytes weights are placed at load time; they cannot be moved with .to() afterwards.
     kwargs.update(quantization_config=config, device_map={"": device})
     return kwargs
+
+
+def check_quantize_possible(quantize: str, device: str) -> None:
+    """Raise a plain ModelError unless ``quantize`` can work on ``device`` ("auto" looks for CUDA)."""
+    if quantize not in QUANTIZE_CHOICES:
+        raise ModelError(_("Unknown quantisation {quantize!r}; use one of: {choices}.").format(
+            quantize=quantize, choices=", ".join(QUANTIZE_CHOICES)))
+    on_cuda = device.startswith("cuda")
+    if device == "auto":
+        import torch
+
+        on_cuda = torch.cuda.is_available()
+    if not on_cuda:
+        raise ModelError(_("{quantize} precision needs an NVIDIA GPU (CUDA); on the processor the models "
+                           "run at full precision. Choose “auto” precision.").format(quantize=quantize))
+    missing = [pkg for pkg in ("bitsandbytes", "accelerate") if importlib.util.find_spec(pkg) is None]
+    if missing:
+        raise ModelError(_("{quantize} precision needs {missing}: pip install 'vitrina[gpu]'").format(
+            quantize=quantize, missing=_(" and ").join(missing)))
 
 
 def place(model: Any, device: str, quantize: str | None) -> Any:

@@ -1,20 +1,23 @@
 """Local models as data: a name maps to a hub repo pinned to a commit, its size, licence and family.
 
-A local directory works wherever a name does. Entries without a known commit (``revision=None``)
-are listed so the user can see them, but are refused unless a directory is given: unpinned hub
-files are never fetched. None of these families needs remote code (native transformers classes).
+A local directory works wherever a name does. Entries without a commit in the code
+(``revision=None``) are pinned on first use (``app.models.trust``): the user accepts the commit the
+hub shows, and later runs use only that one; until then they are refused, never fetched unpinned.
+None of these families needs remote code (native transformers classes). The original InternVL2
+layout is converted once into the native one (``app.describe.internvl2_convert``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app import formats
 from app.errors import ModelError
 from app.events import EventSink, Notice, ignore
-from app.i18n import N_, _, translated
+from app.i18n import N_, _
+from app.models.trust import Candidate, NotPinned
 
 
 @dataclass(frozen=True)
@@ -26,13 +29,10 @@ class ModelSpec:
     licence: str
     family: str  # "qwen3_vl", "internvl" (image+text) or "causal_lm" (text only)
     note: str = ""
+    commercial_use: bool = True
 
 
 DEFAULT_DESCRIBER = "qwen3-vl-2b"
-
-def _convert_hint() -> str:
-    return _("download it yourself, check it, and pass its local directory instead of the name")
-
 
 DESCRIBERS: dict[str, ModelSpec] = {
     spec.name: spec
@@ -63,17 +63,17 @@ DESCRIBERS: dict[str, ModelSpec] = {
             revision=None,
             size_gb=4.4,
             licence="MIT",
-            family="internvl",
-            note=N_("its hub code does not run on transformers 5; convert the weights with transformers' "
-                    "models/internvl/convert_internvl_weights_to_hf.py and pass the converted directory"),
+            family="internvl_chat",
+            note=N_("the product's original describer; converted once to the native layout after download"),
         ),
     )
 }
 
 # Only what native loading reads: no *.py (never remote code), no duplicate *.bin weights.
-_ALLOW = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
+ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
 
-_VLM_TYPES = {"qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl", "internvl": "internvl"}
+_VLM_TYPES = {"qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl", "internvl": "internvl",
+              "internvl_chat": "internvl_chat"}
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def family_of(directory: Path) -> str:
 def check(name_or_dir: str | Path, table: dict[str, ModelSpec]) -> ModelSpec | None:
     """The pinned entry for a name, None for a local directory; raises for anything else.
 
-    Cheap (no download, no torch), so a caller can refuse a bad choice before any slow work.
+    Cheap (no download, no torch, no network), so a caller can refuse a bad choice before any slow
+    work. An entry without a commit in the code gets the one the user accepted, or is refused.
     """
     if Path(name_or_dir).expanduser().is_dir():
         return None
@@ -114,24 +115,54 @@ def check(name_or_dir: str | Path, table: dict[str, ModelSpec]) -> ModelSpec | N
         known = ", ".join(sorted(table))
         raise ModelError(_("Unknown model {name!r} (not a directory either). Known models: {known}.").format(
             name=name, known=known))
-    if spec.revision is None:
-        extra = _(" Note: {note}.").format(note=translated(spec.note)) if spec.note else ""
-        raise ModelError(_(
-            "Model {name!r} ({repo}) has no pinned revision, so Vitrina will not download it: {hint}.{extra}"
-        ).format(name=name, repo=spec.repo, hint=_convert_hint(), extra=extra))
-    return spec
+    pinned = with_pin(spec)
+    if pinned.revision is None:
+        raise NotPinned(candidate(spec))
+    return pinned
+
+
+def with_pin(spec: ModelSpec) -> ModelSpec:
+    """``spec`` at the commit the user accepted, when the code has none."""
+    if spec.revision is not None:
+        return spec
+    from app.models import pins
+
+    revision = pins.revision_for(spec.repo)
+    return replace(spec, revision=revision) if revision else spec
+
+
+def candidate(spec: ModelSpec) -> Candidate:
+    return Candidate(spec.name, "describer", spec.repo, spec.revision, spec.licence, spec.commercial_use,
+                     runs_code=False, allow_patterns=tuple(ALLOW_PATTERNS))
 
 
 def resolve(
     name_or_dir: str | Path, table: dict[str, ModelSpec], *, events: EventSink = ignore
 ) -> ResolvedModel:
-    """A local directory as is, or a pinned registry entry (downloaded once into the hub cache)."""
+    """A local directory as is, or a pinned registry entry (downloaded once into the hub cache).
+
+    A checkpoint in the original InternVL2 layout is converted once to the native one.
+    """
     spec = check(name_or_dir, table)
     if spec is None:
         path = Path(name_or_dir).expanduser().resolve()
-        return ResolvedModel(path, str(path), "local", family_of(path))
-    assert spec.revision is not None
-    return ResolvedModel(_download(spec, events), spec.repo, spec.revision, spec.family)
+        model = ResolvedModel(path, str(path), "local", family_of(path))
+    else:
+        assert spec.revision is not None
+        model = ResolvedModel(_download(spec, events), spec.repo, spec.revision, spec.family)
+    if model.family == "internvl_chat":
+        from app.describe.internvl2_convert import converted_folder
+
+        folder = converted_folder(model.path, converted_root(), model.revision, events)
+        model = replace(model, path=folder, family="internvl")
+    return model
+
+
+def converted_root() -> Path:
+    """Converted checkpoints live beside the hub cache, so clearing that cache clears them too."""
+    from app.segment.download import cache_dir
+
+    return cache_dir().parent / "vitrina-converted"
 
 
 def _download(spec: ModelSpec, events: EventSink) -> Path:
@@ -145,14 +176,14 @@ def _download(spec: ModelSpec, events: EventSink) -> Path:
 
 def cached_path(spec: ModelSpec) -> Path | None:
     """The pinned snapshot's folder when it is complete in the hub cache, else None. No network."""
+    spec = with_pin(spec)
     if spec.revision is None:
         return None
     from huggingface_hub import snapshot_download
 
     try:
-        return Path(
-            snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW, local_files_only=True)
-        )
+        return Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=ALLOW_PATTERNS,
+                                      local_files_only=True))
     except Exception:  # any cache miss (or an offline hub) means "not cached"
         return None
 
@@ -165,12 +196,12 @@ def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
     from app.errors import VitrinaError
     from app.segment.download import DownloadProgress, cache_dir
 
+    spec = with_pin(spec)
     if spec.revision is None:
-        raise ModelError(_("Model {name!r} ({repo}) has no pinned revision: {hint}.").format(
-            name=spec.name, repo=spec.repo, hint=_convert_hint()))
+        raise NotPinned(candidate(spec))
     progress = DownloadProgress(events, spec.name)
     try:
-        folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=_ALLOW,
+        folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=ALLOW_PATTERNS,
                                         tqdm_class=progress.tqdm_class))
     except VitrinaError:
         raise  # raised by the event sink (e.g. the user cancelled): not a download failure

@@ -115,17 +115,22 @@ class VLMDescriber:
         out = [Description("", {}, self.model_id, self.revision) for _ in batch]
         if not with_photos:
             return out
+        raws: list[str] | None = None
         try:
             raws = self._generate([batch[i] for i in with_photos])
         except Exception as err:
             if not is_out_of_memory(err):
                 raise
+        if raws is None:
+            # Out of memory. Freed here, past the except block: inside it the traceback still holds
+            # the failed generate's frames and their tensors, so the retry would start with that
+            # memory taken.
             free_memory()
             if len(batch) == 1:
                 raise ModelError(_(
                     "The GPU ran out of memory describing one product; lower the photo cap, "
-                    "use a smaller model or 8-bit, or run on the CPU."
-                )) from err
+                    "use a smaller model or 4-bit precision, or run on the CPU."
+                ))
             half = len(batch) // 2
             return self._describe_batch(batch[:half]) + self._describe_batch(batch[half:])
         for i, raw in zip(with_photos, raws, strict=True):

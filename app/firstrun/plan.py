@@ -67,13 +67,16 @@ def _describer(name: str) -> ModelItem:
                      optional=False, cached=describers.cached_path(spec) is not None)
 
 
-def default_writer() -> str:
-    """The first pinned local writer: only pinned models are fetched (today the 4 B Qwen3-VL)."""
-    return next(name for name, spec in WRITER_MODELS.items() if spec.revision)
+def default_writer(vlm_model: str = "") -> str:
+    """The local writer used when none is chosen: the describer's own model when it can write
+    (nothing more to download), else the pinned Qwen3-VL-2B."""
+    from app.cardtext.local_writer import default_writer_model
+
+    return default_writer_model(vlm_model)
 
 
 def _writer(settings: Settings) -> ModelItem:
-    name = settings.writer_model or default_writer()
+    name = settings.writer_model or default_writer(settings.vlm_model)
     spec = WRITER_MODELS.get(name)
     if spec is None:
         return folder_item(WRITER, name, optional=True)

@@ -22,12 +22,10 @@ from app.segment import Segmenter, resolve
 
 def model_key(seg_model: str) -> str:
     """``id@revision`` recorded with a model-made mask; refuses a model without a pinned commit."""
+    from app.segment.download import require_pin
+
     spec = resolve(seg_model)
-    if spec.revision is None:
-        raise ModelError(_("{model} has no pinned revision yet, so Vitrina will not run its code "
-                           "from the hub; download it yourself and pass its folder as the model.").format(
-            model=seg_model))
-    return f"{spec.model_id}@{spec.revision}"
+    return f"{spec.model_id}@{require_pin(spec) if spec.revision is None else spec.revision}"
 
 
 @dataclass

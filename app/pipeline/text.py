@@ -33,11 +33,14 @@ PROVIDERS = ("gigachat", "local", "none")
 @dataclass(frozen=True)
 class TextOptions:
     provider: str = "none"
+    describer: str = "local"  # "local": a VLM on this computer | "gigachat": GigaChat looks at the photos
     vlm_model: str = "qwen3-vl-2b"
     writer_model: str | None = None  # the local writer's model (name or folder)
     gigachat_model: str | None = None
     device: str = "auto"
+    quantize: str | None = None  # "8bit" | "4bit" for the describer and the local writer (CUDA only)
     writer_settings: dict[str, Any] = field(default_factory=dict)
+    describer_settings: dict[str, Any] = field(default_factory=dict)  # GigaChat's, for its describer
 
     @property
     def enabled(self) -> bool:
@@ -59,7 +62,7 @@ WriterFactory = Callable[[TextOptions, EventSink], CardWriter]
 def default_describer(options: TextOptions, events: EventSink) -> Describer:
     from app.describe import load_describer
 
-    return load_describer(options.vlm_model, device=options.device, events=events)
+    return load_describer(options.vlm_model, device=options.device, quantize=options.quantize, events=events)
 
 
 def default_writer(options: TextOptions, events: EventSink) -> CardWriter:
@@ -69,9 +72,11 @@ def default_writer(options: TextOptions, events: EventSink) -> CardWriter:
     if options.provider == "gigachat" and options.gigachat_model:
         settings.setdefault("model", options.gigachat_model)
     if options.provider == "local":
-        if options.writer_model:
-            settings.setdefault("model", options.writer_model)
+        from app.cardtext.local_writer import default_writer_model
+
+        settings.setdefault("model", options.writer_model or default_writer_model(options.vlm_model))
         settings.setdefault("device", options.device)
+        settings.setdefault("quantize", options.quantize)
     return make_writer(options.provider, **settings)
 
 

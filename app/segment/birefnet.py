@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 from app.errors import ModelError
 from app.events import EventSink, Notice, Progress, ignore
+from app.gpu_gate import gate
 from app.i18n import _
 from app.segment.device import choose_device, free_vram_bytes
 from app.segment.download import cached_path, download, require_pin
@@ -219,7 +220,8 @@ class BiRefNetSegmenter:
         while len(masks) < len(images):
             chunk = images[len(masks) : len(masks) + batch]
             try:
-                masks.extend(self._run(chunk))
+                with gate(self.device):  # one model on the GPU at a time (app.gpu_gate)
+                    masks.extend(self._run(chunk))
             except ModelError:
                 raise
             except Exception as err:

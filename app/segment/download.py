@@ -12,7 +12,7 @@ from app.errors import ModelError
 from app.events import EventSink, Progress, ignore
 from app.i18n import _
 from app.os_errors import os_error_words
-from app.segment.registry import LocalModel, ModelSpec, Variant, validate_layout
+from app.segment.registry import LocalModel, ModelSpec, Variant, validate_layout, with_pin
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +27,19 @@ def cache_dir() -> Path:
 
 
 def require_pin(variant: Variant) -> str:
-    """Hub code runs on load, so only a pinned commit is ever fetched."""
+    """Hub code runs on load, so only a pinned commit (built in, or accepted by the user) is fetched."""
+    variant = with_pin(variant)
     if not variant.revision:
-        raise ModelError(_(
-            "Model {name!r} ({repo}) has no pinned revision, so Vitrina will not "
-            "download or run its code; pass a local directory with the model files instead."
-        ).format(name=variant.name, repo=variant.repo))
+        from app.models.trust import Candidate, NotPinned
+
+        raise NotPinned(Candidate(variant.name, "segmentation", variant.repo, None, variant.licence,
+                                  variant.commercial_use, runs_code=True))
     return variant.revision
 
 
 def cached_path(variant: Variant) -> Path | None:
     """The complete snapshot folder if this exact revision is already cached, else None. No network."""
+    variant = with_pin(variant)
     if not variant.revision:
         return None
     from huggingface_hub import snapshot_download
@@ -64,6 +66,7 @@ def download(variant: ModelSpec, events: EventSink = ignore) -> Path:
     """
     if isinstance(variant, LocalModel):
         return variant.path
+    variant = with_pin(variant)
     revision = require_pin(variant)
     from huggingface_hub import snapshot_download
 

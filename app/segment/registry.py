@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,7 +118,7 @@ def resolve(name_or_dir: str | Path, input_size: int | tuple[int, int] | None = 
     """
     if isinstance(name_or_dir, str):
         if name_or_dir in VARIANTS:
-            return VARIANTS[name_or_dir]
+            return with_pin(VARIANTS[name_or_dir])
         text = name_or_dir.removeprefix("local:")
         if not Path(text).expanduser().exists():
             known = ", ".join(VARIANTS)
@@ -128,6 +128,16 @@ def resolve(name_or_dir: str | Path, input_size: int | tuple[int, int] | None = 
             ).format(name=name_or_dir, known=known))
         name_or_dir = Path(text)
     return local_model(Path(name_or_dir), input_size)
+
+
+def with_pin(variant: Variant) -> Variant:
+    """``variant`` at the commit the user accepted on first use, when the code pins none."""
+    if variant.revision is not None:
+        return variant
+    from app.models import pins
+
+    revision = pins.revision_for(variant.repo)
+    return replace(variant, revision=revision) if revision else variant
 
 
 def local_model(path: Path, input_size: int | tuple[int, int] | None = None) -> LocalModel:

@@ -184,7 +184,10 @@ def _save(project: Project, events: EventSink, *, force: bool) -> None:
 
 def text_options(settings: Settings) -> TextOptions:
     """The text stage's options from the user's settings (the GigaChat scope goes to its writer)."""
-    writer_settings = {"scope": settings.gigachat_scope} if settings.text_provider == "gigachat" else {}
+    gigachat = {"scope": settings.gigachat_scope, "max_concurrency": settings.gigachat_concurrency}
+    writer_settings = gigachat if settings.text_provider == "gigachat" else {}
     return TextOptions(provider=settings.text_provider, vlm_model=settings.vlm_model,
                        gigachat_model=settings.gigachat_model or None, device=settings.device,
-                       writer_model=settings.writer_model or None, writer_settings=writer_settings)
+                       writer_model=settings.writer_model or None, writer_settings=writer_settings,
+                       describer=settings.describer, describer_settings=gigachat,
+                       quantize=None if settings.precision == "auto" else settings.precision)

@@ -86,6 +86,7 @@ def test_hub_code_without_a_pinned_commit_never_runs(shoot, tmp_path, vitrina, m
     monkeypatch.setattr("huggingface_hub.snapshot_download", no_download)
     run = vitrina("batch", shoot, "-o", tmp_path / "cards", "--seg-model", name, "--no-text")
     assert run.code == 2
-    assert f"vitrina: error: {name} has no pinned revision yet" in run.err
+    assert f"vitrina: error: {name} (" in run.err and "has no commit accepted on this computer" in run.err
+    assert "--trust" in run.err
     assert not (tmp_path / "cards").exists() and not (shoot / ".vitrina").exists()
     assert vitrina("models", "download", name).code == 1
