@@ -7,8 +7,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from app.cli import model_choice
+from app.cli import trust as cli_trust
 from app.cli.progress import ProgressPrinter, printable
 from app.compose.backgrounds import BackgroundSpec, parse_background
+from app.describe.loading import QUANTIZE_CHOICES
 from app.errors import VitrinaError
 from app.events import Notice
 from app.i18n import _
@@ -53,8 +56,9 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--marketplace", default="none", choices=[*marketplaces(), "none"],
                    help=_("canvas size and fill of that marketplace: wb (Wildberries), ozon (Ozon), "
                           "ym (Yandex Market); none: keep the photo size"))
-    p.add_argument("--seg-model", default="birefnet", metavar=_("MODEL"),
-                   help=_("segmentation model name (see `vitrina models list`) or a model folder"))
+    p.add_argument("--seg-model", default=None, metavar=_("MODEL"),
+                   help=_("segmentation model name (see `vitrina models list`) or a model folder "
+                          "(default: the one that suits this computer)"))
     p.add_argument("--device", default="auto", choices=["auto", "cuda", "cpu"],
                    help=_("where the models run: auto, cuda (NVIDIA graphics card) or cpu (processor)"))
     p.add_argument("--batch-size", type=int, default=None, metavar=_("N"),
@@ -63,10 +67,14 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help=_("who writes the Russian card text (auto: GigaChat when a key is stored with "
                           "`vitrina gigachat set-key`, otherwise none; local: a model on this computer)"))
     p.add_argument("--no-text", action="store_true", help=_("images only, no card text"))
-    p.add_argument("--vlm-model", default="qwen3-vl-2b", metavar=_("MODEL"),
-                   help=_("model that describes the photos (name or folder; see `vitrina models list`)"))
+    p.add_argument("--vlm-model", default=None, metavar=_("MODEL"),
+                   help=_("model that describes the photos (name or folder; see `vitrina models list`; "
+                          "default: the one that suits this computer)"))
     p.add_argument("--writer-model", default=None, metavar=_("MODEL"),
-                   help=_("local writer model (name or folder)"))
+                   help=_("local writer model (name or folder; default: the describer's own model)"))
+    p.add_argument("--quantize", default=None, choices=list(QUANTIZE_CHOICES),
+                   help=_("load the describer and the local writer in 8 or 4 bits to fit a small NVIDIA "
+                          "GPU (needs `pip install 'vitrina[gpu]'`)"))
     p.add_argument("--gigachat-model", default=None, metavar=_("MODEL"),
                    help=_("GigaChat model, e.g. GigaChat-2-Pro"))
     p.add_argument("--regenerate-text", action="store_true",
@@ -78,6 +86,7 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-decontaminate", action="store_true",
                    help=_("keep the photo's own colours at soft edges (no removal of the old "
                           "backdrop's tint)"))
+    cli_trust.add_arguments(p)
 
 
 def _text_provider(args: argparse.Namespace, printer: ProgressPrinter) -> str:
@@ -126,16 +135,53 @@ def run_options(args: argparse.Namespace, printer: ProgressPrinter) -> BatchOpti
     except ValueError as exc:
         print(_("vitrina: error: --background: {error}").format(error=exc), file=sys.stderr)
         return None
+    provider = _text_provider(args, printer)
+    try:
+        seg_model, vlm_model = model_choice.pick(args, printer, describes=provider != "none")
+        quantize = check_quantize(args.quantize, args.device, provider)
+        accept_models(args, seg_model, vlm_model, provider)
+    except VitrinaError as exc:
+        printer.close()
+        print(_("vitrina: error: {error}").format(error=printable(cli_trust.with_hint(exc))), file=sys.stderr)
+        return None
     return BatchOptions(
         background=background,
         marketplace=None if args.marketplace == "none" else args.marketplace,
-        seg_model=args.seg_model, device=args.device, batch_size=args.batch_size,
+        seg_model=seg_model, device=args.device, batch_size=args.batch_size,
         overwrite=args.overwrite, regenerate_text=args.regenerate_text, fix_compliance=args.fix,
         decontaminate=not args.no_decontaminate,
-        text=TextOptions(provider=_text_provider(args, printer), vlm_model=args.vlm_model,
-                         writer_model=args.writer_model, gigachat_model=args.gigachat_model,
-                         device=args.device),
+        text=TextOptions(provider=provider, vlm_model=vlm_model, writer_model=args.writer_model,
+                         gigachat_model=args.gigachat_model, device=args.device, quantize=quantize),
     )
+
+
+def check_quantize(quantize: str | None, device: str, provider: str) -> str | None:
+    """``--quantize`` if it can work here; a clear refusal before any photo is touched if not."""
+    if quantize is None:
+        return None
+    if provider == "none":
+        return None  # nothing local to quantise; not worth stopping the run for
+    from app.describe.loading import check_quantize_possible
+
+    check_quantize_possible(quantize, device)
+    return quantize
+
+
+def accept_models(args: argparse.Namespace, seg_model: str, vlm_model: str, provider: str) -> None:
+    """Models without a built-in commit are pinned now, asking first (``--trust`` answers)."""
+    from app.cardtext.local_writer import default_writer_model
+    from app.models import catalogue, trust
+
+    wanted = [(seg_model, catalogue.SEGMENTATION)]
+    if provider != "none":
+        wanted.append((vlm_model, catalogue.DESCRIBER))
+    if provider == "local":
+        wanted.append((args.writer_model or default_writer_model(vlm_model), catalogue.WRITER))
+    ask = cli_trust.asker(args)
+    for name, role in wanted:
+        known = {c.name: c for c in catalogue.candidates(role)}
+        if name in known:  # a folder on disk needs no pin
+            trust.ensure(known[name], ask)
 
 
 def run(args: argparse.Namespace) -> int:
