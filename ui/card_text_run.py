@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app import settings as app_settings
 from app.studio import TextResult, text_options, write_cards
+from app.studio.kept_models import describer_factory, writer_factory
 
 if TYPE_CHECKING:
     from ui.window_parts import CardTextHost
@@ -42,8 +43,11 @@ class CardTextRun(QObject):
             w.log.add(said)
             return False
         w.progress.start(self.tr("Writing card text"), self.tr("cards"))
+        kept = w.models.kept  # the describer and a local writer stay loaded for the next run
+        describer, writer = describer_factory(kept), writer_factory(kept)
         w.runner.start(TASK, lambda events, cancel: write_cards(
-            project, chosen, options, regenerate=regenerate, events=events, cancel=cancel))
+            project, chosen, options, regenerate=regenerate, events=events, cancel=cancel,
+            describer_factory=describer, writer_factory=writer))
         w.update_actions()
         return True
 

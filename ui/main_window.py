@@ -39,7 +39,9 @@ from ui.flagging import Flagging
 from ui.gallery_pane import GalleryPane
 from ui.log_panel import LogPanel
 from ui.mask_tab import MaskTab
+from ui.model_keeping import ModelKeeping
 from ui.model_picker import ModelPicker
+from ui.model_updates import ModelUpdatesDialog
 from ui.paste_dialog import SettingsClipboard
 from ui.photo_tasks import PhotoTasks
 from ui.preview import PreviewPane
@@ -99,6 +101,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.log], [110], Qt.Orientation.Vertical)  # room for the pictures first
         self.progress = ProgressStatus()
         self.statusBar().addPermanentWidget(self.progress)
+        self.models = ModelKeeping()  # models stay loaded between tasks; the status bar shows them
+        self.statusBar().addPermanentWidget(self.models.label)
         self.history = ChoiceHistory(self.statusBar(), before=self.card.flush,
                                      report=lambda why: self.log.add(why, error=True), parent=self)
         self.model_picker = ModelPicker()
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
 
     def _on_settings_saved(self) -> None:
         self.apply_settings()
+        self.models.settings_saved()
         self.model_picker.refill()
         self.backgrounds.set_context(self.project, self.gallery.selected_rels())
         self._on_choice()  # a new default background or canvas shows at once
@@ -192,6 +197,12 @@ class MainWindow(QMainWindow):
     def show_doctor(self) -> DoctorDialog:
         """Help → Check this computer…: the same report as ``vitrina doctor``."""
         self.dialog = DoctorDialog(self)
+        self.dialog.open()
+        return self.dialog
+
+    def show_model_updates(self) -> ModelUpdatesDialog:
+        """Help → Check for model updates…"""
+        self.dialog = ModelUpdatesDialog(self)
         self.dialog.open()
         return self.dialog
 
@@ -384,6 +395,7 @@ class MainWindow(QMainWindow):
         self._release_lock()
         self.preview.shutdown()
         self.survey.shutdown()
+        self.models.shutdown()
         settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from app.studio import ProcessResult, all_photos, process_photos
+from app.studio.kept_models import segmenter_factory
 from ui import settings
 from ui.model_picker import model_missing
 from ui.welcome.model_setup import ModelSetupDialog
@@ -44,8 +45,10 @@ class PhotoTasks(QObject):
             return False
         w.progress.start(self.tr("Processing"), self.tr("photos"))
         w.gallery.photos.mark_queued(chosen)
+        factory = segmenter_factory(w.models.kept)  # the model stays loaded for the next run
         w.runner.start("process", lambda events, cancel: process_photos(
-            project, chosen, seg_model=model, device=device, events=events, cancel=cancel))
+            project, chosen, seg_model=model, device=device, events=events, cancel=cancel,
+            segmenter_factory=factory))
         w.update_actions()
         return True
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ui.gallery import Gallery
     from ui.gallery_pane import GalleryPane
     from ui.log_panel import LogPanel
+    from ui.model_keeping import ModelKeeping
     from ui.model_picker import ModelPicker
     from ui.paste_dialog import SettingsClipboard
     from ui.photo_tasks import PhotoTasks
@@ -39,6 +40,7 @@ class TaskHost(Protocol):
 
     project: Project | None
     runner: TaskRunner
+    models: ModelKeeping
     progress: ProgressStatus
     log: LogPanel
     dialog: QDialog | None  # the open dialog, closed with the window
@@ -146,5 +148,7 @@ class ActionsHost(Protocol):
     def show_about(self) -> object: ...
 
     def show_doctor(self) -> object: ...
+
+    def show_model_updates(self) -> object: ...
 
     def close(self) -> bool: ...
