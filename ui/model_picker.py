@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QWidget
 
 from app import formats
 from app.errors import ModelError
+from app.i18n import translated
 from app.segment import VARIANTS, cached_path, validate_layout
 from ui import settings
 
@@ -41,11 +42,10 @@ class ModelPicker(QComboBox):
     def refill(self) -> None:
         self.blockSignals(True)
         self.clear()
-        for variant in VARIANTS.values():
-            if variant.revision is not None:  # unpinned models are not run from the hub
-                size = formats.size(variant.download_mb * 1_000_000)  # «885 МБ», not "885 MB"
-                self.addItem(f"{variant.name} ({size})", variant.name)
-                self.setItemData(self.count() - 1, variant.note, Qt.ItemDataRole.ToolTipRole)
+        for variant in VARIANTS.values():  # one without a built-in commit asks before its download
+            size = formats.size(variant.download_mb * 1_000_000)  # «885 МБ», not "885 MB"
+            self.addItem(f"{variant.name} ({size})", variant.name)
+            self.setItemData(self.count() - 1, translated(variant.note), Qt.ItemDataRole.ToolTipRole)
         for folder in settings.model_folders():
             self.addItem(self.tr("Folder: {0}").format(Path(folder).name), folder)
             self.setItemData(self.count() - 1, folder, Qt.ItemDataRole.ToolTipRole)

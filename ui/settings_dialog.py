@@ -29,13 +29,16 @@ from app import formats
 from app.cardtext import credentials
 from app.compose.background_names import background_name
 from app.compose.backgrounds import presets
+from app.describe import registry as describers
 from app.describe.registry import DESCRIBERS
 from app.errors import VitrinaError
 from app.i18n import translated
 from app.marketplace import marketplaces
 from app.segment import VARIANTS, validate_layout
+from app.segment.registry import with_pin
 from app.settings import Settings
 from app.settings import save as save_settings
+from ui import settings_models
 from ui.connection_test import ConnectionTest
 from ui.error_details import DetailsButton, detail_of
 from ui.gigachat_scopes import fill_scopes
@@ -69,7 +72,7 @@ class SettingsDialog(QDialog):
         self.seg_model.setToolTip(self.tr("The model that cuts the product out (hub models download on "
                                           "first use)"))
         for v in VARIANTS.values():
-            pinned = "" if v.revision else self.tr(" — needs a downloaded folder")
+            pinned = "" if with_pin(v).revision else self.tr(" — asks before its first download")
             size = formats.size(v.download_mb * 1e6)
             self.seg_model.addItem(f"{v.name} · {size} · {v.licence}{pinned}", v.name)
             tip = translated(v.note)
@@ -89,7 +92,8 @@ class SettingsDialog(QDialog):
         self.vlm_model.setToolTip(self.tr("The local vision model that describes the product for the "
                                           "card text"))
         for spec in DESCRIBERS.values():
-            pinned = "" if spec.revision else self.tr(" — needs a downloaded folder")
+            unpinned = describers.with_pin(spec).revision is None
+            pinned = self.tr(" — asks before its first download") if unpinned else ""
             size = formats.size(spec.size_gb * 1e9)
             self.vlm_model.addItem(f"{spec.name} · {size} · {spec.licence}{pinned}", spec.name)
             self.vlm_model.setItemData(self.vlm_model.count() - 1, translated(spec.note) or spec.repo,
@@ -128,6 +132,12 @@ class SettingsDialog(QDialog):
         models.addRow(self.tr("Segmentation model:"), self._with_button(self.seg_model, seg_folder))
         models.addRow("", self.seg_warning)
         models.addRow(self.tr("Describer model:"), self._with_button(self.vlm_model, vlm_folder))
+        self.describer = settings_models.describer_box(settings)
+        self.precision = settings_models.precision_box(settings)
+        self.keep_minutes = settings_models.keep_minutes_box(settings)
+        models.addRow(self.tr("Photos described by:"), self.describer)
+        models.addRow(self.tr("Describer / writer precision:"), self.precision)
+        models.addRow(self.tr("Keep models loaded:"), self.keep_minutes)
         models.addRow(self.tr("Card text by:"), self.provider)
         defaults = QFormLayout()
         defaults.addRow(self.tr("Marketplace canvas:"), self.marketplace)
@@ -176,6 +186,8 @@ class SettingsDialog(QDialog):
         form.addRow("", self._with_button(self.key_state, self.key_details))
         form.addRow(self.tr("Scope:"), self.scope)
         form.addRow(self.tr("Model:"), self._with_button(self.gigachat_model, self.test_button))
+        self.concurrency = settings_models.concurrency_box(settings)
+        form.addRow(self.tr("Requests at once:"), self.concurrency)
         form.addRow("", self.test_result)
         self.gigachat_box = QGroupBox("GigaChat")
         self.gigachat_box.setLayout(form)
@@ -197,9 +209,11 @@ class SettingsDialog(QDialog):
         if variant is not None and not variant.commercial_use:
             text = self.tr("{0} is licensed {1}: not for commercial use without an agreement with its "
                            "authors.").format(variant.name, variant.licence)
-        if variant is not None and variant.revision is None:
-            text += (" " if text else "") + self.tr("Vitrina does not run this model's code from the hub: "
-                                                    "download it yourself and choose its folder.")
+        if variant is not None and with_pin(variant).revision is None:
+            text += (" " if text else "") + self.tr("This model has no commit built into Vitrina: its first "
+                                                    "download shows the commit the hub offers, its licence "
+                                                    "and size, and asks you to accept them (loading it runs "
+                                                    "code from its repository).")
         self.seg_warning.setText(text)
         self.seg_warning.setVisible(bool(text))
 
@@ -292,7 +306,9 @@ class SettingsDialog(QDialog):
             gigachat_scope=self.scope.currentData(),
             gigachat_model=self.gigachat_model.currentText().strip() or self.settings.gigachat_model,
             marketplace=self.marketplace.currentData(), background=self.background.currentData(),
-            language=self.language.currentData())
+            language=self.language.currentData(), describer=self.describer.currentData(),
+            precision=self.precision.currentData(), keep_models_minutes=self.keep_minutes.value(),
+            gigachat_concurrency=self.concurrency.value())
         # A model changed here is the user's pick: the hardware check will not replace it.
         models = {"seg_model": seg, "vlm_model": self.vlm_model.currentData()}
         values = values.chosen(**{k: v for k, v in models.items() if v != getattr(self.settings, k)})

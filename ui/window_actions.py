@@ -63,6 +63,9 @@ class WindowActions(QObject):
         self.doctor = self._make(self.tr("&Check this computer…"), w.show_doctor, None,
                                  self.tr("The GPU, libraries, models, Qt, password store and folders, with "
                                          "what to do about each problem"))
+        self.updates = self._make(self.tr("Check for model &updates…"), w.show_model_updates, None,
+                                  self.tr("Offer the hub's newest commit of the models you accepted on "
+                                          "their first download"))
         self.about = self._make(self.tr("&About Vitrina"), w.show_about, None, None)
         self.quit = self._make(self.tr("&Quit"), w.close, keys.Quit, None)
         self.fit = self._make(self.tr("&Fit to window"), w.preview.fit, "Ctrl+0", None)
@@ -177,6 +180,7 @@ class WindowActions(QObject):
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.welcome)
         help_menu.addAction(self.doctor)
+        help_menu.addAction(self.updates)
         help_menu.addAction(self.about)
 
     def _toolbar(self) -> None:

@@ -85,3 +85,74 @@ def test_a_folder_with_the_model_files_is_set_up_too(qtbot, window: MainWindow, 
         assert dialog.models.use_folder(tiny_seg_model)
     assert window.model_picker.currentData() == str(tiny_seg_model)  # the picker shows what is used
     assert badges(window)[LOOSE] == "done"
+
+
+HR = "ZhengPeng7/BiRefNet_HR"
+
+
+def _answer_pin(qtbot, page, accept: bool, *, non_commercial: bool = False) -> list[str]:  # noqa: ANN001
+    """Wait for the PinDialog the page opens, answer it; returns what it showed."""
+    qtbot.waitUntil(lambda: page.pin_dialog is not None, timeout=10_000)
+    dialog = page.pin_dialog
+    shown = [dialog.text.text(), "accept-enabled" if dialog.accept_button.isEnabled() else "accept-disabled"]
+    if non_commercial:
+        dialog.non_commercial.setChecked(True)
+    dialog.accept() if accept else dialog.reject()
+    return shown
+
+
+def test_a_model_without_a_built_in_commit_asks_once_then_downloads_that_commit(
+        qtbot, window: MainWindow, tmp_path, hub: FakeHub, monkeypatch) -> None:
+    from app.models import pins
+
+    hub.add_segmentation(HR, 200_000)
+    hub.licences[HR] = "mit"
+    monkeypatch.setattr(huggingface_hub, "model_info", hub.model_info)
+    assert window.open_folder(make_shoot(tmp_path))
+    window.set_seg_model("birefnet-hr")
+    assert not window.process(None)
+    dialog = window.tasks.setup
+    qtbot.waitUntil(lambda: len(dialog.models.rows) == 1, timeout=10_000)
+
+    dialog.models.download_button.click()
+    shown = _answer_pin(qtbot, dialog.models, accept=False)
+    qtbot.waitUntil(lambda: "not accepted" in dialog.models.message.text(), timeout=10_000)
+    assert pins.load() == {} and hub.written == [] and "accept-enabled" in shown
+
+    dialog.models.download_button.click()
+    with qtbot.waitSignal(window.runner.finished, timeout=TASK_TIMEOUT_MS):
+        shown = _answer_pin(qtbot, dialog.models, accept=True)
+    sha = pins.revision_for(HR)
+    assert sha and sha in shown[0] and HR in shown[0] and "mit" in shown[0]
+    assert (hub.folder(HR, sha) / "model.safetensors").is_file()  # fetched at the accepted commit
+    assert badges(window) == {**dict.fromkeys(EVERY - {BROKEN}, "done"), BROKEN: "error"}
+
+
+def test_a_non_commercial_licence_needs_its_own_tick(qtbot, hub: FakeHub, monkeypatch) -> None:
+    from app.models import catalogue, trust
+    from ui.welcome.pin_dialog import PinDialog
+
+    hub.add_segmentation("briaai/RMBG-2.0")
+    monkeypatch.setattr(huggingface_hub, "model_info", hub.model_info)
+    dialog = PinDialog(trust.offer(catalogue.find("rmbg-2.0")))
+    qtbot.addWidget(dialog)
+    assert not dialog.accept_button.isEnabled()
+    dialog.non_commercial.setChecked(True)
+    assert dialog.accept_button.isEnabled()
+
+
+def test_check_for_model_updates_offers_the_new_commit(qtbot, window: MainWindow, hub: FakeHub,
+                                                       monkeypatch) -> None:
+    from app.models import pins
+
+    hub.add_segmentation(HR)
+    monkeypatch.setattr(huggingface_hub, "model_info", hub.model_info)
+    pins.record(HR, "a" * 40, "mit")
+    hub.heads[HR] = "b" * 40
+    dialog = window.show_model_updates()
+    qtbot.waitUntil(lambda: dialog.pin_dialog is not None, timeout=10_000)
+    assert "b" * 40 in dialog.pin_dialog.text.text() and "a" * 40 in dialog.pin_dialog.text.text()
+    dialog.pin_dialog.accept()
+    qtbot.waitUntil(lambda: "now at" in dialog.text.text(), timeout=10_000)
+    assert pins.revision_for(HR) == "b" * 40
+    dialog.close()

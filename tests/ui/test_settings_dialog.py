@@ -53,6 +53,10 @@ def test_settings_are_saved_and_used(qtbot, window: MainWindow, tmp_path, keyrin
     _choose(dialog.vlm_model, "qwen3-vl-4b")
     _choose(dialog.marketplace, "ozon")
     _choose(dialog.background, "pure-white")
+    _choose(dialog.precision, "4bit")
+    _choose(dialog.describer, "gigachat")
+    dialog.keep_minutes.setValue(0)
+    dialog.concurrency.setValue(3)
     dialog.accept()
     assert not dialog.isVisible()
 
@@ -64,7 +68,10 @@ def test_settings_are_saved_and_used(qtbot, window: MainWindow, tmp_path, keyrin
     assert window.model_picker.currentData() == "birefnet-lite"
     options = text_options(saved)
     assert options.gigachat_model == "GigaChat-2-Max"
-    assert options.writer_settings == {"scope": "GIGACHAT_API_PERS"}
+    assert options.writer_settings == {"scope": "GIGACHAT_API_PERS", "max_concurrency": 3}
+    assert (options.quantize, options.describer, options.describer_settings["max_concurrency"]) == (
+        "4bit", "gigachat", 3)
+    assert saved.keep_models_minutes == 0 and window.models.kept.idle_s == 0  # released after each task
 
     # The defaults apply to products with no choice of their own, and the next run uses the models.
     shoot = make_shoot(tmp_path)

@@ -70,10 +70,11 @@ def test_on_a_cpu_the_light_models_are_picked_listed_and_downloaded_with_progres
     rows = dialog.models.rows
     for role, words in ((SEGMENTATION, ("birefnet-lite", "178\u00a0MB", "MIT")),
                         (DESCRIBER, ("qwen3-vl-2b", "4.3\u00a0GB", "Apache-2.0")),
-                        (WRITER, ("qwen3-vl-4b", "8.9\u00a0GB", "Apache-2.0"))):
+                        (WRITER, ("qwen3-vl-2b", "4.3\u00a0GB", "Apache-2.0"))):
         assert all(w in rows[role].detail.text() for w in words), rows[role].detail.text()
     assert rows[SEGMENTATION].check.isChecked() and rows[DESCRIBER].check.isChecked()
-    assert not rows[WRITER].check.isChecked()  # optional: only for text without GigaChat
+    assert not rows[WRITER].check.isChecked()  # the describer's own files: nothing to tick
+    assert rows[WRITER].status.text() == "Same files as the describer"
     assert "4.5\u00a0GB" in dialog.models.total.text()
     assert str(cache_dir()) in dialog.models.models_box.title()
 
@@ -199,7 +200,7 @@ def test_skipping_gigachat_for_the_local_writer_sets_a_writer_that_can_run(
     assert not dialog.text.key_fields.isEnabled()
     dialog.next_button.click()
     saved = app_settings.load()
-    assert (saved.text_provider, saved.writer_model) == ("local", "qwen3-vl-4b") and not keyring_store
+    assert (saved.text_provider, saved.writer_model) == ("local", "qwen3-vl-2b") and not keyring_store
 
 
 def test_byte_counts_past_four_gigabytes_reach_the_window_intact(qtbot, window: MainWindow) -> None:

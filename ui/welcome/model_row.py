@@ -44,7 +44,7 @@ class ModelRow:
         self.progress.setTextVisible(False)
         self.progress.setFixedWidth(140)
         self.status = QLabel(parent)
-        self.status.setMinimumWidth(220)
+        self.status.setMinimumWidth(250)
         grid.addWidget(self.check, row, 0)
         grid.addWidget(self.detail, row, 1)
         grid.addWidget(self.progress, row, 2)

@@ -40,9 +40,12 @@ from app.firstrun.plan import (
     plan,
 )
 from app.firstrun.rate import RateMeter
+from app.models import catalogue, trust
+from app.models.trust import Offer
 from ui.welcome import units
 from ui.welcome.hardware_box import HardwareBox
 from ui.welcome.model_row import ModelRow, role_title
+from ui.welcome.pin_dialog import PinDialog
 from ui.worker import TaskRunner
 
 Checked = tuple[hardware.Hardware, hardware.Recommendation, list[ModelItem]]
@@ -120,6 +123,10 @@ class ModelsPage(QWidget):
         self.checker = TaskRunner(self)
         self.checker.finished.connect(self._on_checked)
         self.checker.failed.connect(lambda _name, error: self._show_message(error, error=True))
+        self.pin_dialog: PinDialog | None = None
+        self.offers = TaskRunner(self)  # the hub's commit for models pinned on first use
+        self.offers.finished.connect(self._on_offers)
+        self.offers.failed.connect(self._on_offers_failed)
         self.downloader = TaskRunner(self)
         self.downloader.finished.connect(self._on_downloaded)
         self.downloader.failed.connect(self._on_download_crashed)
@@ -179,8 +186,15 @@ class ModelsPage(QWidget):
 
     def start_download(self) -> bool:
         items = [row.item for row in self.rows.values() if row.wanted]
-        if not items or self.downloading:
+        if not items or self.downloading or self.offers.busy:
             return False
+        candidates = [catalogue.find(i.name, i.role) for i in items if not i.folder]
+        unpinned = [c for c in candidates if not c.revision]
+        if unpinned:  # first ask the hub which commit it offers, then the user (PinDialog)
+            self._show_message(self.tr("Asking the hub which commit it offers…"))
+            self.download_button.setEnabled(False)
+            self.offers.start("pin-offers", lambda _e, _c: [trust.offer(c) for c in unpinned])
+            return True
         for item in items:
             self.rows[item.role].set_status(self.tr("Waiting"))
         self._show_message("")
@@ -191,6 +205,35 @@ class ModelsPage(QWidget):
         self.folder_button.setEnabled(False)
         self.busy_changed.emit(True)
         return True
+
+    def _on_offers(self, _name: str, offers: list[Offer]) -> None:
+        self._show_total()
+        self._ask_next(list(offers))
+
+    def _ask_next(self, offers: list[Offer]) -> None:
+        """One PinDialog at a time, opened window-modal (not exec: the event loop keeps running)."""
+        if not offers:
+            self.start_download()  # every model has its commit now
+            return
+        offer = offers.pop(0)
+        dialog = PinDialog(offer, self)
+        self.pin_dialog = dialog  # reachable while it is open (tests answer it)
+        dialog.finished.connect(lambda result: self._on_answer(dialog, offers, result))
+        dialog.open()
+
+    def _on_answer(self, dialog: PinDialog, rest: list[Offer], result: int) -> None:
+        self.pin_dialog = None
+        dialog.deleteLater()
+        if result != PinDialog.DialogCode.Accepted:
+            self._show_message(self.tr("{0} was not accepted, so it is not downloaded.").format(
+                escape(dialog.offer.candidate.name)), error=True)
+            return
+        trust.accept(dialog.offer)
+        self._ask_next(rest)
+
+    def _on_offers_failed(self, _name: str, error: str) -> None:
+        self._show_total()
+        self._show_message(escape(error), error=True)
 
     @staticmethod
     def _download(items: list[ModelItem], sink: EventSink, cancel: threading.Event) -> DownloadResult:
@@ -291,4 +334,5 @@ class ModelsPage(QWidget):
         """Stop the downloads (kept for resume) and wait for both threads: the dialog is closing."""
         self.cancel()
         self.checker.wait()
+        self.offers.wait()
         self.downloader.wait()
