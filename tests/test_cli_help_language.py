@@ -20,6 +20,7 @@ ALLOWED_LATIN = {
     "plane", "flat", "auto", "white", "warm-grey", "cream", "pale-blue", "mint", "soft-pink", "solid",
     "RRGGBB", "gradient", "image", "transparent", "wb", "ozon", "ym", "none", "cuda", "cpu", "local",
     "GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP",
+    "update", "Vitrina", "Hugging", "Face", "RMBG-2.0", "pip", "install", "gpu",  # names; a command to type
 }
 OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*")
 CHOICES = re.compile(r"\{[^}]*\}")

@@ -15,7 +15,7 @@ from app.cli import trust as cli_trust
 from app.cli.progress import ProgressPrinter
 from app.errors import VitrinaError
 from app.events import EventSink
-from app.i18n import _
+from app.i18n import _, translated
 from app.models import catalogue, trust
 from app.models.trust import Candidate
 
@@ -51,6 +51,8 @@ def list_models(args: argparse.Namespace) -> int:
         size = "~" + formats.size(_size_bytes(c))
         licence = c.licence if c.commercial_use else _("{licence} — NON-COMMERCIAL").format(licence=c.licence)
         print(f"  {_role_column(c.role):<13} {c.name:<19} {c.repo:<41} {size:<9} {licence:<30} {_state(c)}")
+        if c.note:
+            print(f"  {'':<13} {translated(c.note)}")
     return 0
 
 

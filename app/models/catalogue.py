@@ -19,11 +19,13 @@ def candidates(role: str | None = None) -> list[Candidate]:
     from app.describe.registry import ALLOW_PATTERNS, DESCRIBERS
     from app.segment.registry import VARIANTS
 
-    found = [Candidate(v.name, SEGMENTATION, v.repo, v.revision, v.licence, v.commercial_use, runs_code=True)
+    found = [Candidate(v.name, SEGMENTATION, v.repo, v.revision, v.licence, v.commercial_use, runs_code=True,
+                       note=v.note)
              for v in VARIANTS.values()]
     for table, table_role in ((DESCRIBERS, DESCRIBER), (WRITER_MODELS, WRITER)):
         found += [Candidate(s.name, table_role, s.repo, s.revision, s.licence, s.commercial_use,
-                            runs_code=False, allow_patterns=tuple(ALLOW_PATTERNS)) for s in table.values()]
+                            runs_code=False, allow_patterns=tuple(ALLOW_PATTERNS), note=s.note)
+                  for s in table.values()]
     return [c for c in found if role is None or c.role == role]
 
 

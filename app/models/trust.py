@@ -32,6 +32,7 @@ class Candidate:
     commercial_use: bool
     runs_code: bool  # BiRefNet-family repos: loading runs Python code from the repository
     allow_patterns: tuple[str, ...] = ()  # files a download fetches (empty: all)
+    note: str = ""  # marked with N_: shown through i18n.translated
 
     @property
     def revision(self) -> str | None:

@@ -997,6 +997,25 @@
     </message>
 </context>
 <context>
+    <name>ModelKeeping</name>
+    <message>
+        <source>Models stay loaded between tasks so the next Process or card text starts at once; they are released after the time set in Settings</source>
+        <translation>Модели остаются загруженными между задачами, чтобы следующая обработка или текст карточки начинались сразу; память освобождается через время, заданное в настройках</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Модели не загружены</translation>
+    </message>
+    <message>
+        <source>Loaded: {0}</source>
+        <translation>Загружены: {0}</translation>
+    </message>
+    <message>
+        <source>GPU memory in use: {0}</source>
+        <translation>Занято памяти видеокарты: {0}</translation>
+    </message>
+</context>
+<context>
     <name>ModelPicker</name>
     <message>
         <source>Segmentation model (hub models download on first use)</source>
@@ -1078,6 +1097,37 @@
     </message>
 </context>
 <context>
+    <name>ModelUpdatesDialog</name>
+    <message>
+        <source>Model updates</source>
+        <translation>Обновления моделей</translation>
+    </message>
+    <message>
+        <source>Asking the hub about the models you accepted…</source>
+        <translation>Спрашиваю Hugging Face о принятых вами моделях…</translation>
+    </message>
+    <message>
+        <source>No model was pinned on first use: the models in use are pinned in Vitrina itself and update with it.</source>
+        <translation>Ни одна модель не закреплялась при первом скачивании: версии используемых моделей встроены в Vitrina и обновляются вместе с ней.</translation>
+    </message>
+    <message>
+        <source>{0}: could not check ({1})</source>
+        <translation>{0}: не удалось проверить ({1})</translation>
+    </message>
+    <message>
+        <source>{0}: up to date ({1})</source>
+        <translation>{0}: новейшая версия ({1})</translation>
+    </message>
+    <message>
+        <source>{0}: now at {1}; it downloads on its next use</source>
+        <translation>{0}: теперь версия {1}; она скачается при следующем использовании</translation>
+    </message>
+    <message>
+        <source>{0}: kept at {1} (newer: {2})</source>
+        <translation>{0}: оставлена версия {1} (новее: {2})</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <source>Vitrina cuts products out of photos and describes them with models that run on this computer. They are downloaded once from the Hugging Face hub, at fixed versions, and keep their own licences.</source>
@@ -1120,12 +1170,20 @@
         <translation>Всё нужное уже есть на этом компьютере.</translation>
     </message>
     <message>
+        <source>Asking the hub which commit it offers…</source>
+        <translation>Спрашиваю Hugging Face, какую версию он предлагает…</translation>
+    </message>
+    <message>
         <source>Waiting</source>
         <translation>В очереди</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>{0} was not accepted, so it is not downloaded.</source>
+        <translation>{0} не принята, поэтому не скачивается.</translation>
     </message>
     <message>
         <source>Stopping the download…</source>
@@ -1283,6 +1341,57 @@
     <message>
         <source>processing</source>
         <translation>обработка</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Accept {0}?</source>
+        <translation>Принять {0}?</translation>
+    </message>
+    <message>
+        <source>Repository</source>
+        <translation>Репозиторий</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Лицензия</translation>
+    </message>
+    <message>
+        <source>not stated</source>
+        <translation>не указана</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>Replaces</source>
+        <translation>Заменяет</translation>
+    </message>
+    <message>
+        <source>A newer commit of &lt;b&gt;{0}&lt;/b&gt; is on the hub.</source>
+        <translation>На Hugging Face есть более новая версия &lt;b&gt;{0}&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt; has no commit built into Vitrina. The hub offers this one; once you accept it, Vitrina uses only this commit until you accept another.</source>
+        <translation>У &lt;b&gt;{0}&lt;/b&gt; нет версии, встроенной в Vitrina. Hugging Face предлагает эту; когда вы её примете, Vitrina будет использовать только её, пока вы не примете другую.</translation>
+    </message>
+    <message>
+        <source>Loading this model runs Python code from its repository at this commit.</source>
+        <translation>При загрузке этой модели выполняется код Python из её репозитория в этой версии.</translation>
+    </message>
+    <message>
+        <source>I accept the non-commercial licence: selling with its results needs an agreement with its authors</source>
+        <translation>Я принимаю некоммерческую лицензию: чтобы продавать с её результатами, нужно соглашение с авторами</translation>
+    </message>
+    <message>
+        <source>Accept and download</source>
+        <translation>Принять и скачать</translation>
     </message>
 </context>
 <context>
@@ -1496,10 +1605,6 @@ press Process to cut it out</source>
         <translation>Модель, которая вырезает товар (модели с Hugging Face скачиваются при первом использовании)</translation>
     </message>
     <message>
-        <source> — needs a downloaded folder</source>
-        <translation> — нужна скачанная папка</translation>
-    </message>
-    <message>
         <source>Choose folder…</source>
         <translation>Выбрать папку…</translation>
     </message>
@@ -1548,6 +1653,18 @@ press Process to cut it out</source>
         <translation>Модель описания:</translation>
     </message>
     <message>
+        <source>Photos described by:</source>
+        <translation>Кто описывает фото:</translation>
+    </message>
+    <message>
+        <source>Describer / writer precision:</source>
+        <translation>Точность моделей описания и текста:</translation>
+    </message>
+    <message>
+        <source>Keep models loaded:</source>
+        <translation>Держать модели в памяти:</translation>
+    </message>
+    <message>
         <source>Card text by:</source>
         <translation>Текст карточки пишет:</translation>
     </message>
@@ -1592,12 +1709,12 @@ press Process to cut it out</source>
         <translation>Модель:</translation>
     </message>
     <message>
-        <source>{0} is licensed {1}: not for commercial use without an agreement with its authors.</source>
-        <translation>{0} распространяется по лицензии {1}: коммерческое использование — только по договору с авторами.</translation>
+        <source>Requests at once:</source>
+        <translation>Запросов одновременно:</translation>
     </message>
     <message>
-        <source>Vitrina does not run this model&apos;s code from the hub: download it yourself and choose its folder.</source>
-        <translation>Vitrina не запускает код этой модели с Hugging Face: скачайте её сами и выберите её папку.</translation>
+        <source>{0} is licensed {1}: not for commercial use without an agreement with its authors.</source>
+        <translation>{0} распространяется по лицензии {1}: коммерческое использование — только по договору с авторами.</translation>
     </message>
     <message>
         <source>Folder: {0}</source>
@@ -1632,8 +1749,16 @@ press Process to cut it out</source>
         <translation>хранится в системном хранилище</translation>
     </message>
     <message>
+        <source> — asks before its first download</source>
+        <translation> — спросит перед первым скачиванием</translation>
+    </message>
+    <message>
         <source>Remove the key from the system keyring (a key in the GIGACHAT_CREDENTIALS environment variable stays)</source>
         <translation>Удалить ключ из системного хранилища паролей (ключ в переменной окружения GIGACHAT_CREDENTIALS останется)</translation>
+    </message>
+    <message>
+        <source>This model has no commit built into Vitrina: its first download shows the commit the hub offers, its licence and size, and asks you to accept them (loading it runs code from its repository).</source>
+        <translation>У этой модели нет версии, встроенной в Vitrina: при первом скачивании вам покажут версию, которую предлагает Hugging Face, её лицензию и размер и попросят их принять (модель запускает код из своего репозитория).</translation>
     </message>
     <message>
         <source>No key is stored in the system keyring.</source>
@@ -1650,6 +1775,50 @@ press Process to cut it out</source>
     <message>
         <source>Connected. Models: {0}</source>
         <translation>Подключено. Модели: {0}</translation>
+    </message>
+    <message>
+        <source>Automatic (full precision)</source>
+        <translation>Автоматически (полная точность)</translation>
+    </message>
+    <message>
+        <source>8-bit</source>
+        <translation>8 бит</translation>
+    </message>
+    <message>
+        <source>4-bit</source>
+        <translation>4 бита</translation>
+    </message>
+    <message>
+        <source>8-bit and 4-bit fit the describer and the local writer into a smaller NVIDIA GPU at a small cost in quality. NVIDIA GPU only; needs pip install &apos;vitrina[gpu]&apos;.</source>
+        <translation>8 и 4 бита помещают модели описания и текста в видеокарту NVIDIA поменьше ценой небольшой потери качества. Только для видеокарт NVIDIA; нужно pip install &apos;vitrina[gpu]&apos;.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>release after each task</source>
+        <translation>освобождать после каждой задачи</translation>
+    </message>
+    <message>
+        <source>Loaded models stay in memory this long after their last task, so the next Process or card text starts at once</source>
+        <translation>Столько загруженные модели остаются в памяти после последней задачи, чтобы следующая обработка или текст карточки начинались сразу</translation>
+    </message>
+    <message>
+        <source>A model on this computer</source>
+        <translation>Модель на этом компьютере</translation>
+    </message>
+    <message>
+        <source>GigaChat (the photos are sent to GigaChat)</source>
+        <translation>GigaChat (фото отправляются в GigaChat)</translation>
+    </message>
+    <message>
+        <source>Who looks at the photos to describe the product. GigaChat needs no local model but receives the photos (GigaChat-2-Pro or Max).</source>
+        <translation>Кто смотрит на фото, чтобы описать товар. GigaChat не нужна модель на компьютере, но он получает фото (GigaChat-2-Pro или Max).</translation>
+    </message>
+    <message>
+        <source>How many requests GigaChat takes at once on your account: 1 for a personal account, up to 10 for a business one</source>
+        <translation>Сколько запросов GigaChat принимает одновременно от вашей учётной записи: 1 для физлица, до 10 для ИП и юрлица</translation>
     </message>
 </context>
 <context>
@@ -1997,6 +2166,14 @@ press Process to cut it out</source>
     <message>
         <source>The GPU, libraries, models, Qt, password store and folders, with what to do about each problem</source>
         <translation>Видеокарта, библиотеки, модели, Qt, хранилище паролей и папки — и что делать с каждой проблемой</translation>
+    </message>
+    <message>
+        <source>Check for model &amp;updates…</source>
+        <translation>Проверить &amp;обновления моделей…</translation>
+    </message>
+    <message>
+        <source>Offer the hub&apos;s newest commit of the models you accepted on their first download</source>
+        <translation>Предложить новейшую версию с Hugging Face для моделей, принятых при первом скачивании</translation>
     </message>
     <message>
         <source>&amp;About Vitrina</source>

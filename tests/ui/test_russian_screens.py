@@ -44,6 +44,8 @@ WHITELIST = {
     "NVIDIA", "MIT", "Apache", "CC", "BY", "NC",  # a graphics card's maker; the models' licences, verbatim
     "English",  # the language menu names each language in itself
     "OK",  # Qt's own button; its Russian catalogue keeps "OK"
+    "Pro", "Max",  # GigaChat-2-Pro and GigaChat-2-Max, the model names
+    "pip", "install", "vitrina", "gpu",  # the command that adds 8/4-bit support, typed as is
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 TAG = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
