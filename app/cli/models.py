@@ -60,7 +60,7 @@ def download(args: argparse.Namespace) -> int:
     printer = ProgressPrinter()
     try:
         candidate = catalogue.find(args.name, args.role)
-        trust.ensure(candidate, cli_trust.asker(args))
+        trust.ensure(candidate, cli_trust.asker(args), printer)
         path = fetch(candidate, printer)
     except VitrinaError as exc:
         printer.close()
@@ -78,7 +78,7 @@ def update(args: argparse.Namespace) -> int:
             message = _("{name} is pinned in Vitrina itself ({sha}); a new commit comes with a new Vitrina.")
             print(message.format(name=candidate.name, sha=candidate.built_in[:12]))
             return 0
-        found = trust.offer(candidate)
+        found = trust.offer(candidate, events=ProgressPrinter())
         if found.current == found.revision:
             print(_("{name} is up to date ({sha}).").format(name=candidate.name, sha=found.revision[:12]))
             return 0

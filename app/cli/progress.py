@@ -10,6 +10,7 @@ from typing import TextIO
 
 from app import formats
 from app.events import Event, ItemFailed, Notice, Progress
+from app.firstrun.rate import RateMeter
 from app.i18n import _
 
 RATE_WINDOW = 20  # progress steps the rate is measured over
@@ -46,7 +47,7 @@ class ProgressPrinter:
         self.started = time.monotonic()
         self._last_print = 0.0
         self._line_open = False
-        self._downloads: dict[str, float] = {}
+        self._meters: dict[str, RateMeter] = {}  # per model being downloaded
         # Recent (time, done) of each stage: the rate and ETA follow the current per-photo time,
         # not an average that counts the model's load and the photos an earlier run already made.
         self._recent: dict[str, deque[tuple[float, int]]] = {}
@@ -75,9 +76,7 @@ class ProgressPrinter:
         self._last_print = now
         elapsed = max(now - self.started, 1e-6)
         if event.stage == "download":
-            text = _("downloading {item}: {done} / {total}").format(
-                item=event.item, done=formats.size(event.done, digits=1),
-                total=formats.size(event.total, digits=1))
+            text = self._download_line(event, now)
         else:
             rate = self._rate(event, now)
             eta = formats.duration((event.total - event.done) / rate) if rate > 0 else "—"
@@ -93,6 +92,19 @@ class ProgressPrinter:
         else:
             self.stream.write(text + "\n")
         self.stream.flush()
+
+    def _download_line(self, event: Progress, now: float) -> str:
+        """Bytes so far, then speed and time left once a few seconds tell them."""
+        meter = self._meters.setdefault(event.item, RateMeter())
+        meter.add(now, event.done)
+        text = _("downloading {item}: {done} / {total}").format(
+            item=event.item, done=formats.size(event.done, digits=1),
+            total=formats.size(event.total, digits=1))
+        speed, left = meter.speed(), meter.seconds_left(event.total)
+        if speed and left is not None and event.done < event.total:
+            text += "  " + _("{speed}/s, {left} left").format(
+                speed=formats.size(speed, digits=1), left=formats.duration(left))
+        return text
 
     def _rate(self, event: Progress, now: float) -> float:
         """Items per second over the last ``RATE_WINDOW`` steps; 0 until two steps apart in time."""

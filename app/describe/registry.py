@@ -194,6 +194,7 @@ def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
     from huggingface_hub import snapshot_download
 
     from app.errors import VitrinaError
+    from app.hub_quiet import quiet_hub
     from app.segment.download import DownloadProgress, cache_dir
 
     spec = with_pin(spec)
@@ -201,8 +202,9 @@ def download(spec: ModelSpec, events: EventSink = ignore) -> Path:
         raise NotPinned(candidate(spec))
     progress = DownloadProgress(events, spec.name)
     try:
-        folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=ALLOW_PATTERNS,
-                                        tqdm_class=progress.tqdm_class))
+        with quiet_hub(events, spec.name):
+            folder = Path(snapshot_download(spec.repo, revision=spec.revision, allow_patterns=ALLOW_PATTERNS,
+                                            tqdm_class=progress.tqdm_class))
     except VitrinaError:
         raise  # raised by the event sink (e.g. the user cancelled): not a download failure
     except Exception as err:  # network, disk, auth: all end as one user message

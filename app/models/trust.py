@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.errors import ModelError
+from app.events import EventSink, ignore
+from app.hub_quiet import quiet_hub
 from app.i18n import _
 from app.models import pins
 
@@ -62,14 +64,16 @@ class Offer:
 Ask = Callable[[Offer], bool]  # True: the user accepted this exact offer
 
 
-def offer(candidate: Candidate, branch: str = "main") -> Offer:
-    """The hub's answer for ``candidate`` now (network). Raises ModelError with plain words."""
+def offer(candidate: Candidate, branch: str = "main", events: EventSink = ignore) -> Offer:
+    """The hub's answer for ``candidate`` now (network). Raises ModelError with plain words;
+    retries reach ``events`` as one notice each."""
     import huggingface_hub
 
     try:
-        info = huggingface_hub.model_info(candidate.repo, revision=branch, files_metadata=True)
+        with quiet_hub(events, candidate.name):
+            info = huggingface_hub.model_info(candidate.repo, revision=branch, files_metadata=True)
     except Exception as err:  # offline, gated, gone: one message, the type goes to the log
-        log.warning("model_info(%s) failed: %s: %s", candidate.repo, type(err).__name__, err)
+        log.info("model_info(%s) failed: %s: %s", candidate.repo, type(err).__name__, err)
         raise ModelError(_(
             "Could not ask the Hugging Face hub about {repo}: {why}. Without internet, download the "
             "model folder elsewhere and choose that folder instead."
@@ -89,7 +93,7 @@ def accept(offer: Offer) -> str:
     return offer.revision
 
 
-def ensure(candidate: Candidate, ask: Ask | None) -> str:
+def ensure(candidate: Candidate, ask: Ask | None, events: EventSink = ignore) -> str:
     """The commit to use for ``candidate``: pinned already, or offered, asked and recorded now.
 
     ``ask=None`` means nobody can be asked (no terminal, a background run): an unpinned model is
@@ -100,7 +104,7 @@ def ensure(candidate: Candidate, ask: Ask | None) -> str:
         return revision
     if ask is None:
         raise NotPinned(candidate)
-    found = offer(candidate)
+    found = offer(candidate, events=events)
     if not ask(found):
         raise ModelError(_("{name} was not accepted, so it is not downloaded.").format(name=candidate.name))
     return accept(found)

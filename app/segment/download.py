@@ -10,6 +10,7 @@ from typing import Any
 
 from app.errors import ModelError
 from app.events import EventSink, Progress, ignore
+from app.hub_quiet import quiet_hub
 from app.i18n import _
 from app.os_errors import os_error_words
 from app.segment.registry import LocalModel, ModelSpec, Variant, validate_layout, with_pin
@@ -72,7 +73,8 @@ def download(variant: ModelSpec, events: EventSink = ignore) -> Path:
 
     progress = DownloadProgress(events, variant.name)
     try:
-        folder = Path(snapshot_download(variant.repo, revision=revision, tqdm_class=progress.tqdm_class))
+        with quiet_hub(events, variant.name):
+            folder = Path(snapshot_download(variant.repo, revision=revision, tqdm_class=progress.tqdm_class))
     except Exception as err:
         if isinstance(err, ModelError) or not (_is_hub_error(err) or isinstance(err, OSError)):
             raise
@@ -111,7 +113,7 @@ def _failure_message(variant: Variant, err: Exception) -> str:
     else:
         reason = _("the hub could not be reached")
     # The user reads words; the exception's type and system text are for the log.
-    log.warning("download of %s failed: %s: %s", where, type(err).__name__, _first_line(err))
+    log.info("download of %s failed: %s: %s", where, type(err).__name__, _first_line(err))
     return _("Could not download segmentation model {model}: {reason}. {offline}").format(
         model=where, reason=reason, offline=offline)
 

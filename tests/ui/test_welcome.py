@@ -125,6 +125,15 @@ def test_offline_the_message_names_the_model_and_the_cache_and_a_folder_can_be_u
     assert "Could not download birefnet-lite" in message and "qwen3-vl-2b" in message
     assert str(cache_dir()) in message and "Use a folder with model files" in message
     assert dialog.models.rows[SEGMENTATION].status.text() == "Not downloaded"
+    # every word of every failure can be read: the text is never squeezed below its height, and
+    # what does not fit in the dialog scrolls into view
+    label, area = dialog.models.message, dialog.models.message_area
+    dialog.models._show_message("<br><br>".join([message] * 4), error=True)
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5_000)
+    assert dialog.minimumSizeHint().height() <= 700  # still fits a 1366×768 screen, with the taskbar
+    assert area.isVisible() and label.parent() is area.viewport() and area.verticalScrollBar().maximum() > 0
+    area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+    assert label.visibleRegion().boundingRect().bottom() >= label.height() - 2
 
     empty, model = tmp_path / "empty", write_segmentation_folder(tmp_path / "BiRefNet_lite")
     empty.mkdir()

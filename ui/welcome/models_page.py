@@ -16,11 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -114,8 +116,15 @@ class ModelsPage(QWidget):
         layout.addWidget(self.hardware)
         layout.addWidget(self.models_box)
         layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        # A failed download can say several long things at once (one per model, in Russian longer
+        # still): they scroll in the room left, never cut off at the dialog's bottom edge.
+        self.message_area = QScrollArea()
+        self.message_area.setWidget(self.message)
+        self.message_area.setWidgetResizable(True)
+        self.message_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.message_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.message_area, 1)
         if roles:
             intro.hide()
             self.hardware.hide()
