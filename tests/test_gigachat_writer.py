@@ -298,7 +298,7 @@ def test_models_are_listed(server: FakeGigaChat) -> None:
 def test_sdk_retries_stay_off_and_tls_stays_on(monkeypatch: pytest.MonkeyPatch, server: FakeGigaChat) -> None:
     monkeypatch.setenv("GIGACHAT_MAX_RETRIES", "7")
     monkeypatch.setenv("GIGACHAT_VERIFY_SSL_CERTS", "false")
-    sdk = _writer(server)._client._settings
+    sdk = _writer(server)._conn.client._settings
     assert sdk.max_retries == 0 and sdk.verify_ssl_certs is True and sdk.ssl_context is not None
 
 
@@ -436,3 +436,36 @@ def test_the_loopback_server_takes_file_uploads(server: FakeGigaChat) -> None:
     assert asyncio.run(run())
     [upload] = [r for r in server.requests if r.path == "/api/v1/files"]
     assert b'name="purpose"' in upload.body and b"general" in upload.body
+
+
+# -- a wrong base URL -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [404, 200])
+def test_a_wrong_base_url_says_wrong_api_address_without_retrying(status: int) -> None:
+    """A web server that is not the API: its 404 page, or its front page on every path."""
+    with FakeGigaChat(not_api=status) as server:
+        err = _fails(server)  # _writer allows two retries: none may be used
+        assert err.kind == "config" and str(err).startswith(f"wrong API address: {server.base_url} ")
+        assert "malformed" not in str(err)
+        assert len(server.chat_requests()) == 1
+
+        async def models() -> None:
+            writer = _writer(server)
+            try:
+                await writer.list_models()
+            finally:
+                await writer.aclose()
+
+        with pytest.raises(GigaChatError, match="wrong API address") as listed:
+            asyncio.run(models())
+        assert listed.value.kind == "config"
+        assert len([r for r in server.requests if r.path.endswith("/models")]) == 1
+
+
+def test_a_wrong_auth_url_names_that_address() -> None:
+    with FakeGigaChat() as server:
+        wrong = server.auth_url.replace("/oauth", "/no-oauth-here")
+        err = _fails(server, auth_url=wrong)
+        assert err.kind == "config" and f"wrong API address: {wrong} " in str(err)
+        assert server.chat_requests() == []

@@ -109,3 +109,22 @@ def test_two_process_runs_load_the_real_tiny_model_once(tmp_path: Path, tiny_seg
     assert loads == [str(tiny_seg_model)] and kept.memory_bytes() > 0
     kept.release_all()
     assert kept.loaded() == [] and kept.memory_bytes() == 0
+
+
+def test_a_gigachat_describer_is_made_per_run_and_a_local_one_is_kept(monkeypatch) -> None:  # noqa: ANN001
+    from app.pipeline import text as text_stage
+    from app.pipeline.text import TextOptions
+    from app.studio.kept_models import describer_factory
+
+    log: list[str] = []
+    monkeypatch.setattr(text_stage, "default_describer",
+                        lambda options, _events: Model(options.describer, log))
+    kept = KeptModels(idle_s=600)
+    make = describer_factory(kept)
+    for _ in range(2):
+        make(TextOptions(describer="gigachat", vlm_model="qwen3-vl-2b"), lambda _e: None).close()
+        make(TextOptions(describer="local", vlm_model="qwen3-vl-2b"), lambda _e: None).close()
+    # GigaChat's describer holds no model, and its concurrency or model may change between runs
+    assert log.count("load gigachat") == 2 and log.count("close gigachat") == 2
+    assert log.count("load local") == 1 and "close local" not in log
+    kept.release_all()

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from app import settings as app_settings
 from app.cli import model_choice
 from app.cli import trust as cli_trust
 from app.cli.progress import ProgressPrinter, printable
@@ -67,6 +68,10 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help=_("who writes the Russian card text (auto: GigaChat when a key is stored with "
                           "`vitrina gigachat set-key`, otherwise none; local: a model on this computer)"))
     p.add_argument("--no-text", action="store_true", help=_("images only, no card text"))
+    p.add_argument("--describer", default=None, choices=["local", "gigachat"],
+                   help=_("who looks at the photos: local (a vision model on this computer) or gigachat "
+                          "(GigaChat-2-Pro, with the stored key; no local model is needed) (default: as in "
+                          "Settings, else local)"))
     p.add_argument("--vlm-model", default=None, metavar=_("MODEL"),
                    help=_("model that describes the photos (name or folder; see `vitrina models list`; "
                           "default: the one that suits this computer)"))
@@ -136,10 +141,15 @@ def run_options(args: argparse.Namespace, printer: ProgressPrinter) -> BatchOpti
         print(_("vitrina: error: --background: {error}").format(error=exc), file=sys.stderr)
         return None
     provider = _text_provider(args, printer)
+    saved = app_settings.load()
+    describer = args.describer or saved.describer
+    # The account's limits, as in the studio: the writer and the describer share them.
+    gigachat = {"scope": saved.gigachat_scope, "max_concurrency": saved.gigachat_concurrency}
     try:
-        seg_model, vlm_model = model_choice.pick(args, printer, describes=provider != "none")
+        local_describer = provider != "none" and describer == "local"
+        seg_model, vlm_model = model_choice.pick(args, printer, describes=local_describer)
         quantize = check_quantize(args.quantize, args.device, provider)
-        accept_models(args, seg_model, vlm_model, provider)
+        accept_models(args, seg_model, vlm_model, provider, describer)
     except VitrinaError as exc:
         printer.close()
         print(_("vitrina: error: {error}").format(error=printable(cli_trust.with_hint(exc))), file=sys.stderr)
@@ -151,7 +161,9 @@ def run_options(args: argparse.Namespace, printer: ProgressPrinter) -> BatchOpti
         overwrite=args.overwrite, regenerate_text=args.regenerate_text, fix_compliance=args.fix,
         decontaminate=not args.no_decontaminate,
         text=TextOptions(provider=provider, vlm_model=vlm_model, writer_model=args.writer_model,
-                         gigachat_model=args.gigachat_model, device=args.device, quantize=quantize),
+                         gigachat_model=args.gigachat_model, device=args.device, quantize=quantize,
+                         writer_settings=gigachat if provider == "gigachat" else {},
+                         describer=describer, describer_settings=gigachat),
     )
 
 
@@ -167,13 +179,14 @@ def check_quantize(quantize: str | None, device: str, provider: str) -> str | No
     return quantize
 
 
-def accept_models(args: argparse.Namespace, seg_model: str, vlm_model: str, provider: str) -> None:
+def accept_models(args: argparse.Namespace, seg_model: str, vlm_model: str, provider: str,
+                  describer: str = "local") -> None:
     """Models without a built-in commit are pinned now, asking first (``--trust`` answers)."""
     from app.cardtext.local_writer import default_writer_model
     from app.models import catalogue, trust
 
     wanted = [(seg_model, catalogue.SEGMENTATION)]
-    if provider != "none":
+    if provider != "none" and describer == "local":
         wanted.append((vlm_model, catalogue.DESCRIBER))
     if provider == "local":
         wanted.append((args.writer_model or default_writer_model(vlm_model), catalogue.WRITER))

@@ -60,6 +60,11 @@ WriterFactory = Callable[[TextOptions, EventSink], CardWriter]
 
 
 def default_describer(options: TextOptions, events: EventSink) -> Describer:
+    if options.describer == "gigachat":  # GigaChat sees the photos: no local model is loaded
+        from app.describe.gigachat_describer import GigaChatDescriber, settings_for
+
+        settings = settings_for(options.gigachat_model, options.describer_settings)
+        return GigaChatDescriber(settings, events=events)
     from app.describe import load_describer
 
     return load_describer(options.vlm_model, device=options.device, quantize=options.quantize, events=events)

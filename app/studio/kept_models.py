@@ -186,7 +186,9 @@ def describer_factory(kept: KeptModels) -> Callable[[Any, EventSink], Any]:
     from app.pipeline.text import default_describer
 
     def make(options: Any, events: EventSink) -> Any:
-        key = (options.describer, options.vlm_model, options.device, options.quantize)
+        if options.describer == "gigachat":  # no model to keep, and its client and settings are per run
+            return default_describer(options, events)
+        key = (options.vlm_model, options.device, options.quantize)
         return kept.borrow(DESCRIBER, key, options.vlm_model, lambda: default_describer(options, events),
                            events)
 
