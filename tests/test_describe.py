@@ -14,10 +14,10 @@ import pytest
 
 from app.describe import Description, load_describer
 from app.describe.loading import pick_dtype, pretrained_kwargs
-from app.describe.registry import DESCRIBERS
+from app.describe.registry import DESCRIBERS, family_of
 from app.describe.vlm import parse_description
 from app.errors import ModelError
-from tests.tiny_vlm import make_tiny_qwen3_vl
+from tests.tiny_vlm import make_tiny_qwen3_5, make_tiny_qwen3_vl
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,20 @@ def test_a_batch_says_the_same_as_single_runs(describer: Any) -> None:
     singles = [describer.describe([p])[0].text for p in PRODUCTS]
     assert batched == singles
     assert any(batched)
+
+
+def test_qwen3_5_loads_natively_and_describes_a_batch_like_single_runs(tmp_path: Path) -> None:
+    # Qwen3.5 mixes Gated-DeltaNet (linear attention) layers with full attention: left padding
+    # must not leak into the recurrent state, or batched rows would differ from single ones.
+    folder = make_tiny_qwen3_5(tmp_path / "tiny-qwen3.5")
+    assert family_of(folder) == "qwen3_vl"
+    d = load_describer(str(folder), device="cpu", batch_size=3, max_new_tokens=8)
+    try:
+        assert type(d._model).__name__ == "Qwen3_5ForConditionalGeneration"
+        batched = [x.text for x in d.describe(PRODUCTS)]
+        assert batched == [d.describe([p])[0].text for p in PRODUCTS] and all(batched)
+    finally:
+        d.close()
 
 
 class _ProcessorSpy:

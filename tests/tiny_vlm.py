@@ -8,6 +8,7 @@ snapshot would be laid out. Each directory is well under 1 MB and builds in abou
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 SEED = 0
 
@@ -72,21 +73,34 @@ def make_tokenizer(vocab_size: int = 400):
 
 def make_tiny_qwen3_vl(directory: str | Path) -> Path:
     """Write a tiny Qwen3-VL (model + processor) to ``directory`` and return it."""
+    from transformers import Qwen3VLConfig, Qwen3VLForConditionalGeneration
+
+    return _make_tiny_qwen(directory, Qwen3VLConfig, Qwen3VLForConditionalGeneration, {}, {
+        "deepstack_visual_indexes": [1]})
+
+
+def make_tiny_qwen3_5(directory: str | Path) -> Path:
+    """A tiny Qwen3.5 (model_type "qwen3_5": hybrid Gated-DeltaNet + full attention layers, a
+    Qwen3-VL processor) — the same loading path as the real Qwen3.5 small models."""
+    from transformers import Qwen3_5Config, Qwen3_5ForConditionalGeneration
+
+    text = {"layer_types": ["linear_attention", "full_attention"], "linear_num_key_heads": 2,
+            "linear_num_value_heads": 4, "linear_key_head_dim": 16, "linear_value_head_dim": 16}
+    return _make_tiny_qwen(directory, Qwen3_5Config, Qwen3_5ForConditionalGeneration, text, {})
+
+
+def _make_tiny_qwen(directory: str | Path, config_class: Any, model_class: Any,
+                    text_extra: dict[str, Any], vision_extra: dict[str, Any]) -> Path:
     import torch
-    from transformers import (
-        Qwen2VLImageProcessor,
-        Qwen3VLConfig,
-        Qwen3VLForConditionalGeneration,
-        Qwen3VLProcessor,
-        Qwen3VLVideoProcessor,
-    )
+    from transformers import Qwen2VLImageProcessor, Qwen3VLProcessor, Qwen3VLVideoProcessor
 
     out = Path(directory)
     tok = make_tokenizer()
     ids = {t: tok.convert_tokens_to_ids(t) for t in QWEN_SPECIAL}
     head_dim = 16
-    config = Qwen3VLConfig(
+    config = config_class(
         text_config={
+            **text_extra,
             "vocab_size": len(tok),
             "hidden_size": 64,
             "intermediate_size": 128,
@@ -117,7 +131,7 @@ def make_tiny_qwen3_vl(directory: str | Path) -> Path:
             "temporal_patch_size": 2,
             "out_hidden_size": 64,
             "num_position_embeddings": 64,
-            "deepstack_visual_indexes": [1],
+            **vision_extra,
         },
         # Like the real 2B checkpoint; it also keeps the directory under 1 MB.
         tie_word_embeddings=True,
@@ -128,7 +142,7 @@ def make_tiny_qwen3_vl(directory: str | Path) -> Path:
     )
     with torch.random.fork_rng():  # seeded weights without touching the caller's RNG
         torch.manual_seed(SEED)
-        model = Qwen3VLForConditionalGeneration(config).eval()
+        model = model_class(config).eval()
     model.generation_config.eos_token_id = [ids["<|im_end|>"], ids["<|endoftext|>"]]
     model.generation_config.pad_token_id = ids["<|endoftext|>"]
     # The real checkpoints ship sampling defaults; the describer must still decode greedily.

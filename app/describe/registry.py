@@ -57,6 +57,8 @@ DESCRIBERS: dict[str, ModelSpec] = {
         ModelSpec("internvl3-1b", "OpenGVLab/InternVL3-1B-hf", None, 1.9, "Apache-2.0", "internvl"),
         ModelSpec("internvl3-2b", "OpenGVLab/InternVL3-2B-hf", None, 4.2, "Apache-2.0", "internvl"),
         ModelSpec("internvl3.5-2b", "OpenGVLab/InternVL3_5-2B-HF", None, 4.2, "Apache-2.0", "internvl"),
+        ModelSpec("qwen3.5-2b", "Qwen/Qwen3.5-2B", None, 4.6, "Apache-2.0", "qwen3_vl",
+                  N_("Qwen3.5, images and text in one model; pinned on first download")),
         ModelSpec(
             name="internvl2-2b",
             repo="OpenGVLab/InternVL2-2B",
@@ -72,8 +74,10 @@ DESCRIBERS: dict[str, ModelSpec] = {
 # Only what native loading reads: no *.py (never remote code), no duplicate *.bin weights.
 ALLOW_PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.jinja", "*.model", "*.tiktoken"]
 
-_VLM_TYPES = {"qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl", "internvl": "internvl",
-              "internvl_chat": "internvl_chat"}
+# Qwen3.5 is natively multimodal with the Qwen3-VL processor and module names ("model.visual"),
+# so it shares the Qwen3-VL path: prompt, visual-token cap, modules kept out of quantisation.
+_VLM_TYPES = {"qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl", "qwen3_5": "qwen3_vl",
+              "internvl": "internvl", "internvl_chat": "internvl_chat"}
 
 
 @dataclass(frozen=True)
