@@ -47,7 +47,8 @@ class GigaChatPage(QWidget):
         how.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
 
         self.use_gigachat = QRadioButton(self.tr("Use GigaChat with this key"))
-        writer = WRITER_MODELS[default_writer()]
+        writer = WRITER_MODELS.get(default_writer(app_settings.load(env=False).vlm_model),
+                                   WRITER_MODELS[default_writer()])
         local = self.tr("Skip — write the text with the local model {0} on this computer (slower; {1} to "
                         "download)").format(writer.name, units.size(writer.size_gb * 1e9))
         self.use_local = QRadioButton(local)
@@ -144,7 +145,9 @@ class GigaChatPage(QWidget):
                 self.result.setText(self.tr("Paste the key first, or choose one of the “Skip” options."))
                 return False
         changes = {"text_provider": provider, "gigachat_scope": self.scope.currentData()}
-        if provider == "local" and not app_settings.load(env=False).writer_model:
-            changes["writer_model"] = default_writer()  # the writer's own default is not pinned yet
+        saved = app_settings.load(env=False)
+        if provider == "local" and not saved.writer_model:
+            # the describer's own model writes too: its files are on disk already, pinned, Apache-2.0
+            changes["writer_model"] = default_writer(saved.vlm_model)
         app_settings.update(**changes)
         return True
