@@ -14,7 +14,7 @@ from app.cli.progress import ProgressPrinter, printable
 from app.compose.backgrounds import BackgroundSpec, parse_background
 from app.describe.loading import QUANTIZE_CHOICES
 from app.errors import VitrinaError
-from app.events import Notice
+from app.events import EventSink, Notice, ignore
 from app.i18n import _
 from app.marketplace.marketplaces import marketplaces
 from app.pipeline import report
@@ -149,7 +149,7 @@ def run_options(args: argparse.Namespace, printer: ProgressPrinter) -> BatchOpti
         local_describer = provider != "none" and describer == "local"
         seg_model, vlm_model = model_choice.pick(args, printer, describes=local_describer)
         quantize = check_quantize(args.quantize, args.device, provider)
-        accept_models(args, seg_model, vlm_model, provider, describer)
+        accept_models(args, seg_model, vlm_model, provider, describer, printer)
     except VitrinaError as exc:
         printer.close()
         print(_("vitrina: error: {error}").format(error=printable(cli_trust.with_hint(exc))), file=sys.stderr)
@@ -180,7 +180,7 @@ def check_quantize(quantize: str | None, device: str, provider: str) -> str | No
 
 
 def accept_models(args: argparse.Namespace, seg_model: str, vlm_model: str, provider: str,
-                  describer: str = "local") -> None:
+                  describer: str = "local", events: EventSink = ignore) -> None:
     """Models without a built-in commit are pinned now, asking first (``--trust`` answers)."""
     from app.cardtext.local_writer import default_writer_model
     from app.models import catalogue, trust
@@ -194,7 +194,7 @@ def accept_models(args: argparse.Namespace, seg_model: str, vlm_model: str, prov
     for name, role in wanted:
         known = {c.name: c for c in catalogue.candidates(role)}
         if name in known:  # a folder on disk needs no pin
-            trust.ensure(known[name], ask)
+            trust.ensure(known[name], ask, events)  # the hub's retries reach the console as notices
 
 
 def run(args: argparse.Namespace) -> int:
