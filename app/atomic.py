@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -170,3 +171,36 @@ def write_direct(path: Path, writer: Callable[[IO[bytes]], None]) -> None:
     """
     with open(path, "wb") as fh:  # a plain open: the umask's permissions, like any tool's output
         writer(fh)
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync every file in a staging folder, then the folder (its entries), before its rename.
+
+    One pass at the end rather than one fsync per write: it also reaches files rewritten after
+    they were first written, and costs an open per file, no re-read. Without it the rename can
+    reach the disk before the data: a power cut would then leave a folder of empty or truncated
+    files under its final name.
+    """
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                fsync_file(Path(entry.path))
+    fsync_dir(folder)
+
+
+def replace_folder(staged: Path, final: Path, aside_name: str) -> None:
+    """Rename a finished staging folder to ``final``; an existing ``final`` is moved to
+    ``aside_name`` (beside it) first and deleted after, or put back if the rename fails. Then the
+    parent is fsynced, so the rename survives a power cut."""
+    if not final.exists():
+        os.rename(staged, final)
+    else:
+        old = final.with_name(aside_name)
+        os.rename(final, old)
+        try:
+            os.rename(staged, final)
+        except OSError:
+            os.rename(old, final)  # put the previous folder back
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    fsync_dir(final.parent)

@@ -104,9 +104,8 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False,
         (tmp / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", "utf-8")
         if bundle.card_text:
             (tmp / "card.txt").write_text(bundle.card_text, encoding="utf-8")
-        _sync(tmp)
-        _swap_into_place(tmp, final)
-        atomic.fsync_dir(output)  # the rename itself: without this a power cut may undo it
+        atomic.sync_folder(tmp)
+        atomic.replace_folder(tmp, final, f"{OLD_PREFIX}{final.name}-{os.getpid()}")
     except OSError as exc:
         why = exc.strerror or exc
         raise ExportError(_("Cannot write bundle {name}: {why}").format(name=final.name, why=why)) from exc
@@ -114,36 +113,6 @@ def write_bundle(output: Path, bundle: Bundle, *, overwrite: bool = False,
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return final
-
-
-def _sync(folder: Path) -> None:
-    """fsync every file in the temp folder, then the folder (its entries), before its rename.
-
-    One pass at the end rather than one fsync per write: it also reaches the files an inspector
-    wrote or rewrote (compliance.json, re-encoded images), and costs an open per file, no re-read.
-    Without it the rename can reach the disk before the data: a power cut would then leave a
-    bundle of empty or truncated files under its final name.
-    """
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_file(follow_symlinks=False):
-                atomic.fsync_file(Path(entry.path))
-    atomic.fsync_dir(folder)
-
-
-def _swap_into_place(tmp: Path, final: Path) -> None:
-    if not final.exists():
-        os.rename(tmp, final)
-        return
-    old = final.with_name(f"{OLD_PREFIX}{final.name}-{os.getpid()}")
-    os.rename(final, old)
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        os.rename(old, final)  # put the previous bundle back
-        raise
-    with contextlib.suppress(OSError):
-        shutil.rmtree(old)
 
 
 def check_writable(output: Path) -> None:

@@ -64,18 +64,7 @@ def load_segmenter(
 ) -> BiRefNetSegmenter:
     """Resolve, fetch if needed (pinned only), and load a BiRefNet model once for a whole run."""
     spec = model if isinstance(model, (Variant, LocalModel)) else resolve(model, input_size)
-    if isinstance(spec, Variant):
-        require_pin(spec)
-        folder = cached_path(spec)
-        if folder is None:
-            if not allow_download:
-                raise ModelError(_(
-                    "Segmentation model {name!r} is not downloaded yet: run "
-                    "`vitrina models download {name}`, or pass a local model directory."
-                ).format(name=spec.name))
-            folder = download(spec, events)
-    else:
-        folder = spec.path
+    folder = model_folder(spec, events, allow_download=allow_download)
     size = as_size(input_size) if input_size is not None else spec.input_size
     if isinstance(spec, Variant) and spec.dynamic_range:
         low, high = spec.dynamic_range
@@ -90,8 +79,34 @@ def load_segmenter(
     )
 
 
+def model_folder(spec: ModelSpec, events: EventSink = ignore, *, allow_download: bool = True) -> Path:
+    """The folder holding ``spec``'s files: a local one as given, a hub one from the cache at its pin
+    (downloaded first when allowed)."""
+    if isinstance(spec, LocalModel):
+        return spec.path
+    require_pin(spec)
+    folder = cached_path(spec)
+    if folder is not None:
+        return folder
+    if not allow_download:
+        raise ModelError(_(
+            "Segmentation model {name!r} is not downloaded yet: run "
+            "`vitrina models download {name}`, or pass a local model directory."
+        ).format(name=spec.name))
+    return download(spec, events)
+
+
 def load_model(folder: Path, device: str = "cpu") -> torch.nn.Module:
     """Build the model from the folder's own code and weights: eval mode, fp16 on CUDA, fp32 on CPU."""
+    net = build_model(folder)
+    # CPU stays fp32: bf16/fp16 on CPU are either unsupported (deform_conv2d) or ~100x slower.
+    dtype = torch.float16 if device.startswith("cuda") else torch.float32
+    return net.eval().to(device=device, dtype=dtype)
+
+
+def build_model(folder: Path) -> torch.nn.Module:
+    """The model class from the folder's own code (dynamic class), its weights loaded strictly, in
+    fp32 on the CPU: what inference (``load_model``) and fine-tuning (app/finetune) both start from."""
     config = validate_layout(folder)
     refs = code_refs(config)
     with _model_code_warnings_logged(folder):
@@ -105,9 +120,7 @@ def load_model(folder: Path, device: str = "cpu") -> torch.nn.Module:
             raise ModelError(_("The model code in {folder} failed to build the model: {error}").format(
                 folder=folder, error=_brief(err))) from err
     _load_weights(net, folder / WEIGHTS_FILE)
-    # CPU stays fp32: bf16/fp16 on CPU are either unsupported (deform_conv2d) or ~100x slower.
-    dtype = torch.float16 if device.startswith("cuda") else torch.float32
-    return net.eval().to(device=device, dtype=dtype)
+    return net.float()
 
 
 _logged_warnings: set[str] = set()
