@@ -1,0 +1,1 @@
+"""Fine-tuning BiRefNet on the photographer's own corrected masks."""
