@@ -47,7 +47,24 @@ class Notice:
     item: str = ""
 
 
-Event = Progress | ItemStarted | ItemDone | ItemFailed | Notice
+@dataclass(frozen=True)
+class TrainingStep:
+    """Fine-tuning moved on (app/finetune): ``step`` of ``steps`` optimiser steps over the whole run.
+
+    ``loss`` is the mean training loss of the epoch so far; ``val_iou`` the last validation's IoU
+    (None before the first); ``seconds_left`` the estimate for the remaining steps (None until a
+    few steps tell)."""
+
+    epoch: int
+    epochs: int
+    step: int
+    steps: int
+    loss: float
+    val_iou: float | None = None
+    seconds_left: float | None = None
+
+
+Event = Progress | ItemStarted | ItemDone | ItemFailed | Notice | TrainingStep
 EventSink = Callable[[Event], None]
 
 

@@ -12,22 +12,23 @@ from app import __version__
 from app.cli.parser import Parser
 from app.i18n import _
 
-SUBCOMMANDS = ("batch", "watch", "models", "gigachat", "doctor")
+SUBCOMMANDS = ("batch", "watch", "models", "gigachat", "doctor", "finetune", "corrections")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import batch, doctor, gigachat, models, watch
+    from app.cli import batch, doctor, finetune, gigachat, models, watch
 
     parser = Parser(prog="vitrina", description=_("Product photos → marketplace card bundles."))
     parser.add_argument("--version", action="version", version=f"vitrina {__version__}",
                         help=_("show the version and exit"))
-    sub = parser.add_subparsers(dest="command", metavar="{batch,watch,models,gigachat,doctor}",
+    sub = parser.add_subparsers(dest="command", metavar="{" + ",".join(SUBCOMMANDS) + "}",
                                 title=_("commands"))
     batch.add_parser(sub)
     watch.add_parser(sub)
     models.add_parser(sub)
     gigachat.add_parser(sub)
     doctor.add_parser(sub)
+    finetune.add_parser(sub)
     return parser
 
 

@@ -19,7 +19,7 @@ RATE_WINDOW = 20  # progress steps the rate is measured over
 def _stage_name(stage: str) -> str:
     """What the progress line calls a pipeline stage (an unknown one by its code)."""
     names = {"photos": _("photos"), "segment": _("segment"), "describe": _("describe"),
-             "download-files": _("download-files")}
+             "download-files": _("download-files"), "prepare": _("preparing photos")}
     return names.get(stage, stage)
 
 
@@ -69,11 +69,10 @@ class ProgressPrinter:
         self.stream.flush()
 
     def _progress(self, event: Progress) -> None:
-        now = time.monotonic()
-        final = event.total and event.done >= event.total
-        if not self.tty and not final and now - self._last_print < self.interval:
+        final = bool(event.total and event.done >= event.total)
+        if not self._due(final):
             return
-        self._last_print = now
+        now = self._last_print
         elapsed = max(now - self.started, 1e-6)
         if event.stage == "download":
             text = self._download_line(event, now)
@@ -83,6 +82,23 @@ class ProgressPrinter:
             text = _("{stage}: {done}/{total} {rate}/s  elapsed {elapsed}  ETA {eta}").format(
                 stage=_stage_name(event.stage), done=event.done, total=event.total,
                 rate=formats.decimal(rate, 2), elapsed=formats.duration(elapsed), eta=eta)
+        self._write_status(text, final)
+
+    def _due(self, final: bool) -> bool:
+        """Whether a progress line is to be written now (always on a terminal and when final)."""
+        now = time.monotonic()
+        if not self.tty and not final and now - self._last_print < self.interval:
+            return False
+        self._last_print = now
+        return True
+
+    def status(self, text: str, *, final: bool = False) -> None:
+        """A progress line of the caller's own (fine-tuning's): redrawn on a terminal, every few
+        seconds when piped, and always when ``final``."""
+        if self._due(final):
+            self._write_status(printable(text), final)
+
+    def _write_status(self, text: str, final: bool) -> None:
         if self.tty:
             self.stream.write("\r\x1b[2K" + text)
             self._line_open = True
