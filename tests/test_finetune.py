@@ -236,3 +236,24 @@ def test_out_ref_gradient_supervision_and_checkpointing_train(project, tmp_path)
 
     white = np.full((64, 64, 3), 255, np.uint8)
     assert load_segmenter(str(out), device="cpu").segment([white])[0].shape == (64, 64)
+
+
+def test_the_command_line_shows_progress_the_result_and_where_the_model_is(base, project, tmp_path,
+                                                                           capsys) -> None:
+    out = tmp_path / "m"
+    assert main(["finetune", "--project", str(project), "--base", str(base), "-o", str(out),
+                 "--epochs", "2", "--lr", "0.01", "--device", "cpu"]) == 0
+    captured = capsys.readouterr()
+    assert "24 corrected photo(s) of 12 product(s) to learn from; 0 left out." in captured.err
+    assert "epoch 2/2  step 20/20" in captured.err and "validation IoU" in captured.err
+    assert "Validation on 4 held-out photo(s): IoU 0% →" in captured.err
+    assert f"--seg-model {out.resolve()}" in captured.out
+
+
+def test_a_worse_model_is_said_plainly(capsys) -> None:
+    from app.cli.finetune import _summary
+
+    made = {"overall": {"base": {"iou": 0.9, "boundary_f": 0.8}, "tuned": {"iou": 0.7, "boundary_f": 0.6}},
+            "photos": [{}], "best_epoch": 1, "got_worse": True}
+    _summary(made, Path("/models/m"))
+    assert "WORSE than the base" in capsys.readouterr().err

@@ -27,11 +27,11 @@ import numpy as np
 
 from app import atomic
 from app.errors import Cancelled, ModelError, VitrinaError
-from app.events import EventSink, Notice, Progress, TrainingStep, ignore
+from app.events import EventSink, ItemFailed, Notice, Progress, TrainingStep, ignore
 from app.finetune import output, report
 from app.finetune.augment import Augment, augment, resize_pair
 from app.finetune.data import Sample, prepare
-from app.finetune.pairs import Collected
+from app.finetune.pairs import BadPair, Collected
 from app.finetune.split import split_by_product
 from app.i18n import _
 
@@ -142,8 +142,12 @@ class _Run:
         return self._finish(state, cancelled, resumed)
 
     def _prepare(self, pairs: Sequence) -> list[Sample]:
+        def bad(pair: BadPair) -> None:  # readable when collected, unreadable now: said like the others
+            self.bad.append(pair)
+            self.events(ItemFailed(pair.label, STAGE_PREPARE, pair.reason))
+
         total = len(pairs)
-        return prepare(pairs, self.size, self.work / "data", self.bad.append, should_stop=self.should_stop,
+        return prepare(pairs, self.size, self.work / "data", bad, should_stop=self.should_stop,
                        on_progress=lambda done, _total: self.events(Progress(STAGE_PREPARE, done, total)))
 
     def _setup_training(self, torch: Any) -> None:
@@ -259,9 +263,9 @@ class _Run:
         except ModelError:
             raise
         except Exception as exc:
-            from app.segment.birefnet import _is_oom
+            from app.segment.birefnet import is_oom
 
-            if not _is_oom(exc):
+            if not is_oom(exc):
                 why = f"{type(exc).__name__}: {exc}"
                 raise ModelError(_("Training failed: {error}").format(error=why)) from exc
             oom = True

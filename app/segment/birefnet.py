@@ -238,7 +238,7 @@ class BiRefNetSegmenter:
             except ModelError:
                 raise
             except Exception as err:
-                if not _is_oom(err):
+                if not is_oom(err):
                     raise ModelError(_("Segmentation failed on {device}: {error}").format(
                         device=self.device, error=_brief(err))) from err
                 out_of_memory = True
@@ -344,7 +344,7 @@ def _check_image(image: np.ndarray, index: int) -> None:
         raise ValueError(f"Photo {index} is empty ({image.shape}).")
 
 
-def _is_oom(err: Exception) -> bool:
+def is_oom(err: Exception) -> bool:
     # cuDNN/cuBLAS and the CPU allocator report memory exhaustion as plain RuntimeErrors.
     text = str(err).lower()
     return isinstance(err, torch.cuda.OutOfMemoryError) or (
