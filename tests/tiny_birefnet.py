@@ -84,27 +84,36 @@ def make_tiny_birefnet(dir: Path, size: int = 64, *, sharpness: float = _SHARPNE
     everywhere but a band of a few pixels at the edges. ``delay``: seconds each photo's forward
     takes (sleeping, as a GPU wait would), a stand-in for a real model's speed on a CPU.
     """
+    code = MODEL_PY.replace("DELAY_PER_PHOTO = 0.0", f"DELAY_PER_PHOTO = {float(delay)!r}")
+    return write_hub_folder(dir, name="vitrina/tiny-birefnet", config_py=CONFIG_PY, model_py=code,
+                            state=tiny_state_dict(sharpness), size=size)
+
+
+def write_hub_folder(dir: Path, *, name: str, config_py: str, model_py: str, state: dict, size: int,
+                     extra: dict | None = None) -> Path:
+    """A model folder in BiRefNet's hub layout: config.json (auto_map to the two code files, and
+    ``extra`` keys for the config class), ``BiRefNet_config.py``, ``birefnet.py``, the weights."""
     from safetensors.torch import save_file
 
     dir = Path(dir)
     dir.mkdir(parents=True, exist_ok=True)
     config = {
-        "_name_or_path": "vitrina/tiny-birefnet",
+        "_name_or_path": name,
         "architectures": ["BiRefNet"],
         "auto_map": {
             "AutoConfig": "BiRefNet_config.BiRefNetConfig",
             "AutoModelForImageSegmentation": "birefnet.BiRefNet",
         },
         "bb_pretrained": False,
+        **(extra or {}),
         "torch_dtype": "float32",
         "transformers_version": "4.57.0",
         "vitrina_input_size": size,
     }
     (dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    (dir / "BiRefNet_config.py").write_text(CONFIG_PY, encoding="utf-8")
-    code = MODEL_PY.replace("DELAY_PER_PHOTO = 0.0", f"DELAY_PER_PHOTO = {float(delay)!r}")
-    (dir / "birefnet.py").write_text(code, encoding="utf-8")
-    save_file(tiny_state_dict(sharpness), str(dir / "model.safetensors"))
+    (dir / "BiRefNet_config.py").write_text(config_py, encoding="utf-8")
+    (dir / "birefnet.py").write_text(model_py, encoding="utf-8")
+    save_file(state, str(dir / "model.safetensors"))
     return dir
 
 

@@ -19,7 +19,6 @@ systematic failure (white product on white) that corrections teach it out of.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -104,28 +103,10 @@ class BiRefNet(PreTrainedModel):
 
 def make_trainable_birefnet(dir: Path, size: int = 64, *, out_ref: bool = False) -> Path:
     """Write the model into ``dir`` (created); ``size`` is its native input size."""
-    from safetensors.torch import save_file
+    from tests.tiny_birefnet import write_hub_folder
 
-    dir = Path(dir)
-    dir.mkdir(parents=True, exist_ok=True)
-    config = {
-        "_name_or_path": "vitrina/tiny-trainable-birefnet",
-        "architectures": ["BiRefNet"],
-        "auto_map": {
-            "AutoConfig": "BiRefNet_config.BiRefNetConfig",
-            "AutoModelForImageSegmentation": "birefnet.BiRefNet",
-        },
-        "bb_pretrained": False,
-        "out_ref": out_ref,
-        "torch_dtype": "float32",
-        "transformers_version": "4.57.0",
-        "vitrina_input_size": size,
-    }
-    (dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    (dir / "BiRefNet_config.py").write_text(CONFIG_PY, encoding="utf-8")
-    (dir / "birefnet.py").write_text(MODEL_PY, encoding="utf-8")
-    save_file(_base_weights(), str(dir / "model.safetensors"))
-    return dir
+    return write_hub_folder(dir, name="vitrina/tiny-trainable-birefnet", config_py=CONFIG_PY,
+                            model_py=MODEL_PY, state=_base_weights(), size=size, extra={"out_ref": out_ref})
 
 
 def _base_weights() -> dict:
