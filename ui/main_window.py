@@ -35,6 +35,7 @@ from ui.card_text_run import CardTextRun
 from ui.choice_history import ChoiceHistory
 from ui.doctor_dialog import DoctorDialog
 from ui.export_run import ExportRun
+from ui.finetune_dialog import FinetuneDialog
 from ui.flagging import Flagging
 from ui.gallery_pane import GalleryPane
 from ui.log_panel import LogPanel
@@ -199,6 +200,15 @@ class MainWindow(QMainWindow):
         self.dialog = DoctorDialog(self)
         self.dialog.open()
         return self.dialog
+
+    def show_finetune(self) -> FinetuneDialog | None:
+        """Process → Improve the model from my corrections…: fine-tune the cut-out model here."""
+        if self.project is None:
+            return None
+        dialog = FinetuneDialog(self, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def show_model_updates(self) -> ModelUpdatesDialog:
         """Help → Check for model updates…"""

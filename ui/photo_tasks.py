@@ -122,6 +122,7 @@ class PhotoTasks(QObject):
         w.task_ended()
         if w.closing:
             return
-        what = {"export": self.tr("export"), "text": self.tr("card text")}.get(name, self.tr("processing"))
+        what = {"export": self.tr("export"), "text": self.tr("card text"),
+                "finetune": self.tr("model training")}.get(name, self.tr("processing"))
         w.log.add(message, what, error=True)
         w.statusBar().showMessage(message, 10000)

@@ -37,6 +37,10 @@ class WindowActions(QObject):
         self.write_text_all = self._make(
             self.tr("Write card text for a&ll"), lambda: w.text_run.write(None), "Ctrl+Shift+T",
             self.tr("Write the card text of every product that has none yet"))
+        self.finetune = self._make(
+            self.tr("&Improve the model from my corrections…"), w.show_finetune, None,
+            self.tr("Fine-tune the cut-out model on the masks you corrected with the brush, on this "
+                    "computer"))
         self.cancel = self._make(self.tr("&Cancel"), w.runner.cancel, None,
                                  self.tr("Stop the running task at the next safe point"))
         self.undo = self._make(self.tr("&Undo"), w.undo, keys.Undo,
@@ -169,7 +173,7 @@ class WindowActions(QObject):
         edit_menu.addAction(self.settings)
         run_menu = bar.addMenu(self.tr("&Process"))
         for action in (self.process_selected, self.process_all, None, self.write_text_selected,
-                       self.write_text_all, None, self.cancel):
+                       self.write_text_all, None, self.finetune, None, self.cancel):
             run_menu.addSeparator() if action is None else run_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
         for action in (self.fit, self.actual_size, self.split, self.previous_result, self.survey, None,
@@ -212,6 +216,7 @@ class WindowActions(QObject):
         self.write_text_selected.setEnabled(idle and has_selection)
         self.export.setEnabled(work)
         self.export_as.setEnabled(work)
+        self.finetune.setEnabled(work)  # its dialog says how many corrections the folder has
         self.copy_settings.setEnabled(has_selection)
         self.paste_settings.setEnabled(has_selection and self.host.clipboard.snapshot is not None)
         self.watch.setEnabled(has_project)  # a running task does not stop the watch: arrivals wait

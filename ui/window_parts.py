@@ -76,6 +76,19 @@ class PhotoTasksHost(TaskHost, Protocol):
     def task_ended(self) -> None: ...
 
 
+class FinetuneHost(Protocol):
+    """Process → Improve the model from my corrections… (ui/finetune_dialog.py): the run on the
+    window's worker, the loaded models it frees, and the model list the new model joins."""
+
+    project: Project | None
+    runner: TaskRunner
+    models: ModelKeeping
+    model_picker: ModelPicker
+    log: LogPanel
+
+    def update_actions(self) -> None: ...
+
+
 class WatchHost(TaskHost, Protocol):
     gallery: Gallery
     preview: PreviewPane
@@ -148,6 +161,8 @@ class ActionsHost(Protocol):
     def show_about(self) -> object: ...
 
     def show_doctor(self) -> object: ...
+
+    def show_finetune(self) -> object: ...
 
     def show_model_updates(self) -> object: ...
 

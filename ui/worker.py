@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from app.errors import VitrinaError
-from app.events import Event, EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress
+from app.events import Event, EventSink, ItemDone, ItemFailed, ItemStarted, Notice, Progress, TrainingStep
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class TaskRunner(QObject):
     item_done = Signal(str, str)  # item, stage
     item_failed = Signal(str, str, str)  # item, stage, message
     notice = Signal(str, str)  # message, item
+    training = Signal(object)  # app.events.TrainingStep: fine-tuning's steps, loss, IoU, time left
     finished = Signal(str, object)  # task name, its result (None when it failed)
     failed = Signal(str, str)  # task name, message: the whole task could not run
 
@@ -115,6 +116,8 @@ class TaskRunner(QObject):
             self.item_failed.emit(event.item, event.stage, event.message)
         elif isinstance(event, Notice):
             self.notice.emit(event.message, event.item)
+        elif isinstance(event, TrainingStep):
+            self.training.emit(event)
 
     @Slot()
     def _on_thread_finished(self) -> None:

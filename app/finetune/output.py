@@ -13,9 +13,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from app import atomic
 from app.errors import VitrinaError
@@ -25,6 +23,9 @@ from app.segment.registry import CONFIG_FILE, SIZE_HINT_KEY, WEIGHTS_FILE
 REPORT_FILE = "finetune-report.json"
 STAGING_PREFIX = ".partial-finetune-"
 FINETUNE_KEY = "vitrina_finetune"  # config.json: what this model was fine-tuned from
+
+if TYPE_CHECKING:
+    import torch
 
 
 def work_folder(out_dir: Path) -> Path:
@@ -94,6 +95,7 @@ def publish(out_dir: Path, base: Path, weights: dict[str, torch.Tensor], report:
 
 def _weights_dtype(path: Path) -> torch.dtype:
     """The base's floating dtype (BiRefNet ships fp32; a half-precision base stays half)."""
+    import torch
     from safetensors import safe_open
 
     with safe_open(str(path), framework="pt") as fh:

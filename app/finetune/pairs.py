@@ -87,7 +87,7 @@ def from_project(root: Path) -> Collected:
             found.bad.append(BadPair(label, reason))
         else:
             found.pairs.append(Pair(project.photo_path(rel), project.mask_path(rel),
-                                    f"{project.root}::{product_of[rel]}", label))
+                                    product_id(project.root, product_of[rel]), label))
     return found
 
 
@@ -135,7 +135,7 @@ def from_dis(folder: Path) -> Collected:
             found.bad.append(BadPair(label, reason))
         else:
             product = stem.split(PRODUCT_SEPARATOR, 1)[0] if PRODUCT_SEPARATOR in stem else stem
-            found.pairs.append(Pair(photos[stem], masks[stem], f"{folder.resolve()}::{product}", label))
+            found.pairs.append(Pair(photos[stem], masks[stem], product_id(folder, product), label))
     return found
 
 
@@ -167,6 +167,12 @@ def read_mask(path: Path) -> np.ndarray:
             return np.asarray(im.convert("L"))
     except (OSError, ValueError) as exc:
         raise StateError(_("the mask cannot be read: {error}").format(error=exc)) from exc
+
+
+def product_id(folder: Path, key: str) -> str:
+    """A product across sources: its folder's *name* and its key, not the full path, so the split
+    (app/finetune/split.py) stays the same when the folder is opened from another mount point."""
+    return f"{folder.resolve().name}::{key}"
 
 
 def safe_name(text: str) -> str:

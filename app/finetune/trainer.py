@@ -116,7 +116,6 @@ class _Run:
 
     # -- the whole run -----------------------------------------------------------------------
     def run(self) -> Result:
-        import torch
 
         from app.segment.birefnet import build_model
         from app.segment.device import choose_device
@@ -136,7 +135,7 @@ class _Run:
                 count=len(self.train) + len(self.val)))
         self.device = choose_device(self.settings.device, self.events)
         self.net = build_model(self.base_folder).to(self.device)
-        self._setup_training(torch)
+        self._setup_training()
         state, resumed = self._resume_or_start()
         cancelled = self._epochs(state)
         return self._finish(state, cancelled, resumed)
@@ -150,7 +149,9 @@ class _Run:
         return prepare(pairs, self.size, self.work / "data", bad, should_stop=self.should_stop,
                        on_progress=lambda done, _total: self.events(Progress(STAGE_PREPARE, done, total)))
 
-    def _setup_training(self, torch: Any) -> None:
+    def _setup_training(self) -> None:
+        import torch
+
         from app.finetune.model_io import enable_checkpointing, precision_for, wants_checkpointing
 
         self.precision = precision_for(self.device)

@@ -648,6 +648,281 @@
     </message>
 </context>
 <context>
+    <name>FinetuneDialog</name>
+    <message>
+        <source>Improve the model from my corrections — {0}</source>
+        <translation>Улучшить модель по моим исправлениям — {0}</translation>
+    </message>
+    <message>
+        <source>Vitrina trains the cut-out model further on the masks you corrected with the brush, on this computer. The photos of a few products are held out to compare the new model with the current one; the current model itself is never changed.</source>
+        <translation>Vitrina дообучает модель вырезания на масках, которые вы исправили кистью, прямо на этом компьютере. Фото нескольких товаров откладываются, чтобы сравнить новую модель с текущей; сама текущая модель не меняется.</translation>
+    </message>
+    <message>
+        <source>Looking for the masks you corrected…</source>
+        <translation>Ищу маски, которые вы исправили…</translation>
+    </message>
+    <message>
+        <source>Passes over the training photos. Training stops early when the held-out photos stop getting better, and keeps the best epoch.</source>
+        <translation>Сколько раз пройти по фото для обучения. Обучение останавливается досрочно, когда на отложенных фото перестаёт становиться лучше, и сохраняет лучшую эпоху.</translation>
+    </message>
+    <message>
+        <source>A rough figure for this computer; once training runs, the time left is measured</source>
+        <translation>Грубая оценка для этого компьютера; когда обучение пойдёт, оставшееся время будет измеряться</translation>
+    </message>
+    <message>
+        <source>The new model is written here as a model folder of its own</source>
+        <translation>Новая модель записывается сюда, в отдельную папку модели</translation>
+    </message>
+    <message>
+        <source>Corrected photos:</source>
+        <translation>Исправленные фото:</translation>
+    </message>
+    <message>
+        <source>Current model:</source>
+        <translation>Текущая модель:</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>Эпохи:</translation>
+    </message>
+    <message>
+        <source>Estimated time:</source>
+        <translation>Примерное время:</translation>
+    </message>
+    <message>
+        <source>New model folder:</source>
+        <translation>Папка новой модели:</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Обучение</translation>
+    </message>
+    <message>
+        <source>Result on the held-out photos</source>
+        <translation>Результат на отложенных фото</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Фото</translation>
+    </message>
+    <message>
+        <source>IoU before</source>
+        <translation>IoU до</translation>
+    </message>
+    <message>
+        <source>IoU after</source>
+        <translation>IoU после</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Изменение</translation>
+    </message>
+    <message>
+        <source>Boundary F before</source>
+        <translation>Точность границ до</translation>
+    </message>
+    <message>
+        <source>Boundary F after</source>
+        <translation>Точность границ после</translation>
+    </message>
+    <message>
+        <source>IoU: how much of the product the mask covers without spilling over (100 % is a perfect mask). Boundary F: how closely its edge follows the product&apos;s, within 3 pixels. Worst change first.</source>
+        <translation>IoU: насколько маска покрывает товар, не выходя за его края (100&#xa0;% — идеальная маска). Точность границ: насколько край маски совпадает с краем товара, с допуском 3&#xa0;пикселя. Сверху — фото, которым стало хуже всего.</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>Начать обучение</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>Stop after the current step; the best epoch so far is kept, and the training can be continued</source>
+        <translation>Остановить после текущего шага; лучшая на сейчас эпоха сохранится, и обучение можно будет продолжить</translation>
+    </message>
+    <message>
+        <source>Close this window. A training in progress is stopped: the best epoch so far is kept, and it can be continued next time.</source>
+        <translation>Закрыть окно. Идущее обучение остановится: лучшая на сейчас эпоха сохранится, и в следующий раз обучение можно будет продолжить.</translation>
+    </message>
+    <message>
+        <source>An earlier training on this folder was stopped before the end: “Continue training” carries on from where it stopped.</source>
+        <translation>Прежнее обучение на этой папке остановили до конца: «Продолжить обучение» продолжит его с того же места.</translation>
+    </message>
+    <message>
+        <source>Stopped before the first epoch ended, so no model was written yet. “Continue training” carries on from the last step.</source>
+        <translation>Остановлено до конца первой эпохи, поэтому модель ещё не записана. «Продолжить обучение» продолжит с последнего шага.</translation>
+    </message>
+    <message>
+        <source>Stopped before the end. The best epoch so far ({0}) is saved as the new model; “Continue training” carries on.</source>
+        <translation>Остановлено до конца. Лучшая на сейчас эпоха ({0}) сохранена как новая модель; «Продолжить обучение» продолжит обучение.</translation>
+    </message>
+    <message>
+        <source>{0}&#xa0;pts</source>
+        <translation>{0}&#xa0;п.&#xa0;п.</translation>
+    </message>
+    <message>
+        <source>Use the new model</source>
+        <translation>Использовать новую модель</translation>
+    </message>
+    <message>
+        <source>Make the new model the cut-out model for the next runs</source>
+        <translation>Сделать новую модель моделью вырезания для следующих запусков</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>The corrections cannot be read: {0}</source>
+        <translation>Не удаётся прочитать исправления: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n usable</source>
+        <translation>
+            <numerusform>%n подходит</numerusform>
+            <numerusform>%n подходят</numerusform>
+            <numerusform>%n подходят</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>of %n product(s)</source>
+        <translation>
+            <numerusform>из %n товара</numerusform>
+            <numerusform>из %n товаров</numerusform>
+            <numerusform>из %n товаров</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n corrected photo(s) left out, and why</source>
+        <translation>
+            <numerusform>%n исправленное фото не подошло — почему</numerusform>
+            <numerusform>%n исправленных фото не подошли — почему</numerusform>
+            <numerusform>%n исправленных фото не подошли — почему</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>about {0} on the GPU</source>
+        <translation>около {0} на GPU</translation>
+    </message>
+    <message>
+        <source>about {0} on the CPU</source>
+        <translation>около {0} на CPU</translation>
+    </message>
+    <message>
+        <source>Nothing can be trained until the folder&apos;s corrections can be read.</source>
+        <translation>Обучать не на чем, пока исправления в папке не удаётся прочитать.</translation>
+    </message>
+    <message>
+        <source>Training needs at least {0} corrected photos; this folder has {1}. Correct the masks of more photos with the brush in the Mask tab, then open this window again.</source>
+        <translation>Для обучения нужно хотя бы {0} исправленных фото, а в этой папке подходят {1}. Исправьте кистью на вкладке «Маска» маски ещё нескольких фото и откройте это окно снова.</translation>
+    </message>
+    <message>
+        <source>All the corrected photos are of one product. Correct photos of at least two products: the new model is checked on products it did not learn from.</source>
+        <translation>Все исправленные фото — одного товара. Исправьте фото хотя бы двух товаров: новую модель проверяют на товарах, на которых она не училась.</translation>
+    </message>
+    <message>
+        <source>The current model {0} is not on this computer yet: process a photo with it first (it is downloaded then), or choose another model in the toolbar.</source>
+        <translation>Текущей модели {0} ещё нет на этом компьютере: сначала обработайте с ней какое-нибудь фото (тогда она скачается) или выберите другую модель на панели инструментов.</translation>
+    </message>
+    <message>
+        <source>Continue training</source>
+        <translation>Продолжить обучение</translation>
+    </message>
+    <message>
+        <source>Another task is running. Wait for it to end (or cancel it), then start.</source>
+        <translation>Идёт другая задача. Дождитесь её окончания (или отмените её) и начните снова.</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Загружаю модель…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step…</source>
+        <translation>Останавливаю после текущего шага…</translation>
+    </message>
+    <message>
+        <source>Preparing the photos: {0} of {1}</source>
+        <translation>Готовлю фото: {0} из {1}</translation>
+    </message>
+    <message>
+        <source>Measuring the current model on the held-out photos…</source>
+        <translation>Проверяю текущую модель на отложенных фото…</translation>
+    </message>
+    <message>
+        <source>Epoch {0} of {1}</source>
+        <translation>Эпоха {0} из {1}</translation>
+    </message>
+    <message>
+        <source>loss {0}</source>
+        <translation>ошибка {0}</translation>
+    </message>
+    <message>
+        <source>validation IoU {0}</source>
+        <translation>IoU на проверке {0}</translation>
+    </message>
+    <message>
+        <source>{0} left</source>
+        <translation>осталось {0}</translation>
+    </message>
+    <message>
+        <source>Training failed.</source>
+        <translation>Обучение не удалось.</translation>
+    </message>
+    <message>
+        <source>Training failed: {0}</source>
+        <translation>Обучение не удалось: {0}</translation>
+    </message>
+    <message>
+        <source>The improved cut-out model is in {0}</source>
+        <translation>Улучшенная модель вырезания записана в {0}</translation>
+    </message>
+    <message>
+        <source>Stopped at epoch {0} of {1}.</source>
+        <translation>Остановлено на эпохе {0} из {1}.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Остановлено.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Готово.</translation>
+    </message>
+    <message>
+        <source>Training finished. The new model is epoch {0}, the best on the held-out photos.</source>
+        <translation>Обучение закончено. Новая модель — эпоха {0}, лучшая на отложенных фото.</translation>
+    </message>
+    <message>
+        <source>Training stopped early: the held-out photos stopped getting better. The new model is epoch {0}, the best on them.</source>
+        <translation>Обучение остановилось досрочно: на отложенных фото перестало становиться лучше. Новая модель — эпоха {0}, лучшая на них.</translation>
+    </message>
+    <message>
+        <source>⚠ Warning: the new model cuts out the held-out photos worse than the current one. Keep the current model, or correct more photos and train again.</source>
+        <translation>⚠ Внимание: новая модель вырезает отложенные фото хуже текущей. Оставьте текущую модель или исправьте больше фото и обучите снова.</translation>
+    </message>
+    <message numerus="yes">
+        <source>⚠ %n held-out photo(s) are cut out worse than before: see the first rows.</source>
+        <translation>
+            <numerusform>⚠ %n отложенное фото вырезано хуже, чем раньше: см. первые строки.</numerusform>
+            <numerusform>⚠ %n отложенных фото вырезаны хуже, чем раньше: см. первые строки.</numerusform>
+            <numerusform>⚠ %n отложенных фото вырезаны хуже, чем раньше: см. первые строки.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Overall on %n held-out photo(s): IoU {0} → {1} ({2}), boundary F {3} → {4} ({5}).</source>
+        <translation>
+            <numerusform>В целом на %n отложенном фото: IoU {0} → {1} ({2}), точность границ {3} → {4} ({5}).</numerusform>
+            <numerusform>В целом на %n отложенных фото: IoU {0} → {1} ({2}), точность границ {3} → {4} ({5}).</numerusform>
+            <numerusform>В целом на %n отложенных фото: IoU {0} → {1} ({2}), точность границ {3} → {4} ({5}).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The new model is now the cut-out model for the next runs.</source>
+        <translation>Теперь новая модель — модель вырезания для следующих запусков.</translation>
+    </message>
+</context>
+<context>
     <name>Flagging</name>
     <message>
         <source>Select the photos to flag first.</source>
@@ -1341,6 +1616,10 @@
     <message>
         <source>processing</source>
         <translation>обработка</translation>
+    </message>
+    <message>
+        <source>model training</source>
+        <translation>обучение модели</translation>
     </message>
 </context>
 <context>
@@ -2094,6 +2373,14 @@ press Process to cut it out</source>
     <message>
         <source>Write the card text of every product that has none yet</source>
         <translation>Написать текст карточек для всех товаров, у которых его ещё нет</translation>
+    </message>
+    <message>
+        <source>&amp;Improve the model from my corrections…</source>
+        <translation>&amp;Улучшить модель по моим исправлениям…</translation>
+    </message>
+    <message>
+        <source>Fine-tune the cut-out model on the masks you corrected with the brush, on this computer</source>
+        <translation>Дообучить модель вырезания на масках, которые вы исправили кистью, на этом компьютере</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>

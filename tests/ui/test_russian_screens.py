@@ -46,6 +46,7 @@ WHITELIST = {
     "OK",  # Qt's own button; its Russian catalogue keeps "OK"
     "Pro", "Max",  # GigaChat-2-Pro and GigaChat-2-Max, the model names
     "pip", "install", "vitrina", "gpu",  # the command that adds 8/4-bit support, typed as is
+    "IoU",  # intersection over union, the mask measure fine-tuning reports; Russian writes it so
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 TAG = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")

@@ -21,6 +21,7 @@ HELPERS = {
     "watch_run": window_parts.WatchHost,
     "flagging": window_parts.FlaggingHost,
     "window_actions": window_parts.ActionsHost,
+    "finetune_dialog": window_parts.FinetuneHost,
 }
 ALIASES = {"host", "w"}  # the names the helpers give the host: ``w = self.host``
 
