@@ -19,6 +19,7 @@ from app.cli import main
 from app.compose.backgrounds import parse_background
 from app.events import Progress
 from app.pipeline import batch as batch_module
+from app.pipeline import finish as finish_module
 from app.pipeline.batch import run_batch
 from app.pipeline.options import BatchOptions
 
@@ -218,7 +219,7 @@ def test_the_model_waits_when_export_lags_behind(tmp_path, tiny_seg_model, monke
     shoot.mkdir()
     for i in range(10):
         Image.new("RGB", (60, 80), (200, 40 + i * 10, 40)).save(shoot / f"item{i:02d}.png")
-    real_compose = batch_module.compose
+    real_compose = finish_module.compose
     composed: list[int] = []
     gaps: list[int] = []
 
@@ -242,7 +243,7 @@ def test_the_model_waits_when_export_lags_behind(tmp_path, tiny_seg_model, monke
         seg.segment = segment  # type: ignore[method-assign]
         return seg
 
-    monkeypatch.setattr(batch_module, "compose", slow_compose)
+    monkeypatch.setattr(finish_module, "compose", slow_compose)
     options = BatchOptions(background=parse_background("white"), seg_model=str(tiny_seg_model), device="cpu",
                            batch_size=1, compose_workers=1)
     result = run_batch(shoot, tmp_path / "out", options, segmenter_factory=counting)

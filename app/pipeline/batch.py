@@ -16,36 +16,34 @@ from pathlib import Path
 
 import numpy as np
 
-from app import __version__
 from app.cardtext.card import Card
-from app.cardtext.render import card_text
-from app.compose.compose import CanvasSpec, compose
+from app.compose.compose import CanvasSpec
 from app.errors import Cancelled, ExportError, StateError, VitrinaError
 from app.events import EventSink, ItemDone, ItemFailed, Notice, Progress, ignore
-from app.export import Bundle, BundlePhoto, check_writable, clean_partials, write_bundle
-from app.export.bundle import Inspector
+from app.export import check_writable, clean_partials
 from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import masks, report
 from app.pipeline.bundles import assign_bundle_names, manifest_of, plan_bundles
-from app.pipeline.compliance_step import inspect_bundle
+from app.pipeline.finish import (
+    FinishContext,
+    Finished,
+    PhotoIn,
+    ProductIn,
+    finish_product,
+)
 from app.pipeline.options import BatchOptions
 from app.pipeline.prefetch import prefetch
 from app.pipeline.report import BatchResult
 from app.pipeline.text import TextRequest, TextStage
 from app.pipeline.work import LoadedPhoto, ProductWork
-from app.project import DONE, FAILED, Product, Project
+from app.project import Product, Project
 from app.project.lock import ProjectLock
 from app.segment import Segmenter, resolve
 
 SegmenterFactory = Callable[[BatchOptions, EventSink], Segmenter]
 
-
-
-def empty_mask_message() -> str:
-    return _("no object found in the mask: not exported — touch up the mask in the studio (or check "
-             "that the product is in the photo)")
 
 
 def default_segmenter(options: BatchOptions, events: EventSink) -> Segmenter:
@@ -212,108 +210,41 @@ class BatchRun:
 
     def _finish(self, work: ProductWork, card: Card | None = None, text_error: str = "") -> None:
         """Compose every good photo of a product and write its bundle (runs on a CPU thread)."""
-        product = work.product
-        for rel, message in work.failed.items():
-            self.project.photo(rel).status, self.project.photo(rel).error = FAILED, message
-            self._row(report.ReportRow(rel, product.key, report.FAILED, message))
-        good = work.good_photos()
-        if not good:
-            return
-        try:
-            hint = card.provenance.get("shape") if card is not None else None
-            photos = self._without_empty(work, [self._compose(lp, work.masks[lp.rel], hint) for lp in good])
-            if not photos:
-                return
-            good = [lp for lp in good if lp.rel in {p.source for p in photos}]
-            write_bundle(self.output, self._bundle(work, photos, card, text_error),
-                         overwrite=self.options.overwrite or work.replace,
-                         inspect=self._inspector(work, photos, card))
-        except VitrinaError as exc:
-            for lp in good:
-                message = _("export failed: {error}").format(error=exc)
-                self._row(report.ReportRow(lp.rel, product.key, report.FAILED, message))
-            return
-        for lp in good:
-            state = self.project.photo(lp.rel)
-            state.status, state.error = DONE, ""
-            status = report.TEXT_FAILED if text_error else report.DONE
-            message = "; ".join(m for m in (text_error, *state.notes) if m)
-            self._row(report.ReportRow(lp.rel, product.key, status, message, work.bundle_name))
-        self.project.product(product.key).exported_to = str(self.output / work.bundle_name)
-        self.project.mark_dirty()
-        self.events(ItemDone(item=product.key, stage="export"))
-
-    def _without_empty(self, work: ProductWork, photos: list[tuple[BundlePhoto, bool]]) -> list[BundlePhoto]:
-        """The photos with an object; those whose mask is empty are left out of the bundle, since
-        their image would be the background alone (or nothing, when transparent)."""
-        kept = []
-        for photo, empty in photos:
-            if empty:
-                state, message = self.project.photo(photo.source), empty_mask_message()
-                state.status, state.error = FAILED, message
-                self._row(report.ReportRow(photo.source, work.product.key, report.NEEDS_REVIEW, message))
-            else:
-                kept.append(photo)
-        return kept
-
-    def _inspector(self, work: ProductWork, photos: list[BundlePhoto], card: Card | None) -> Inspector | None:
-        """The marketplace check for this bundle, when a marketplace was chosen."""
-        if not self.options.marketplace:
-            return None
-        marketplace = get_marketplace(self.options.marketplace)
-
-        def inspect(folder: Path, files: list[dict]) -> dict:
-            boxes = [p.object_box for p in photos]
-            report, fixes = inspect_bundle(folder, files, card=card, marketplace=marketplace, boxes=boxes,
-                                           fix=self.options.fix_compliance)
-            for fix in fixes:
-                said = _("fixed for {marketplace}: {fix}").format(marketplace=marketplace.name, fix=fix)
-                self.events(Notice(said, item=work.product.key))
-            if report["status"] != "pass":
-                self.events(Notice(report["summary"], item=work.product.key))
-            self.project.product(work.product.key).compliance = report["status"]
-            return {"compliance.json": report}
-
-        return inspect
-
-    def _compose(self, lp: LoadedPhoto, mask: np.ndarray,
-                 hint: str | None = None) -> tuple[BundlePhoto, bool]:
-        """The bundle photo, and whether its mask was empty (then it is not to be exported)."""
-        assert lp.photo is not None
-        composed = compose(lp.photo.rgb, mask, self.options.background, self.canvas,
-                           decontaminate=self.options.decontaminate, layout_hint=hint)
-        same = self._duplicate_of.get(lp.rel)
-        duplicate = [_("same picture as {other} (exported twice)").format(other=same)] if same else []
-        notes = [*lp.photo.notes, *duplicate, *composed.notes]
-        self.project.photo(lp.rel).notes = notes
-        if composed.empty:  # its "needs review" row says so; no notes before it
-
-            return BundlePhoto(lp.rel, composed.image, composed.image, mask, notes), True
-        for note in (*duplicate, *composed.notes):
-            self.events(Notice(note, item=lp.rel))
-        return BundlePhoto(lp.rel, composed.image, composed.cutout, mask, notes, composed.object_box), False
-
-    def _bundle(self, work: ProductWork, photos: list[BundlePhoto], text: Card | None,
-                text_error: str) -> Bundle:
         state = self.project.product(work.product.key)
-        if text is not None:
-            text_status = "edited" if state.card_edited else "done"
-        else:
-            text_status = text_error or ("off" if self.text is None else "")
-        card = {
-            "product": work.product.name,
-            "source": work.product.key,
-            "background": self.options.background.to_json(),
-            "marketplace": self.options.marketplace or "",
-            "models": {"segmentation": {"id": self.model_spec.model_id,
-                                        "revision": self.model_spec.revision}},
-            "app": {"name": "vitrina", "version": __version__},
-            "card": text.to_json() if text is not None else None,
-            "text_status": text_status,
-        }
-        body = card_text(text, marketplace_name=self.text_marketplace.name) if text is not None else ""
-        return Bundle(name=work.bundle_name, product_key=work.product.key, photos=photos, card=card,
-                      card_text=body)
+        photos = [PhotoIn(lp.rel, lp.photo.rgb, work.masks[lp.rel], list(lp.photo.notes),
+                          self._duplicate_of.get(lp.rel, ""))
+                  for lp in work.good_photos() if lp.photo is not None]
+        product = ProductIn(work.product.key, work.product.name, work.bundle_name, work.replace, photos,
+                            dict(work.failed), card, text_error, bool(state.card_edited))
+        self.apply(finish_product(self.finish_context, product))
+
+    def apply(self, finished: Finished) -> None:
+        """What finishing a product decided, into the project state, the report and the events."""
+        for message, item in finished.notices:
+            self.events(Notice(message, item=item))
+        for rel, fields in finished.photo_states.items():
+            state = self.project.photo(rel)
+            for name, value in fields.items():
+                setattr(state, name, value)
+        product = self.project.product(finished.key)
+        if finished.compliance is not None:
+            product.compliance = finished.compliance
+        if finished.exported_to is not None:
+            product.exported_to = finished.exported_to
+        self.project.mark_dirty()
+        for row in finished.rows:
+            self._row(row)
+        if finished.exported_to is not None:
+            self.events(ItemDone(item=finished.key, stage="export"))
+
+    @property
+    def finish_context(self) -> FinishContext:
+        return FinishContext(
+            output=self.output, background=self.options.background, marketplace=self.options.marketplace,
+            canvas=self.canvas, decontaminate=self.options.decontaminate,
+            fix_compliance=self.options.fix_compliance, overwrite=self.options.overwrite,
+            model_id=self.model_spec.model_id, model_revision=self.model_spec.revision,
+            text_on=self.text is not None, text_marketplace=self.options.marketplace or "wb")
 
     # -- the run ----------------------------------------------------------------------------
     def _photos(self, products: list[Product]) -> Iterator[tuple[Product, str]]:

@@ -74,10 +74,12 @@ class BatchResult:
 
 
 def write_report(output: Path, rows: list[ReportRow]) -> Path:
+    """One row per file, sorted by file: the order products finished in varies from run to run
+    (and between the local and the Ray engine); the report does not."""
     path = output / "report.csv"
     text = csv_text(
         ("file", "product", "status", "message", "bundle"),
-        ((r.file, r.product, r.status, r.message, r.bundle) for r in rows),
+        ((r.file, r.product, r.status, r.message, r.bundle) for r in sorted(rows, key=lambda r: r.file)),
     )
     atomic.write_bytes(path, text.encode("utf-8"))
     return path

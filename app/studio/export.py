@@ -23,9 +23,9 @@ from app.export.bundle import Inspector
 from app.i18n import _
 from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import report
-from app.pipeline.batch import empty_mask_message
 from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sources_of
 from app.pipeline.compliance_step import inspect_bundle
+from app.pipeline.finish import empty_mask_message
 from app.project import ExportTarget, Product, Project
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 from app.studio.flags import is_rejected
