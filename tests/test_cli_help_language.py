@@ -22,6 +22,7 @@ ALLOWED_LATIN = {
     "GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP",
     "update", "Vitrina", "Hugging", "Face", "RMBG-2.0", "pip", "install", "gpu",  # names; a command to type
     "finetune", "corrections", "export", "birefnet", "DIS", "im", "gt", "NAME.jpg", "NAME.png",
+    "ray", "Ray", "vitrina[ray]", "HOST", "PORT",
 }
 OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*")
 CHOICES = re.compile(r"\{[^}]*\}")

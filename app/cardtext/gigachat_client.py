@@ -118,13 +118,25 @@ _GATES: dict[tuple[str, str, str], AccountGate] = {}
 _GATES_LOCK = threading.Lock()
 
 
+_GATE_FACTORY: Callable[[int], Any] | None = None
+
+
+def set_gate_factory(factory: Callable[[int], Any] | None) -> None:
+    """Gates from ``factory(limit)`` instead of this process's own: a Ray worker draws from one
+    limiter for the whole cluster (app/pipeline/ray_stages.py). None goes back to the default."""
+    global _GATE_FACTORY
+    with _GATES_LOCK:
+        _GATE_FACTORY = factory
+        _GATES.clear()
+
+
 def account_gate(address: str, scope: str, key: str, limit: int) -> AccountGate:
     """The gate of this account; a changed limit (the user edited Settings) starts a new one."""
     ident = (address, scope, hashlib.sha256(key.encode()).hexdigest())  # no second copy of the key
     with _GATES_LOCK:
         gate = _GATES.get(ident)
         if gate is None or gate.limit != limit:
-            gate = _GATES[ident] = AccountGate(limit)
+            gate = _GATES[ident] = _GATE_FACTORY(limit) if _GATE_FACTORY is not None else AccountGate(limit)
         return gate
 
 

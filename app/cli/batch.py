@@ -31,6 +31,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("batch", help=_("process a folder of photos into card bundles"),
                               description=_("Process a folder of photos into card bundles."))
     add_run_arguments(p)
+    p.add_argument("--engine", default="local", choices=["local", "ray"],
+                   help=_("local: this computer; ray: spread the folder over a Ray cluster "
+                          "(pip install 'vitrina[ray]'; IN and OUT on storage every node sees)"))
+    p.add_argument("--ray-address", default=None, metavar=_("ADDRESS"),
+                   help=_("with --engine ray: auto joins the running cluster, HOST:PORT a given one; "
+                          "none starts Ray on this computer"))
+    p.add_argument("--gpus", type=int, default=None, metavar=_("N"),
+                   help=_("with --engine ray: segmentation models to run at once, one per GPU "
+                          "(default: every GPU of the cluster)"))
     p.set_defaults(func=run)
 
 
@@ -203,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     if options is None:
         return EXIT_USAGE
     try:
-        result = run_batch(args.input, args.output, options, events=printer)
+        result = _engine(args)(args.input, args.output, options, events=printer)
     except VitrinaError as exc:
         return refused(printer, exc)
     finally:
@@ -216,6 +225,18 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_NOTHING_EXPORTED  # every photo failed or needs review: nothing to upload
     problems = result.failed + result.needs_review + result.count(report.TEXT_FAILED)
     return EXIT_SOME_FAILED if problems else EXIT_OK
+
+
+def _engine(args: argparse.Namespace):  # noqa: ANN202 - run_batch's signature
+    """The local engine, or the Ray engine with the cluster the arguments name."""
+    if getattr(args, "engine", "local") != "ray":
+        return run_batch
+    from app.pipeline.ray_engine import RayOptions, require_ray, run_batch_ray
+
+    require_ray()  # before any work: without Ray, say which command installs it
+    ray_options = RayOptions(address=args.ray_address, gpus=args.gpus)
+    return lambda input_dir, output, options, events: run_batch_ray(input_dir, output, options, ray_options,
+                                                                     events=events)
 
 
 def refused(printer: ProgressPrinter, exc: VitrinaError) -> int:

@@ -63,6 +63,8 @@ def _without(products: list[Product], held: set[str]) -> list[Product]:
 
 
 class BatchRun:
+    TEXT_ON_DRIVER = True  # this process describes and writes the cards (the Ray engine's actors do there)
+
     def __init__(self, input_dir: Path, output_dir: Path, options: BatchOptions, *,
                  events: EventSink = ignore, cancel: threading.Event | None = None,
                  segmenter_factory: SegmenterFactory | None = None,
@@ -86,7 +88,7 @@ class BatchRun:
             lambda: factory(options, masks.without_inner_progress(events)), events)
         self.text_marketplace = get_marketplace(options.marketplace or "wb")
         self.text = text_stage
-        if self.text is None and options.text.enabled:
+        if self.text is None and options.text.enabled and self.TEXT_ON_DRIVER:
             self.text = TextStage(options.text, self.text_marketplace, events=events)
         self._composer: ThreadPoolExecutor | None = None
         self._mask_writer: ThreadPoolExecutor | None = None

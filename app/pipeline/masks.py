@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -38,7 +39,11 @@ class Loaded:
 
 def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
     """Decode one photo; any problem becomes that photo's message, never an exception."""
-    path = project.photo_path(rel)
+    return load_path(project.photo_path(rel), rel, max_pixels)
+
+
+def load_path(path: Path, rel: str, max_pixels: int | None = None) -> Loaded:
+    """``load`` for a photo's path alone (a Ray worker has the path, not the project)."""
     try:
         return Loaded(rel, imaging.load_photo(path, max_pixels=max_pixels), imaging.content_hash(path))
     except VitrinaError as exc:

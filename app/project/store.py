@@ -51,6 +51,12 @@ def state_dir_for(root: Path) -> Path:
         local=local, fallback=fallback))
 
 
+def mask_file(state_dir: Path, rel: str) -> Path:
+    """Where a photo's mask is cached in a project's state folder (Ray workers write it there)."""
+    digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()
+    return state_dir / "masks" / f"{digest}.png"
+
+
 class Project:
     """Thread-safe: the pipeline's workers update photo state while the UI edits choices."""
 
@@ -172,8 +178,7 @@ class Project:
 
     # -- masks ------------------------------------------------------------------------------
     def mask_path(self, rel: str) -> Path:
-        digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()
-        return self.state_dir / "masks" / f"{digest}.png"
+        return mask_file(self.state_dir, rel)
 
     def load_mask(self, rel: str) -> np.ndarray | None:
         return self._read_mask(self.mask_path(rel))
@@ -233,6 +238,17 @@ class Project:
         if source == "edited":
             self.save()  # the user's work is saved the moment it is made
         return True
+
+    def record_mask(self, rel: str, *, source: str, model: str = "") -> None:
+        """A made mask that another process wrote into ``mask_path(rel)`` (a Ray worker) is this
+        photo's mask now. Never over an edit: the run only sends photos without one."""
+        with self._lock:
+            state = self.photo(rel)
+            if state.mask_source == "edited":
+                return
+            self.model_mask_path(rel).unlink(missing_ok=True)
+            state.mask_source, state.mask_model = source, model if source == "model" else ""
+            self._dirty = True
 
     def restore_made_mask(self, rel: str) -> bool:
         """Every edit was taken back (undo, reset): the kept made mask is the photo's mask again, so

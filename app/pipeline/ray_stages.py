@@ -1,0 +1,238 @@
+"""The Ray engine's stages: the local engine's functions, run as Ray Data tasks and actors.
+
+One row is one product (``ProductJob``), so a bundle's photos travel together and a product is
+finished as soon as its own photos are ready. Nothing here holds the project: the driver
+(app/pipeline/ray_engine.py) owns its state and lock, and applies what comes back. The stages:
+
+- ``decode`` (CPU task): the photos (``masks.load_path``), the cached mask when it still fits, or a
+  cut-out's own alpha;
+- ``Segment`` (actor, one model per GPU): the photos without a mask, batched as the model likes;
+  each mask is written into the project's mask cache on the shared storage at once, so a killed
+  run resumes;
+- ``Text`` (actor): the card text through the local ``TextStage``; GigaChat's requests at once are
+  bounded for the whole cluster by one small limiter actor (``GigaChatLimiter``);
+- ``finish`` (CPU task): ``finish_product``, the same function the local engine calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from app.cardtext.card import Card
+from app.errors import VitrinaError
+from app.i18n import _
+from app.pipeline import masks
+from app.pipeline.finish import FinishContext, Finished, PhotoIn, ProductIn, finish_product
+
+ITEM = "item"  # the one column of every row: a ProductJob
+LIMITER_NAME = "vitrina-gigachat-limiter"
+
+
+@dataclass
+class PhotoJob:
+    rel: str
+    path: str
+    content_hash: str
+    mask_file: str  # where this photo's mask is cached (the project's state folder, shared)
+    cached: bool = False  # the cached mask still fits the file and the model
+    duplicate_of: str = ""
+    error: str = ""
+    rgb: np.ndarray | None = None
+    mask: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+    made_by_model: bool = False  # the mask was made in this run (the driver records it)
+    from_file: bool = False  # the photo's own transparency is the mask (the driver records it)
+
+
+@dataclass
+class ProductJob:
+    key: str
+    name: str
+    bundle_name: str
+    replace: bool
+    photos: list[PhotoJob]
+    card: dict[str, Any] | None = None  # a card to keep (edited, or from an earlier run)
+    card_edited: bool = False
+    wants_text: bool = False
+    text_error: str = ""
+    finished: Finished | None = None
+
+
+# -- decode ------------------------------------------------------------------------------------
+def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
+    job: ProductJob = row[ITEM]
+    for photo in job.photos:
+        if photo.error:
+            continue
+        loaded = masks.load_path(Path(photo.path), photo.rel, max_pixels)
+        if loaded.error or loaded.photo is None:
+            photo.error = loaded.error
+            continue
+        photo.rgb, photo.notes = loaded.photo.rgb, list(loaded.photo.notes)
+        if photo.cached:
+            photo.mask = _read_cached(photo.mask_file, loaded.photo.rgb.shape[:2])
+        alpha = loaded.photo.alpha
+        if photo.mask is None and alpha is not None and alpha.min() < 255:
+            photo.mask, photo.from_file = alpha, True  # already a cut-out: its transparency is the mask
+    return {ITEM: job}
+
+
+def _read_cached(path: str, shape: tuple[int, ...]) -> np.ndarray | None:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            mask = np.asarray(im.convert("L"))
+    except (OSError, ValueError):
+        return None
+    return mask if mask.shape == shape else None
+
+
+# -- segment -----------------------------------------------------------------------------------
+class Segment:
+    """One segmentation model per actor (per GPU), loaded once; masks cached as they are made."""
+
+    def __init__(self, seg_model: str, device: str, batch_size: int | None, factory: Any = None) -> None:
+        from app.pipeline.batch import default_segmenter
+        from app.pipeline.options import BatchOptions
+
+        options = BatchOptions(background=None, seg_model=seg_model, device=device,  # type: ignore[arg-type]
+                               batch_size=batch_size)
+        self._segmenter = (factory or default_segmenter)(options, lambda event: None)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        jobs: list[ProductJob] = list(batch[ITEM])
+        todo = [p for job in jobs for p in job.photos if not p.error and p.mask is None and p.rgb is not None]
+        if todo:
+            try:
+                made = self._segmenter.segment([p.rgb for p in todo])
+            except VitrinaError as exc:
+                for photo in todo:
+                    photo.error = _("segmentation failed: {error}").format(error=exc)
+            else:
+                for photo, mask in zip(todo, made, strict=True):
+                    photo.mask, photo.made_by_model = mask, True
+                    _cache_mask(photo)
+        return {ITEM: np.array(jobs, dtype=object)}
+
+
+def _cache_mask(photo: PhotoJob) -> None:
+    """Into the project's mask cache now: a run killed after this photo does not segment it again."""
+    from app import atomic
+    from app.imaging.png import encode_png
+
+    assert photo.mask is not None
+    try:
+        data = encode_png(np.ascontiguousarray(photo.mask, dtype=np.uint8))
+        atomic.write_bytes(Path(photo.mask_file), data)
+    except OSError:
+        photo.made_by_model = False  # not cached: the driver must not record a mask that is not there
+
+
+# -- card text ---------------------------------------------------------------------------------
+class Text:
+    """The card text of each product that needs one, through the local engine's ``TextStage``."""
+
+    def __init__(self, text_options: Any, marketplace: str, limiter: Any = None) -> None:
+        from app.marketplace.marketplaces import get as get_marketplace
+        from app.pipeline.text import TextStage
+
+        if limiter is not None:
+            use_cluster_gate(limiter)
+        self._stage = TextStage(text_options, get_marketplace(marketplace))
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        from app.pipeline.text import TextRequest
+
+        jobs: list[ProductJob] = list(batch[ITEM])
+        wanted = [job for job in jobs if job.wants_text and any(_good(job))]
+        results: dict[str, tuple[Card | None, str]] = {}
+        self._stage.submit([TextRequest(job.key, job.name, [p.rgb for p in _good(job)]) for job in wanted],
+                           lambda key, card, error: results.__setitem__(key, (card, error)))
+        self._stage.wait()
+        for job in wanted:
+            card, error = results.get(job.key, (None, _("card text failed: no answer")))
+            job.card, job.text_error = (card.to_json() if card is not None else None), error
+        return {ITEM: np.array(jobs, dtype=object)}
+
+
+def _good(job: ProductJob) -> list[PhotoJob]:
+    return [p for p in job.photos if not p.error and p.mask is not None]
+
+
+class GigaChatLimiter:
+    """At most ``limit`` GigaChat requests in flight across the cluster (the account's limit is per
+    key, not per node), and a Retry-After holds every node off. A Ray actor; tiny."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.in_flight, self.most, self.not_before = limit, 0, 0, 0.0
+
+    def try_acquire(self) -> float:
+        """0 when a slot was taken; else how long to wait before asking again."""
+        wait = self.not_before - time.time()
+        if wait > 0:
+            return wait
+        if self.in_flight >= self.limit:
+            return 0.02
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        return 0.0
+
+    def release(self) -> None:
+        self.in_flight = max(0, self.in_flight - 1)
+
+    def hold_off(self, seconds: float) -> None:
+        self.not_before = max(self.not_before, time.time() + seconds)
+
+    def peak(self) -> int:
+        return self.most
+
+
+class ClusterGate:
+    """``gigachat_client.AccountGate``'s interface over the cluster's limiter actor."""
+
+    def __init__(self, limiter: Any, limit: int) -> None:
+        self.limiter, self.limit = limiter, limit
+
+    @asynccontextmanager
+    async def slot(self):  # noqa: ANN201 - an async context manager
+        while (wait := await self.limiter.try_acquire.remote()) > 0:
+            await asyncio.sleep(wait)
+        try:
+            yield
+        finally:
+            await self.limiter.release.remote()
+
+    def hold_off(self, seconds: float) -> None:
+        self.limiter.hold_off.remote(seconds)
+
+    def wait_left(self) -> float:
+        return 0.0  # slot() waits out a hold-off before it hands the slot over
+
+
+def use_cluster_gate(limiter: Any) -> None:
+    """Every GigaChat connection made in this worker process draws from the cluster's limiter."""
+    from app.cardtext import gigachat_client
+
+    gigachat_client.set_gate_factory(lambda limit: ClusterGate(limiter, limit))
+
+
+# -- finish ------------------------------------------------------------------------------------
+def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
+    job: ProductJob = row[ITEM]
+    card = Card.from_json(job.card) if job.card else None
+    photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of) for p in _good(job)]  # type: ignore[arg-type]
+    failed = {p.rel: p.error for p in job.photos if p.error}
+    product = ProductIn(job.key, job.name, job.bundle_name, job.replace, photos, failed, card, job.text_error,
+                        job.card_edited)
+    job.finished = finish_product(ctx, product)
+    for photo in job.photos:  # the pixels have done their work: only the outcome goes back
+        photo.rgb = photo.mask = None
+    return {ITEM: job}

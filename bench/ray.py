@@ -1,0 +1,164 @@
+"""Benchmark: what the Ray engine costs over the local one, and how it scales with GPUs.
+
+    python bench/ray.py [--quick] [--photos N] [--stand-in-gpus N [N ...]]
+
+Both engines run the whole batch path (scan, decode, segment, compose, bundle, reports) on the same
+folder of generated ~2 MP product photos, plane background, no text. The model is a GPU stand-in:
+it sleeps 58 ms per photo without using the CPU, as a CUDA sync does, and returns a product-shaped
+mask. Each run gets a fresh copy of the folder and a fresh output, so nothing is reused.
+
+1. Overhead: Ray wall ÷ local wall with one stand-in GPU (target ≤ 1.3 on this 2-core machine).
+   The Ray instance is started once, before the timings (a cluster is up before a studio's day).
+2. Scaling: images/s of the Ray engine with N stand-in GPUs (N = 1, 2, 4 by default), and the
+   efficiency images/s(N) ÷ (N × images/s(1)) (target ≥ 0.9 for as many N as the CPU can feed).
+   Where it drops, the CPU side (decode + compose + encode, ~1 core-s per 2 MP photo here) is the
+   limit, not the GPUs: the bench prints the CPU's ceiling, cores ÷ CPU core-seconds per photo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # run from a checkout
+from _table import row  # noqa: E402  (bench/ is on sys.path: these run as scripts)
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from app.compose.backgrounds import parse_background  # noqa: E402
+from app.pipeline.batch import run_batch  # noqa: E402
+from app.pipeline.options import BatchOptions  # noqa: E402
+
+SECONDS_PER_IMAGE = 0.058
+OVERHEAD_TARGET = 1.3
+EFFICIENCY_TARGET = 0.9
+
+
+class StandInGPU:
+    """A model that waits 58 ms per photo without the CPU, and cuts out the middle of the photo."""
+
+    device = "cuda"  # as a GPU segmenter: the pipeline hands it batches
+    model_id, revision = "bench/stand-in-gpu", "0" * 40
+
+    def segment(self, images):
+        time.sleep(SECONDS_PER_IMAGE * len(images))
+        masks = []
+        for image in images:
+            h, w = image.shape[:2]
+            mask = np.zeros((h, w), np.uint8)
+            mask[h // 5 : h * 4 // 5, w // 4 : w * 3 // 4] = 255
+            masks.append(mask)
+        return masks
+
+    def close(self) -> None:
+        pass
+
+
+def stand_in(options, events):  # a module-level factory: the Ray actors import it by name
+    return StandInGPU()
+
+
+def make_photos(folder: Path, count: int) -> None:
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True)
+    for n in range(count):
+        image = Image.new("RGB", (1800, 1200), (236, 236, 232))
+        draw = ImageDraw.Draw(image)
+        colour = tuple(int(c) for c in rng.integers(30, 200, 3))
+        draw.rectangle((450, 240, 1350, 960), fill=colour)
+        product = folder / f"product-{n // 2:02d}"  # two photos a product
+        product.mkdir(exist_ok=True)
+        image.save(product / f"{n % 2 + 1}.jpg", quality=90)
+
+
+def model_folder(tmp: Path) -> Path:
+    from tests.tiny_birefnet import make_tiny_birefnet
+
+    return make_tiny_birefnet(tmp / "model")  # resolves like a real local model; the stand-in runs
+
+
+def timed(engine: str, source: Path, tmp: Path, label: str, model: Path, gpus: int) -> tuple[float, float]:
+    """(wall seconds, this process's CPU seconds) of one run on a fresh copy of the folder."""
+    from app.pipeline.ray_engine import RayOptions, run_batch_ray
+
+    shoot, out = tmp / f"in-{label}", tmp / f"out-{label}"
+    shutil.copytree(source, shoot)
+    options = BatchOptions(background=parse_background("plane"), seg_model=str(model), device="cpu",
+                           marketplace="wb")
+    started, cpu = time.perf_counter(), time.process_time()
+    if engine == "local":
+        result = run_batch(shoot, out, options, segmenter_factory=stand_in)
+    else:
+        ray_options = RayOptions(gpus=gpus, segmenter_factory=stand_in, model_cpus=0.1)  # it waits, as a GPU
+        result = run_batch_ray(shoot, out, options, ray_options)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    assert result.done == result.total, (result.done, result.total)
+    return wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8 photos, N = 1 and 2 only")
+    parser.add_argument("--photos", type=int, help="photos per run (default 24)")
+    parser.add_argument("--stand-in-gpus", type=int, nargs="+", help="the N to scale over (default 1 2 4)")
+    args = parser.parse_args()
+    photos = args.photos or (8 if args.quick else 24)
+    counts = args.stand_in_gpus or ([1, 2] if args.quick else [1, 2, 4])
+    try:
+        import ray
+    except ImportError:
+        print("Ray is not installed: pip install 'vitrina[ray]'")
+        row("ray", "Ray wall ÷ local wall", "—", f"≤ {OVERHEAD_TARGET}", "Ray not installed")
+        return
+    cores = os.cpu_count() or 1
+    env = {"PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE)]), "HF_HUB_OFFLINE": "1"}
+    ray.init(num_cpus=cores, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
+             runtime_env={"env_vars": env})
+    try:
+        with tempfile.TemporaryDirectory(prefix="vitrina-bench-ray-") as tmp_name:
+            tmp = Path(tmp_name)
+            source = tmp / "source"
+            make_photos(source, photos)
+            model = model_folder(tmp)
+            timed("ray", source, tmp, "warm-up", model, 1)  # workers and imports, as on a running cluster
+            local_wall, local_cpu = timed("local", source, tmp, "local", model, 1)
+            ray_wall, _ = timed("ray", source, tmp, "ray-1", model, 1)
+            ratio = ray_wall / local_wall
+            print(f"{photos} photos, 1 stand-in GPU ({SECONDS_PER_IMAGE * 1000:.0f} ms/photo): local "
+                  f"{local_wall:.1f} s ({local_cpu / photos:.2f} core-s/photo), Ray {ray_wall:.1f} s; "
+                  f"ratio {ratio:.2f}")
+            row("ray", f"Ray wall ÷ local wall, {photos} photos, 1 stand-in", f"{ratio:.2f}",
+                f"≤ {OVERHEAD_TARGET} (2 cores)", "met" if ratio <= OVERHEAD_TARGET else "missed")
+            per_photo_cpu = local_cpu / photos
+            ceiling = cores / per_photo_cpu if per_photo_cpu else float("inf")
+            base = None
+            for n in counts:
+                wall, _ = ray_wall, None
+                if n != 1:
+                    wall, _ = timed("ray", source, tmp, f"ray-{n}", model, n)
+                rate = photos / wall
+                base = base or rate
+                efficiency = rate / (n * base)
+                print(f"N = {n}: {rate:.2f} images/s, efficiency {efficiency:.2f} "
+                      f"(GPUs alone: {n / SECONDS_PER_IMAGE:.1f}/s; CPU ceiling ~{ceiling:.1f}/s)")
+                verdict = "met" if efficiency >= EFFICIENCY_TARGET else (
+                    "CPU-bound" if rate >= 0.8 * ceiling or n / SECONDS_PER_IMAGE > ceiling else "missed")
+                row("ray", f"scaling efficiency, {n} stand-in GPU(s)", f"{efficiency:.2f}",
+                    f"≥ {EFFICIENCY_TARGET} while the CPU feeds them", verdict)
+    finally:
+        ray.shutdown()
+
+
+if __name__ == "__main__":
+    main()
