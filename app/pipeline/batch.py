@@ -25,7 +25,7 @@ from app.i18n import _
 from app.imaging.formats import SUPPORTED_SUFFIXES
 from app.marketplace.marketplaces import get as get_marketplace
 from app.pipeline import masks, report
-from app.pipeline.bundles import assign_bundle_names, manifest_of, plan_bundles
+from app.pipeline.bundles import BundlePlan, assign_bundle_names, manifest_of, plan_bundles
 from app.pipeline.finish import (
     FinishContext,
     Finished,
@@ -276,7 +276,9 @@ class BatchRun:
                                  "a subfolder with photos is one product").format(
                 folder=self.project.root, kinds=kinds))
 
-    def _run(self) -> BatchResult:
+    def _plan(self) -> tuple[dict[str, str], BundlePlan]:
+        """The bundle names and which products to make; the products left as they are get their
+        rows now. Both engines start here."""
         clean_partials(self.output)
         names = assign_bundle_names(self.project, self.output)
         plan = plan_bundles(self.project, self.output, names, overwrite=self.options.overwrite)
@@ -284,6 +286,10 @@ class BatchRun:
             self._row(row)
         for key, change in plan.redo.items():
             self.events(Notice(change, item=key))
+        return names, plan
+
+    def _run(self) -> BatchResult:
+        names, plan = self._plan()
         todo = plan.todo
         redo = set(plan.redo)
         works = {p.key: ProductWork(p, names[p.key], replace=p.key in redo) for p in todo}

@@ -26,11 +26,10 @@ from typing import Any
 
 from app import formats
 from app.errors import Cancelled, ExportError, VitrinaError
-from app.events import EventSink, Notice, ignore
+from app.events import EventSink, ignore
 from app.i18n import _
 from app.pipeline import masks, report
 from app.pipeline.batch import BatchRun, SegmenterFactory
-from app.pipeline.bundles import assign_bundle_names, plan_bundles
 from app.pipeline.options import BatchOptions
 from app.pipeline.report import BatchResult
 from app.project import PENDING, Product
@@ -68,10 +67,15 @@ class RayMissing(VitrinaError):
 def ray_session(address: str | None) -> Iterator[Any]:
     """Ray, joined (``auto``, HOST:PORT) or started for this run; a session someone else started
     (a test's, a notebook's) is used as it is and left running."""
+    # Ray Data's INFO lines (execution plans, "progress bars disabled") are not the user's concern;
+    # the run's own progress line says how far it is.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     ray = require_ray()
     if ray.is_initialized():
         yield ray
         return
+    # The C++ core's advisory lines (actor restart caveats) too; real failures still raise.
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     try:
         ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING,
                  log_to_driver=False)
@@ -129,17 +133,14 @@ class RayBatchRun(BatchRun):
         return replace(super().finish_context, text_on=self._text_on)
 
     def _run(self) -> BatchResult:
-        from app.export import clean_partials
-        from app.pipeline.ray_stages import ITEM
+        from app.pipeline.ray_stages import ITEM, unpack
 
-        clean_partials(self.output)
-        names = assign_bundle_names(self.project, self.output)
-        plan = plan_bundles(self.project, self.output, names, overwrite=self.options.overwrite)
-        for row in plan.rows:
-            self._row(row)
-        for key, change in plan.redo.items():
-            self.events(Notice(change, item=key))
+        names, plan = self._plan()
         left = {p.key: p for p in plan.todo}
+        if not left:  # everything is exported already: no cluster needed to say so
+            self._close()
+            self._write_reports(names)
+            return self.result
         with ray_session(self.ray_options.address) as ray:
             check_shared(ray, self.output, self.project.root)
             from ray.data import DataContext
@@ -151,7 +152,7 @@ class RayBatchRun(BatchRun):
                 for row in rows:
                     if self.cancel.is_set():
                         raise Cancelled(_("cancelled by the user"))
-                    job = row[ITEM]
+                    job = unpack(row[ITEM])
                     self._take(job)
                     left.pop(job.key, None)
                     self.project.save(force=False)
@@ -228,7 +229,8 @@ class RayBatchRun(BatchRun):
         text_actors = max(1, self.ray_options.text_actors or actors) if self._text_on else 0
         text_on_gpu = cuda and self._text_on and self.options.text.describer == "local"
         self._check_cpus(ray, actors + text_actors)
-        ds = ray.data.from_items(jobs, override_num_blocks=len(jobs))
+        ds = ray.data.from_items([{ray_stages.ITEM: ray_stages.pack(job)} for job in jobs],
+                                 override_num_blocks=len(jobs))
         ds = ds.map(ray_stages.decode, fn_kwargs={"max_pixels": self.options.max_pixels}, num_cpus=1)
         ds = ds.map_batches(
             ray_stages.Segment, batch_format="numpy",

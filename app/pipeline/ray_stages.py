@@ -31,7 +31,7 @@ from app.i18n import _
 from app.pipeline import masks
 from app.pipeline.finish import FinishContext, Finished, PhotoIn, ProductIn, finish_product
 
-ITEM = "item"  # the one column of every row: a ProductJob
+ITEM = "item"  # the one column of every row: a ProductJob, pickled (see ``pack``)
 LIMITER_NAME = "vitrina-gigachat-limiter"
 
 
@@ -65,9 +65,23 @@ class ProductJob:
     finished: Finished | None = None
 
 
+def pack(job: ProductJob) -> bytes:
+    """A job as the bytes of its row. Ray Data would try (and fail) to turn the object into Arrow
+    columns for every block, then pickle it anyway; bytes are a column Arrow takes as they are."""
+    import pickle
+
+    return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> ProductJob:
+    import pickle
+
+    return pickle.loads(data)
+
+
 # -- decode ------------------------------------------------------------------------------------
 def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
-    job: ProductJob = row[ITEM]
+    job = unpack(row[ITEM])
     for photo in job.photos:
         if photo.error:
             continue
@@ -81,7 +95,7 @@ def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
         alpha = loaded.photo.alpha
         if photo.mask is None and alpha is not None and alpha.min() < 255:
             photo.mask, photo.from_file = alpha, True  # already a cut-out: its transparency is the mask
-    return {ITEM: job}
+    return {ITEM: pack(job)}
 
 
 def _read_cached(path: str, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -108,7 +122,7 @@ class Segment:
         self._segmenter = (factory or default_segmenter)(options, lambda event: None)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        jobs: list[ProductJob] = list(batch[ITEM])
+        jobs = [unpack(data) for data in batch[ITEM]]
         todo = [p for job in jobs for p in job.photos if not p.error and p.mask is None and p.rgb is not None]
         if todo:
             try:
@@ -120,7 +134,7 @@ class Segment:
                 for photo, mask in zip(todo, made, strict=True):
                     photo.mask, photo.made_by_model = mask, True
                     _cache_mask(photo)
-        return {ITEM: np.array(jobs, dtype=object)}
+        return {ITEM: np.array([pack(job) for job in jobs], dtype=object)}
 
 
 def _cache_mask(photo: PhotoJob) -> None:
@@ -151,7 +165,7 @@ class Text:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         from app.pipeline.text import TextRequest
 
-        jobs: list[ProductJob] = list(batch[ITEM])
+        jobs = [unpack(data) for data in batch[ITEM]]
         wanted = [job for job in jobs if job.wants_text and any(_good(job))]
         results: dict[str, tuple[Card | None, str]] = {}
         self._stage.submit([TextRequest(job.key, job.name, [p.rgb for p in _good(job)]) for job in wanted],
@@ -160,7 +174,7 @@ class Text:
         for job in wanted:
             card, error = results.get(job.key, (None, _("card text failed: no answer")))
             job.card, job.text_error = (card.to_json() if card is not None else None), error
-        return {ITEM: np.array(jobs, dtype=object)}
+        return {ITEM: np.array([pack(job) for job in jobs], dtype=object)}
 
 
 def _good(job: ProductJob) -> list[PhotoJob]:
@@ -226,7 +240,7 @@ def use_cluster_gate(limiter: Any) -> None:
 
 # -- finish ------------------------------------------------------------------------------------
 def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
-    job: ProductJob = row[ITEM]
+    job = unpack(row[ITEM])
     card = Card.from_json(job.card) if job.card else None
     photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of) for p in _good(job)]  # type: ignore[arg-type]
     failed = {p.rel: p.error for p in job.photos if p.error}
@@ -235,4 +249,4 @@ def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
     job.finished = finish_product(ctx, product)
     for photo in job.photos:  # the pixels have done their work: only the outcome goes back
         photo.rgb = photo.mask = None
-    return {ITEM: job}
+    return {ITEM: pack(job)}

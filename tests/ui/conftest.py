@@ -96,3 +96,16 @@ def gigachat(monkeypatch) -> Iterator[FakeGigaChat]:
         monkeypatch.setenv("GIGACHAT_BASE_URL", server.base_url)
         monkeypatch.setenv("GIGACHAT_AUTH_URL", server.auth_url)
         yield server
+
+
+@pytest.fixture
+def russian() -> Iterator[None]:
+    """The interface and the core's messages in Russian for one test, English again after it."""
+    from app import i18n as core_i18n
+    from ui import i18n
+
+    assert i18n.install("ru")
+    core_i18n.set_language("ru")
+    yield
+    i18n.install("en")
+    core_i18n.set_language("en")

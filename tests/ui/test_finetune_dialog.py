@@ -6,7 +6,6 @@ in use."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -191,18 +190,6 @@ def test_a_failed_run_shows_why_and_start_works_again(qtbot, window: MainWindow,
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
     assert not dialog.result_box.isVisible()
     dialog.close()
-
-
-@pytest.fixture
-def russian() -> Iterator[None]:
-    from app import i18n as core_i18n
-    from ui import i18n
-
-    assert i18n.install("ru")
-    core_i18n.set_language("ru")
-    yield
-    i18n.install("en")
-    core_i18n.set_language("en")
 
 
 def test_the_dialog_speaks_russian_and_fits_before_and_after_a_run(qtbot, russian: None, shoot: Path) -> None:

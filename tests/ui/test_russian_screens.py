@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import i18n as core_i18n
-from ui import i18n
 from ui.main_window import MainWindow
 
 SCREEN = (1366, 768)
@@ -54,14 +52,6 @@ TAG = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 DATA = re.compile(r"\S*[/\\]\S*|\w*_\w*|https?://\S+|\S+\.(?:ru|com|org|io|net)\b"
                   r"|\S+\.(?:jpe?g|png|webp|tiff?|heic|csv|xlsx|json|txt|qm|ts|safetensors)\b", re.IGNORECASE)
 
-
-@pytest.fixture
-def russian() -> Iterator[None]:
-    assert i18n.install("ru")
-    core_i18n.set_language("ru")
-    yield
-    i18n.install("en")
-    core_i18n.set_language("en")
 
 
 def data_words(folder: Path | None = None) -> set[str]:
