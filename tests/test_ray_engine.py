@@ -196,3 +196,28 @@ def test_without_ray_the_engine_names_the_command_and_exits_2(tmp_path, tiny_seg
     assert code == 2
     assert "pip install 'vitrina[ray]'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_stopping_leaves_whole_bundles_or_none_and_the_next_run_finishes(cluster, tmp_path,
+                                                                          tiny_seg_model) -> None:
+    import threading
+
+    from app.events import ItemDone
+
+    shoot, out = _shoot(tmp_path / "shoot"), tmp_path / "out"
+    stop = threading.Event()
+
+    def events(event) -> None:
+        if isinstance(event, ItemDone):
+            stop.set()  # the user presses Stop (Ctrl-C) once the first bundle is out
+
+    first = run_batch_ray(shoot, out, _options(tiny_seg_model), RayOptions(), events=events, cancel=stop)
+    assert first.cancelled
+    statuses = {r["file"]: r["status"] for r in _csv(out / "report.csv")}
+    assert "cancelled" in statuses.values() and "done" in statuses.values()
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
+    for bundle in (p for p in out.iterdir() if p.is_dir()):
+        assert (bundle / "card.json").is_file()  # whole, never half-written
+    again = run_batch_ray(shoot, out, _options(tiny_seg_model), RayOptions())
+    assert not again.cancelled and again.done == 4  # exported now, or kept from the stopped run
+    assert {r["status"] for r in _csv(out / "report.csv") if r["file"].endswith(".png")} <= {"done", "exists"}
