@@ -124,7 +124,6 @@ class RayBatchRun(BatchRun):
         self.ray_options = ray_options
         self._text_on = options.text.enabled
         self.limiter: Any = None
-        self.gigachat_peak = 0  # the most GigaChat requests the cluster had in flight at once
 
     @property
     def finish_context(self):  # noqa: ANN201 - the parent's, with the text that the actors write
@@ -162,9 +161,7 @@ class RayBatchRun(BatchRun):
             finally:
                 close = getattr(rows, "close", None)
                 if close is not None:
-                    close()
-                if self.limiter is not None:
-                    self.gigachat_peak = ray.get(self.limiter.peak.remote())
+                    close()  # stops the stages still streaming
         self._close()
         for product in left.values():
             for rel in product.photos:

@@ -186,7 +186,7 @@ class GigaChatLimiter:
     key, not per node), and a Retry-After holds every node off. A Ray actor; tiny."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.in_flight, self.most, self.not_before = limit, 0, 0, 0.0
+        self.limit, self.in_flight, self.not_before = limit, 0, 0.0
 
     def try_acquire(self) -> float:
         """0 when a slot was taken; else how long to wait before asking again."""
@@ -196,7 +196,6 @@ class GigaChatLimiter:
         if self.in_flight >= self.limit:
             return 0.02
         self.in_flight += 1
-        self.most = max(self.most, self.in_flight)
         return 0.0
 
     def release(self) -> None:
@@ -204,9 +203,6 @@ class GigaChatLimiter:
 
     def hold_off(self, seconds: float) -> None:
         self.not_before = max(self.not_before, time.time() + seconds)
-
-    def peak(self) -> int:
-        return self.most
 
 
 class ClusterGate:
