@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -215,9 +216,16 @@ def test_stopping_leaves_whole_bundles_or_none_and_the_next_run_finishes(cluster
     assert first.cancelled
     statuses = {r["file"]: r["status"] for r in _csv(out / "report.csv")}
     assert "cancelled" in statuses.values() and "done" in statuses.values()
-    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
-    for bundle in (p for p in out.iterdir() if p.is_dir()):
+    # Stop ends the job's tasks: a writer killed mid-bundle leaves only its temp folder, never a
+    # half bundle under the final name, and the next run removes that folder.
+    from app.processes import pid_alive
+
+    time.sleep(1.0)
+    partials = [p for p in out.iterdir() if p.name.startswith(".partial-")]
+    assert all(not pid_alive(int(p.name.split("-")[1])) for p in partials)
+    for bundle in (p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
         assert (bundle / "card.json").is_file()  # whole, never half-written
     again = run_batch_ray(shoot, out, _options(tiny_seg_model), RayOptions())
     assert not again.cancelled and again.done == 4  # exported now, or kept from the stopped run
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
     assert {r["status"] for r in _csv(out / "report.csv") if r["file"].endswith(".png")} <= {"done", "exists"}
