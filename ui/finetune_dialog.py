@@ -1,11 +1,11 @@
 """Process → "Improve the model from my corrections…": the cut-out model trained further on the masks
 the user corrected with the brush (app.studio.finetune), on the window's one worker.
 
-Before a run the dialog counts the usable corrections on a pool thread (each corrected photo is
-hashed, seconds for a large folder), which also imports torch there (seconds) to tell whether
-training runs on the GPU, and finds an earlier run of this folder that was stopped before its end
-(Start then continues it). During the run: steps, loss, the held-out photos' IoU and the time left, and the
-core's notices. After it: the held-out photos, base against new, worst change first.
+Before a run the dialog counts the usable corrections on a pool thread (ui/finetune_survey.py:
+each corrected photo is hashed, seconds for a large folder; torch is imported there to tell
+whether training runs on the GPU), and finds an earlier run of this folder that was stopped before
+its end (Start then continues it). During the run: steps, loss, the held-out photos' IoU and the
+time left, and the core's notices. After it: the held-out photos, base against new, worst change first.
 
 Nothing here imports torch on the GUI thread; the core's fine-tuning modules are imported in the
 pool job and at Start, so opening the window costs nothing for users who never train.
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,8 +33,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -46,6 +42,8 @@ from app import formats
 from app.events import TrainingStep
 from app.segment import VARIANTS
 from ui import settings as ui_settings
+from ui.finetune_results import ResultsTable, signed_points
+from ui.finetune_survey import Survey, SurveyJob, SurveySignals
 from ui.model_picker import model_missing
 
 if TYPE_CHECKING:
@@ -55,88 +53,6 @@ log = logging.getLogger(__name__)
 
 TASK = "finetune"
 DEFAULT_EPOCHS = 10
-WORSE = QColor("#c62828")
-
-
-@dataclass
-class Survey:
-    """What the pool job found: the corrections, where training would run, an unfinished run."""
-
-    corrections: Any = None  # app.studio.finetune.Corrections
-    minimum: int = 8  # app.finetune.trainer.MIN_PAIRS
-    on_gpu: bool = False
-    unfinished: Path | None = None  # the output folder of a stopped run of this folder and base
-    error: str = ""
-
-
-def _on_gpu(device: str) -> bool:
-    if device == "cpu":
-        return False
-    try:
-        import torch  # on the pool thread; training imports it anyway
-
-        return bool(torch.cuda.is_available())
-    except Exception as err:  # a broken driver: the run itself says so and uses the CPU
-        log.warning("cannot tell whether a GPU is there: %s", err)
-        return False
-
-
-def unfinished_output(root: Path, base: str) -> Path | None:
-    """The output folder of the newest run of this folder and base model stopped before its end
-    (its work folder beside it still holds the resume state), so a new Start continues it."""
-    from app.finetune.output import work_folder
-    from app.finetune.pairs import safe_name
-    from app.finetune.trainer import RESUME_FILE
-    from app.studio.finetune import default_output
-
-    models = default_output(root, base).parent
-    if not models.is_dir():
-        return None
-    stem = f"{safe_name(Path(root).name)}-{safe_name(Path(base).name)}-"
-    found = []
-    for entry in models.iterdir():  # ".NAME.finetune", whether or not NAME was published yet
-        if not (entry.name.startswith(f".{stem}") and entry.name.endswith(".finetune")):
-            continue
-        out = models / entry.name[1:-len(".finetune")]
-        state = entry / RESUME_FILE
-        if work_folder(out) == entry and state.is_file():
-            found.append((state.stat().st_mtime, out))
-    return max(found)[1] if found else None
-
-
-def survey(root: Path, base: str, device: str) -> Survey:
-    from app.finetune.trainer import MIN_PAIRS
-    from app.studio.finetune import corrections
-
-    found = Survey(minimum=MIN_PAIRS)
-    try:
-        found.corrections = corrections(root)
-        found.on_gpu = _on_gpu(device)
-        found.unfinished = unfinished_output(root, base)
-    except Exception as err:  # an unreadable folder: say so in the dialog
-        log.exception("counting the corrections of %s failed", root)
-        found.error = f"{type(err).__name__}: {err}"
-    return found
-
-
-class _Signals(QObject):
-    done = Signal(object)  # Survey
-
-
-class _Job(QRunnable):
-    def __init__(self, signals: _Signals, root: Path, base: str, device: str) -> None:
-        super().__init__()
-        self.signals, self.root, self.base, self.device = signals, root, base, device
-
-    def run(self) -> None:
-        self.signals.done.emit(survey(self.root, self.base, self.device))
-
-
-def _signed_points(change: float) -> str:
-    """An IoU change of +0.83 as "+83" percentage points (the unit is added by the caller)."""
-    points = round(change * 100)
-    sign = "+" if points > 0 else "\u2212" if points < 0 else ""
-    return sign + formats.integer(abs(points))
 
 
 def _fit(items: QListWidget, most: int) -> None:
@@ -175,9 +91,10 @@ class FinetuneDialog(QDialog):
             w.project.save(force=False, min_interval=0.0)  # the last brush strokes' state, for the count
         except Exception as err:  # the count then misses them; the log says why
             w.log.add(str(err), error=True)
-        self._signals = _Signals()
+        self._signals = SurveySignals()
         self._signals.done.connect(self._on_surveyed)
-        QThreadPool.globalInstance().start(_Job(self._signals, self.root, self.base, ui_settings.device()))
+        job = SurveyJob(self._signals, self.root, self.base, ui_settings.device())
+        QThreadPool.globalInstance().start(job)
 
     # -- the widgets -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -251,7 +168,7 @@ class FinetuneDialog(QDialog):
         self.warning.hide()
         self.overall = QLabel()
         self.overall.setWordWrap(True)
-        self.table = QTableWidget(0, 6)
+        self.table = ResultsTable()
         self.table.setHorizontalHeaderLabels([
             self.tr("Photo"), self.tr("IoU before"), self.tr("IoU after"), self.tr("Change"),
             self.tr("Boundary F before"), self.tr("Boundary F after")])
@@ -575,31 +492,10 @@ class FinetuneDialog(QDialog):
             "Overall on %n held-out photo(s): IoU {0} → {1} ({2}), boundary F {3} → {4} ({5}).", "",
             len(photos)).format(
             formats.percent(overall["base"]["iou"]), formats.percent(overall["tuned"]["iou"]),
-            points.format(_signed_points(overall["change"]["iou"])),
+            points.format(signed_points(overall["change"]["iou"])),
             formats.percent(overall["base"]["boundary_f"]), formats.percent(overall["tuned"]["boundary_f"]),
-            points.format(_signed_points(overall["change"]["boundary_f"]))))
-        self.table.setRowCount(len(photos))
-        prefix = f"{self.root.name}/"
-        for row, photo in enumerate(photos):
-            name = photo["photo"].removeprefix(prefix)
-            before, after = photo["base"], photo["tuned"]
-            cells = [name, formats.percent(before["iou"]), formats.percent(after["iou"]),
-                     points.format(_signed_points(photo["change"]["iou"])),
-                     formats.percent(before["boundary_f"]), formats.percent(after["boundary_f"])]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                else:
-                    item.setToolTip(photo["photo"])
-                if column == 3 and photo["change"]["iou"] < 0:
-                    item.setForeground(QBrush(WORSE))
-                self.table.setItem(row, column, item)
-        # Up to eight rows in view at first, more when the dialog is made taller; no blank rows.
-        edge = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth() + 2
-        row_height = self.table.verticalHeader().defaultSectionSize()
-        self.table.setMinimumHeight(edge + row_height * min(len(photos), 8))
-        self.table.setMaximumHeight(edge + row_height * max(len(photos), 1))
+            points.format(signed_points(overall["change"]["boundary_f"]))))
+        self.table.show_photos(photos, prefix=f"{self.root.name}/", points=points)
         self.result_box.show()
         self._grow()
 
