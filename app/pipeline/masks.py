@@ -42,10 +42,12 @@ def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
     return load_path(project.photo_path(rel), rel, max_pixels)
 
 
-def load_path(path: Path, rel: str, max_pixels: int | None = None) -> Loaded:
-    """``load`` for a photo's path alone (a Ray worker has the path, not the project)."""
+def load_path(path: Path, rel: str, max_pixels: int | None = None, *, content_hash: str = "") -> Loaded:
+    """``load`` for a photo's path alone (a Ray worker has the path, not the project);
+    ``content_hash`` when it is known already (the Ray engine hashed every photo first)."""
     try:
-        return Loaded(rel, imaging.load_photo(path, max_pixels=max_pixels), imaging.content_hash(path))
+        photo = imaging.load_photo(path, max_pixels=max_pixels)
+        return Loaded(rel, photo, content_hash or imaging.content_hash(path))
     except VitrinaError as exc:
         return Loaded(rel, error=str(exc))
     except OSError as exc:

@@ -85,7 +85,7 @@ def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
     for photo in job.photos:
         if photo.error:
             continue
-        loaded = masks.load_path(Path(photo.path), photo.rel, max_pixels)
+        loaded = masks.load_path(Path(photo.path), photo.rel, max_pixels, content_hash=photo.content_hash)
         if loaded.error or loaded.photo is None:
             photo.error = loaded.error
             continue
