@@ -23,6 +23,8 @@ ALLOWED_LATIN = {
     "update", "Vitrina", "Hugging", "Face", "RMBG-2.0", "pip", "install", "gpu",  # names; a command to type
     "finetune", "corrections", "export", "birefnet", "DIS", "im", "gt", "NAME.jpg", "NAME.png",
     "ray", "Ray", "vitrina[ray]", "HOST", "PORT",
+    "publish", "wildberries", "set-token", "forget-token", "API", "OUT_DIR", "ID", "NAME", "BRAND", "LxWxH",
+    "KG", "RUB",
 }
 OPTION = re.compile(r"(?<![\w-])--?[a-z][a-z0-9-]*")
 CHOICES = re.compile(r"\{[^}]*\}")

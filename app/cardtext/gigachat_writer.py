@@ -104,6 +104,23 @@ class GigaChatWriter:
         }
         return replace(card, provenance=provenance)
 
+    async def answer(self, system: str, user: str) -> str:
+        """One plain chat answer (no structured output) for prompts that ask for their own format."""
+        s = self.settings
+        messages = [
+            Messages(role=MessagesRole.SYSTEM, content=system), Messages(role=MessagesRole.USER, content=user)
+        ]
+        chat = Chat(model=s.model, messages=messages, temperature=s.temperature, max_tokens=s.max_tokens)
+        try:
+            completion = await self._conn.call(lambda: self._conn.client.achat(chat))
+        except (*SERVICE_ERRORS, RetriesExhausted) as exc:
+            raise self._conn.translate(exc) from exc
+        if not completion.choices:
+            return ""
+        if completion.choices[0].finish_reason == "blacklist":
+            raise GigaChatError(_("GigaChat refused to answer (blacklist)"), "refused")
+        return completion.choices[0].message.content or ""
+
     async def _first_card(
         self, system: Messages, description: Description, product_name: str, marketplace: Marketplace
     ) -> tuple[Card, str]:

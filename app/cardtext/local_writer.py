@@ -148,6 +148,14 @@ class LocalWriter:
         card = replace(card, provenance={**card.provenance, **provenance}, flags=[*card.flags, *flags])
         return await rules.fit(card, marketplace, rewrite)
 
+    async def answer(self, system: str, user: str) -> str:
+        """One greedy answer to a plain prompt. It begins with PREFILL ("{"): the prompts that use
+        this ask for a JSON object, and a cut-off one is closed by the lenient JSON reader."""
+        text, _cut_off = await asyncio.to_thread(
+            self._complete, [_message("system", system), _message("user", user)]
+        )
+        return text
+
     def _complete(self, messages: list[dict[str, str]]) -> tuple[str, bool]:
         """One greedy answer to a chat, and whether it hit ``max_new_tokens``.
 

@@ -12,11 +12,12 @@ from app import __version__
 from app.cli.parser import Parser
 from app.i18n import _
 
-SUBCOMMANDS = ("batch", "watch", "models", "gigachat", "doctor", "finetune", "corrections")
+SUBCOMMANDS = ("batch", "watch", "models", "gigachat", "doctor", "finetune", "corrections", "publish",
+               "wildberries")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from app.cli import batch, doctor, finetune, gigachat, models, watch
+    from app.cli import batch, doctor, finetune, gigachat, models, publish, watch
 
     parser = Parser(prog="vitrina", description=_("Product photos → marketplace card bundles."))
     parser.add_argument("--version", action="version", version=f"vitrina {__version__}",
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     gigachat.add_parser(sub)
     doctor.add_parser(sub)
     finetune.add_parser(sub)
+    publish.add_parser(sub)
     return parser
 
 

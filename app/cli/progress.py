@@ -19,7 +19,8 @@ RATE_WINDOW = 20  # progress steps the rate is measured over
 def _stage_name(stage: str) -> str:
     """What the progress line calls a pipeline stage (an unknown one by its code)."""
     names = {"photos": _("photos"), "segment": _("segment"), "describe": _("describe"),
-             "download-files": _("download-files"), "prepare": _("preparing photos")}
+             "download-files": _("download-files"), "prepare": _("preparing photos"),
+             "publish": _("publish"), "check": _("checking")}
     return names.get(stage, stage)
 
 

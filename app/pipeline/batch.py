@@ -40,6 +40,7 @@ from app.pipeline.text import TextRequest, TextStage
 from app.pipeline.work import LoadedPhoto, ProductWork
 from app.project import Product, Project
 from app.project.lock import ProjectLock
+from app.publish.fields import bundle_fields
 from app.segment import Segmenter, resolve
 
 SegmenterFactory = Callable[[BatchOptions, EventSink], Segmenter]
@@ -217,7 +218,8 @@ class BatchRun:
                           self._duplicate_of.get(lp.rel, ""))
                   for lp in work.good_photos() if lp.photo is not None]
         product = ProductIn(work.product.key, work.product.name, work.bundle_name, work.replace, photos,
-                            dict(work.failed), card, text_error, bool(state.card_edited))
+                            dict(work.failed), card, text_error, bool(state.card_edited),
+                            bundle_fields(self.project, work.product))
         self.apply(finish_product(self.finish_context, product))
 
     def apply(self, finished: Finished) -> None:

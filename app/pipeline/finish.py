@@ -72,6 +72,7 @@ class ProductIn:
     card: Card | None = None
     text_error: str = ""
     card_edited: bool = False
+    publishing: dict[str, Any] = field(default_factory=dict)  # card.json's "approved" and "wb" (app/publish)
 
 
 @dataclass
@@ -173,6 +174,7 @@ def _bundle(ctx: FinishContext, product: ProductIn, photos: list[BundlePhoto]) -
         "app": {"name": "vitrina", "version": __version__},
         "card": text.to_json() if text is not None else None,
         "text_status": text_status,
+        **product.publishing,
     }
     rules = get_marketplace(ctx.text_marketplace)
     body = card_text(text, marketplace_name=rules.name) if text is not None else ""

@@ -34,6 +34,7 @@ from app.pipeline.options import BatchOptions
 from app.pipeline.report import BatchResult
 from app.project import PENDING, Product
 from app.project.store import mask_file
+from app.publish.fields import bundle_fields
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,8 @@ class RayBatchRun(BatchRun):
             keep = bool(state.card) and (state.card_edited or not self.options.regenerate_text)
             jobs.append(ProductJob(product.key, product.name, names[product.key], product.key in redo, photos,
                                    card=state.card if keep else None, card_edited=bool(state.card_edited),
-                                   wants_text=self._text_on and not keep))
+                                   wants_text=self._text_on and not keep,
+                                   publishing=bundle_fields(self.project, product)))
         return jobs
 
     def _take(self, job: Any) -> None:

@@ -62,6 +62,7 @@ class ProductJob:
     card_edited: bool = False
     wants_text: bool = False
     text_error: str = ""
+    publishing: dict[str, Any] = field(default_factory=dict)  # card.json's "approved" and "wb"
     finished: Finished | None = None
 
 
@@ -241,7 +242,7 @@ def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
     photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of) for p in _good(job)]  # type: ignore[arg-type]
     failed = {p.rel: p.error for p in job.photos if p.error}
     product = ProductIn(job.key, job.name, job.bundle_name, job.replace, photos, failed, card, job.text_error,
-                        job.card_edited)
+                        job.card_edited, job.publishing)
     job.finished = finish_product(ctx, product)
     for photo in job.photos:  # the pixels have done their work: only the outcome goes back
         photo.rgb = photo.mask = None

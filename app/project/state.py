@@ -44,6 +44,9 @@ class ProductState:
     bundle: str = ""  # its bundle folder's name, chosen once (app/pipeline/bundles.py) and kept for life
     former_keys: list[str] = field(default_factory=list)  # paths it had before a rename (its bundles say so)
     compliance: str = ""  # pass | warn | fail of the last exported bundle ("" when not checked)
+    # The Wildberries listing set in the Card text tab (app/publish/wb/listing.py reads it from the
+    # bundle): subject_id, subject_name, vendor_code, brand, dimensions, price, characteristics.
+    wb: dict[str, Any] | None = None
 
 
 EXPORT_SCOPES = ("all", "approved", "selected")

@@ -27,6 +27,7 @@ from app.pipeline.bundles import assign_bundle_names, manifest_of, on_disk, sour
 from app.pipeline.compliance_step import inspect_bundle
 from app.pipeline.finish import empty_mask_message
 from app.project import ExportTarget, Product, Project
+from app.publish.fields import bundle_fields
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 from app.studio.flags import is_rejected
 from app.studio.items import ERROR, PENDING, photo_status
@@ -255,6 +256,7 @@ def _bundle(project: Project, product: Product, name: str, photos: list[BundlePh
         "card": card.to_json() if card is not None else None,
         "text_status": text_status,
     }
+    data.update(bundle_fields(project, product))
     if any(spec != first for spec in backgrounds.values()):
         data["photo_backgrounds"] = backgrounds
     body = _card_body(card, text_marketplace(project, product.key).name)

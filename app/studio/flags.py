@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.project import Project
+from app.project import Product, Project
 from app.studio.history import PHOTO, Edits, history_of
 from app.studio.items import product_of
 
@@ -53,12 +53,12 @@ def approved_products(project: Project) -> list[str]:
 
     A product with a photo nobody has looked at yet is not approved, whatever its other photos say.
     """
-    keys = []
-    for product in project.products:
-        flags = [flag_of(project, rel) for rel in product.photos]
-        if flags and UNFLAGGED not in flags and APPROVED in flags:
-            keys.append(product.key)
-    return keys
+    return [product.key for product in project.products if product_approved(project, product)]
+
+
+def product_approved(project: Project, product: Product) -> bool:
+    flags = [flag_of(project, rel) for rel in product.photos]
+    return bool(flags) and UNFLAGGED not in flags and APPROVED in flags
 
 
 def is_rejected(project: Project, rel: str) -> bool:

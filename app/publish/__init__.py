@@ -1,0 +1,1 @@
+"""Publishing finished cards to marketplaces."""

@@ -1,0 +1,1 @@
+"""Wildberries: categories, characteristics and card upload."""

@@ -1,0 +1,457 @@
+"""Publishing a folder of bundles to Wildberries, in the order the reference prescribes:
+
+1. read and validate every bundle — a product that breaks a rule is blocked with its list of
+   problems and nothing of it is sent;
+2. queue the new cards (``cards/upload``, up to 100 a request and under its 10 MB) and send the
+   changed ones (``cards/update``);
+3. poll the card list until each queued card has its nmID, reading the error list for those WB
+   refused;
+4. upload each card's photos in order (``media/file``, ``X-Nm-Id`` + ``X-Photo-Number``).
+
+Every step that changes the marketplace is recorded in ``publish.json`` before the next one, and a
+card is looked up by its vendor code before it is created, so a run stopped anywhere resumes and
+never makes a duplicate. Publishing again sends only what is new or changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import mimetypes
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app.cardtext.card import Card
+from app.errors import Cancelled, VitrinaError
+from app.events import EventSink, ItemFailed, Notice, Progress, ignore
+from app.i18n import _
+from app.publish.wb import state as st
+from app.publish.wb.api import WBAuthError, WBClient, WBError
+from app.publish.wb.charcs import DICTIONARIES, Characteristic, CharcCache, to_api
+from app.publish.wb.listing import BundleUnreadable, Listing, bundle_folders, read_bundle
+from app.publish.wb.validate import Checked, check_listing, duplicate_vendor_codes
+
+STAGE = "publish"
+POLL_INTERVAL = 5.0  # seconds between looks at the card list while WB creates the cards
+T = TypeVar("T")
+
+# What the run did with each bundle, as the summary and the studio show it.
+BLOCKED, SKIPPED, UNREADABLE, PLANNED = "blocked", "skipped", "unreadable", "planned"
+PUBLISHED, UNCHANGED, WAITING, REJECTED, FAILED = "published", "unchanged", "waiting", "rejected", "failed"
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    only_approved: bool = False
+    dry_run: bool = False
+    only: frozenset[str] | None = None  # bundle names (the studio's selection); None = every bundle
+    poll_interval: float | None = None  # None: POLL_INTERVAL
+    poll_timeout: float = 600.0  # then the run ends; the cards are found by the next one
+    batch_cards: int = 100  # cards/upload: at most 100 cards a request ...
+    batch_bytes: int = 9 * 1024 * 1024  # ... and a request under 10 MB
+
+
+@dataclass
+class Outcome:
+    bundle: str
+    status: str
+    problems: list[str] = field(default_factory=list)
+    nm_id: int | None = None
+    photos_sent: int = 0
+    payload: dict[str, Any] | None = None  # what a dry run would send
+
+
+@dataclass
+class PublishResult:
+    outcomes: list[Outcome]
+    cancelled: bool = False
+    requests: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+SubjectChooser = Callable[[Listing, dict[str, Any] | None], dict[str, Any] | None]
+
+
+class Publisher:
+    """One run over ``out_dir``. ``client`` is None only for a dry run without a token: then the
+    categories' characteristics are checked from the cache, if it has them."""
+
+    def __init__(self, out_dir: Path, state: st.PublishState, client: WBClient | None, *,
+                 cache: CharcCache, writer: Any = None, choose_subject: SubjectChooser | None = None,
+                 options: PublishOptions = PublishOptions(), events: EventSink = ignore) -> None:
+        self.out_dir, self.state, self.client = out_dir, state, client
+        self.cache, self.writer, self.choose_subject = cache, writer, choose_subject
+        self.options, self.events = options, events
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._outcomes: dict[str, Outcome] = {}
+
+    # --- the run ------------------------------------------------------------------------------
+
+    def run(self) -> PublishResult:
+        cancelled = False
+        try:
+            checked = self._prepare()
+            if not self.options.dry_run and checked:
+                assert self.client is not None
+                self._send(checked)
+        except Cancelled:
+            cancelled = True
+        finally:
+            self.state.save()
+            self._close_writer()
+        outcomes = sorted(self._outcomes.values(), key=lambda o: o.bundle)
+        sent = self.client.requests_sent if self.client is not None else 0
+        return PublishResult(outcomes, cancelled=cancelled, requests=sent)
+
+    def _outcome(self, bundle: str, status: str, problems: list[str] | None = None, **kw: Any) -> Outcome:
+        out = Outcome(bundle, status, list(problems or []), **kw)
+        self._outcomes[bundle] = out
+        if status in (BLOCKED, UNREADABLE, REJECTED, FAILED):
+            self.events(ItemFailed(bundle, STAGE, "; ".join(out.problems)))
+        return out
+
+    def _prepare(self) -> list[Checked]:
+        """Read, complete (category, characteristics) and validate every bundle of the run."""
+        listings: list[Listing] = []
+        for folder in bundle_folders(self.out_dir):
+            if self.options.only is not None and folder.name not in self.options.only:
+                continue
+            try:
+                listing = read_bundle(folder, self.state.chosen.get(folder.name, {}), self.state.defaults)
+            except BundleUnreadable as exc:
+                self._outcome(folder.name, UNREADABLE, [str(exc)])
+                continue
+            if self.options.only_approved and not listing.approved:
+                self._outcome(folder.name, SKIPPED, [_("not approved in the studio")])
+                continue
+            listings.append(listing)
+        # A vendor code sent once stays this product's for life: renaming the bundle must not make a new card.
+        for listing in listings:
+            sent_as = self.state.remote_of(listing.bundle).vendor_code
+            if sent_as:
+                listing.vendor_code = sent_as
+        duplicates = duplicate_vendor_codes(listings, self.state.vendor_codes_in_use())
+        checked = []
+        for n, listing in enumerate(listings, start=1):
+            self.events(Progress("check", n - 1, len(listings), listing.bundle))
+            try:
+                listing = self._complete(listing)
+                charcs = self._charcs(listing.subject_id)
+                result = check_listing(listing, charcs, self._dictionaries(charcs or []))
+            except Cancelled:
+                raise
+            except WBAuthError:
+                raise
+            except VitrinaError as exc:
+                self._outcome(listing.bundle, FAILED, [str(exc)])
+                continue
+            if listing.bundle in duplicates:
+                result.problems.append(duplicates[listing.bundle])
+            if charcs is None and listing.subject_id is not None:
+                result.problems.append(_("the category's characteristics could not be checked "
+                                         "(no token, and none cached)"))
+            if not result.ok:
+                self._outcome(listing.bundle, BLOCKED, result.problems)
+            elif self.options.dry_run:
+                payload = listing.to_api(to_api(charcs or [], result.characteristics))
+                self._outcome(listing.bundle, PLANNED, payload=payload)
+            else:
+                checked.append(result)
+        self.events(Progress("check", len(listings), len(listings)))
+        return checked
+
+    def _complete(self, listing: Listing) -> Listing:
+        """The category (asked, or the writer's suggestion offered) and the characteristics the
+        writer fills from the card text — each made once per product and kept in publish.json."""
+        chosen = self.state.chosen.setdefault(listing.bundle, {})
+        if listing.subject_id is None:
+            suggestion = chosen.get("suggested") or self._suggest(listing)
+            if suggestion:
+                chosen["suggested"] = suggestion
+            picked = self.choose_subject(listing, suggestion) if self.choose_subject else None
+            if picked:
+                self.state.choose(listing.bundle, subject_id=int(picked["subjectID"]),
+                                  subject_name=str(picked.get("subjectName") or ""))
+                listing = replace(listing, subject_id=int(picked["subjectID"]),
+                                  subject_name=str(picked.get("subjectName") or ""))
+            elif suggestion:
+                listing.subject_name = str(suggestion.get("subjectName") or "")
+        if listing.subject_id is None or self.writer is None:
+            return listing
+        if chosen.get("filled_for") == listing.subject_id:
+            return listing
+        charcs = self._charcs(listing.subject_id)
+        if not charcs:
+            return listing
+        from app.publish.wb.fill import fill_characteristics
+
+        result = self._await(fill_characteristics(self.writer, _card(listing), listing.photo_description,
+                                                  charcs, self._dictionaries(charcs)))
+        values = {str(k): v for k, v in result.values.items()}
+        self.state.choose(listing.bundle, characteristics=values, filled_for=listing.subject_id,
+                          fill_problems=list(result.problems))
+        self.state.save()
+        return replace(listing, characteristics={**result.values, **listing.own_characteristics})
+
+    def _suggest(self, listing: Listing) -> dict[str, Any] | None:
+        if self.client is None or self.writer is None or not listing.title:
+            return None
+        from app.publish.wb.fill import search_words, suggest_subject
+
+        candidates: dict[int, dict[str, Any]] = {}
+        for word in search_words(_card(listing)):
+            for subject in self.client.subjects(word, limit=30):
+                if isinstance(subject.get("subjectID"), int):
+                    candidates.setdefault(subject["subjectID"], subject)
+        if not candidates:
+            return None
+        picked = self._await(suggest_subject(self.writer, _card(listing), list(candidates.values())))
+        return candidates.get(picked) if picked is not None else None
+
+    def _charcs(self, subject_id: int | None) -> list[Characteristic] | None:
+        if subject_id is None:
+            return None
+        if self.client is None:
+            return self.cache.cached_charcs(subject_id)
+        return self.cache.get_charcs(subject_id, self.client.charcs)
+
+    def _dictionaries(self, charcs: list[Characteristic]) -> dict[str, list[str]]:
+        out = {}
+        for charc in charcs:
+            kind = DICTIONARIES.get(charc.name)
+            if kind is None:
+                continue
+            if self.client is None:
+                values = self.cache.cached_dictionary(kind)
+            else:
+                values = self.cache.get_dictionary(kind, self.client.directory)
+            if values is not None:
+                out[kind] = values
+        return out
+
+    # --- sending ------------------------------------------------------------------------------
+
+    def _send(self, checked: list[Checked]) -> None:
+        client = self.client
+        assert client is not None
+        create, update, ready = [], [], []
+        for item in checked:
+            listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
+            payload = listing.to_api(to_api(self._charcs(listing.subject_id) or [], item.characteristics))
+            fingerprint = _fingerprint(payload)
+            if remote.nm_id is None and remote.status != st.QUEUED:
+                found = self._find(listing.vendor_code)
+                if found is not None:  # made by an earlier run whose record was lost, or by hand
+                    remote.vendor_code, remote.nm_id = listing.vendor_code, found["nmID"]
+                    remote.status = st.CREATED
+                    remote.card = fingerprint if _same_text(found, payload) else "unknown"
+                    self.state.save()
+            if remote.nm_id is None and remote.status != st.QUEUED:
+                create.append((item, payload, fingerprint))
+            elif remote.nm_id is not None and remote.card != fingerprint:
+                update.append((item, payload, fingerprint))
+            else:
+                ready.append(item)
+        total = len(checked)
+        self.events(Progress(STAGE, 0, total))
+        self._create(create)
+        self._update(update)
+        self._wait_for_cards([item for item, _payload, _fp in create] + ready)
+        done = 0
+        for item in checked:
+            bundle = item.listing.bundle
+            remote = self.state.remote_of(bundle)
+            if bundle in self._outcomes:  # refused on the way
+                pass
+            elif remote.nm_id is None:
+                self._outcome(bundle, WAITING, [_("Wildberries is still creating the card; publish again "
+                                                  "later to send its photos")])
+            else:
+                self._photos(item.listing, remote)
+            done += 1
+            self.events(Progress(STAGE, done, total, bundle))
+
+    def _find(self, vendor_code: str) -> dict[str, Any] | None:
+        assert self.client is not None
+        for card in self.client.find_cards(vendor_code):
+            same = str(card.get("vendorCode", "")).lower() == vendor_code.lower()
+            if same and isinstance(card.get("nmID"), int):
+                return card
+        return None
+
+    def _batches(self, items: list[tuple[Checked, dict[str, Any], str]]) -> list[list[Any]]:
+        batches: list[list[Any]] = [[]]
+        size = 0
+        for entry in items:
+            weight = len(json.dumps(entry[1], ensure_ascii=False).encode())
+            if batches[-1] and (len(batches[-1]) >= self.options.batch_cards or
+                                size + weight > self.options.batch_bytes):
+                batches.append([])
+                size = 0
+            batches[-1].append(entry)
+            size += weight
+        return [b for b in batches if b]
+
+    def _create(self, items: list[tuple[Checked, dict[str, Any], str]]) -> None:
+        for batch in self._batches(items):
+            self._create_batch(batch)
+
+    def _create_batch(self, batch: list[tuple[Checked, dict[str, Any], str]]) -> None:
+        assert self.client is not None
+        try:
+            self.client.upload_cards([payload for _i, payload, _f in batch])
+        except WBAuthError:
+            raise
+        except WBError as exc:
+            if len(batch) > 1:  # one bad card refuses the whole request: halve to find it
+                half = len(batch) // 2
+                self._create_batch(batch[:half])
+                self._create_batch(batch[half:])
+                return
+            item = batch[0][0]
+            self.state.remote_of(item.listing.bundle).errors = [str(exc)]
+            self._outcome(item.listing.bundle, REJECTED, [str(exc)])
+            self.state.save()
+            return
+        now = time.time()
+        for item, _payload, fingerprint in batch:
+            remote = self.state.remote_of(item.listing.bundle)
+            remote.vendor_code, remote.card, remote.queued_at = item.listing.vendor_code, fingerprint, now
+            remote.status, remote.errors = st.QUEUED, []
+        self.state.save()
+
+    def _update(self, items: list[tuple[Checked, dict[str, Any], str]]) -> None:
+        assert self.client is not None
+        for item, payload, fingerprint in items:
+            listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
+            found = self._find(remote.vendor_code or listing.vendor_code)
+            if found is None:
+                gone = _("card {nm} is no longer on Wildberries (deleted or in the bin); restore it, or "
+                         "remove the product from publish.json to create it anew").format(nm=remote.nm_id)
+                self._outcome(listing.bundle, FAILED, [gone])
+                continue
+            variant = dict(payload["variants"][0])
+            variant.pop("sizes", None)
+            sizes = [{k: s[k] for k in ("chrtID", "techSize", "wbSize", "skus") if k in s}
+                     for s in found.get("sizes") or [] if isinstance(s, dict)]
+            try:
+                self.client.update_cards([{**variant, "nmID": remote.nm_id, "sizes": sizes}])
+            except WBAuthError:
+                raise
+            except WBError as exc:
+                remote.errors = [str(exc)]
+                self._outcome(listing.bundle, REJECTED, [str(exc)])
+                self.state.save()
+                continue
+            remote.card, remote.errors = fingerprint, []
+            self.state.save()
+
+    def _wait_for_cards(self, items: list[Checked]) -> None:
+        assert self.client is not None
+        waiting = {i.listing.bundle: i.listing for i in items if i.listing.bundle not in self._outcomes
+                   and self.state.remote_of(i.listing.bundle).nm_id is None}
+        deadline = time.monotonic() + self.options.poll_timeout
+        while waiting:
+            for bundle, listing in list(waiting.items()):
+                found = self._find(listing.vendor_code)
+                if found is not None:
+                    remote = self.state.remote_of(bundle)
+                    remote.nm_id, remote.status = int(found["nmID"]), st.CREATED
+                    del waiting[bundle]
+                    self.state.save()
+            if waiting:
+                self._read_errors(waiting)
+            if not waiting or time.monotonic() >= deadline:
+                return
+            interval = self.options.poll_interval
+            self.client.wait(POLL_INTERVAL if interval is None else interval)
+
+    def _read_errors(self, waiting: dict[str, Listing]) -> None:
+        assert self.client is not None
+        by_code = {listing.vendor_code.lower(): bundle for bundle, listing in waiting.items()}
+        for batch in self.client.error_list():
+            errors = batch.get("errors") if isinstance(batch.get("errors"), dict) else {}
+            for code, messages in errors.items():
+                bundle = by_code.get(str(code).lower())
+                if bundle is None or bundle not in waiting:
+                    continue
+                texts = [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]
+                remote = self.state.remote_of(bundle)
+                remote.errors, remote.status = texts, st.REJECTED
+                self._outcome(bundle, REJECTED, texts)
+                del waiting[bundle]
+                self.state.save()
+
+    def _photos(self, listing: Listing, remote: st.Remote) -> None:
+        assert self.client is not None and remote.nm_id is not None
+        sent = 0
+        for number, path in enumerate(listing.photos, start=1):
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if number <= len(remote.photos) and remote.photos[number - 1] == digest:
+                continue
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            try:
+                self.client.upload_photo(remote.nm_id, number, data, path.name, mime)
+            except WBAuthError:
+                raise
+            except WBError as exc:
+                remote.errors = [str(exc)]
+                self._outcome(listing.bundle, FAILED, [str(exc)], nm_id=remote.nm_id, photos_sent=sent)
+                self.state.save()
+                return
+            if number <= len(remote.photos):
+                remote.photos[number - 1] = digest
+            else:
+                remote.photos.append(digest)
+            sent += 1
+            self.state.save()
+        if len(remote.photos) > len(listing.photos):
+            extra = len(remote.photos) - len(listing.photos)
+            self.events(Notice(_("card {nm} keeps {n} older photo(s) after this bundle's; remove them in the "
+                                 "seller portal").format(nm=remote.nm_id, n=extra), item=listing.bundle))
+        changed = sent > 0 or remote.status != st.DONE
+        remote.status, remote.errors = st.DONE, []
+        self.state.save()
+        self._outcome(listing.bundle, PUBLISHED if changed else UNCHANGED, nm_id=remote.nm_id,
+                      photos_sent=sent)
+
+    # --- the writer's event loop --------------------------------------------------------------
+
+    def _await(self, coro: Coroutine[Any, Any, T]) -> T:
+        # One loop for the whole run: an async SDK client belongs to the loop it was first used on.
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop.run_until_complete(coro)
+
+    def _close_writer(self) -> None:
+        if self._loop is None:
+            return
+        if self.writer is not None and hasattr(self.writer, "aclose"):
+            self._loop.run_until_complete(self.writer.aclose())
+        self._loop.close()
+        self._loop = None
+
+
+def _card(listing: Listing) -> Card:
+    return Card(title=listing.title, description=listing.description, attributes=listing.attributes,
+                keywords=listing.keywords)
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    variant = dict(payload["variants"][0])
+    variant.pop("sizes", None)  # a price is set once at creation; later it lives in the prices API
+    text = json.dumps({"subjectID": payload["subjectID"], **variant}, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _same_text(found: dict[str, Any], payload: dict[str, Any]) -> bool:
+    variant = payload["variants"][0]
+    keys = ("title", "description", "brand")
+    return all(str(found.get(k) or "") == str(variant.get(k) or "") for k in keys)
