@@ -599,8 +599,7 @@ class FakeWB:
         if not _is_int(limit) or not 0 < limit <= 100:
             return _content_error("Некорректный лимит: от 1 до 100")
         text = str(flt.get("textSearch", "")).strip()
-        if text:
-            self._poll(text)
+        self._poll(text)
         with_photo = flt.get("withPhoto", 0)  # the spec's default: only cards WITHOUT photos
         found = [c for c in self.cards.values() if c["visible"] and _matches(c, flt, text, with_photo)]
         found.sort(key=lambda c: (c["updatedAt"], c["nmID"]), reverse=not ascending)
@@ -614,9 +613,10 @@ class FakeWB:
         return _Reply(200, {"cards": [self._card_view(c) for c in page], "cursor": out_cursor})
 
     def _poll(self, text: str) -> None:
-        """A search for a pending card's vendor code (or nmID) brings its creation one step closer."""
+        """A look at the card list brings pending cards one step closer to created: the cards a
+        search names, or all of them when the whole list is read (WB finishes them meanwhile)."""
         for card in self.cards.values():
-            if not card["visible"] and text in (card["vendorCode"], str(card["nmID"])):
+            if not card["visible"] and (not text or text in (card["vendorCode"], str(card["nmID"]))):
                 if card["polls_left"] > 0:
                     card["polls_left"] -= 1
                 else:

@@ -16,7 +16,7 @@ from app.cli import main
 from app.export.bundle import Bundle, BundlePhoto, write_bundle
 from app.publish.wb import api, flow
 from app.publish.wb.state import PublishState
-from tests.fake_wb import MEDIA_FILE, UPDATE, UPLOAD, FakeWB
+from tests.fake_wb import CARDS_LIST, MEDIA_FILE, UPDATE, UPLOAD, FakeWB
 
 MUG = 2956  # the fake's «Кружки»: Цвет and Материал изделия are required
 CHARCS = {"14177449": ["красный"], "17596": ["керамика"], "17462": 350}
@@ -257,3 +257,16 @@ def test_new_cards_go_in_one_batch(out: Path, wb: FakeWB) -> None:
     media = [r.at for r in wb.requests_to(MEDIA_FILE)]
     assert len(media) == 4 and media == sorted(media)
     assert not wb.requests_to(UPDATE) and len(wb.requests_to(UPLOAD)) == 1
+
+
+def test_a_large_folder_is_looked_up_by_pages_of_the_card_list(tmp_path: Path, wb: FakeWB) -> None:
+    """Past a few dozen new cards, WB is asked for its card list a page of 100 at a time instead of
+    once per vendor code (at 100 requests a minute, 5,000 lookups would take 50 minutes)."""
+    folder = tmp_path / "cards"
+    for n in range(flow.ONE_BY_ONE + 5):
+        make_bundle(folder, f"mug-{n:02d}", photos=1, wb=WB_BLOCK, seed=40 + n)
+    assert publish(folder) == 0
+    assert all(wb.created(f"mug-{n:02d}") is not None for n in range(flow.ONE_BY_ONE + 5))
+    searches = [r for r in wb.requests_to(CARDS_LIST) if r.json()["settings"]["filter"]["textSearch"]]
+    assert not searches  # no vendor code was searched one by one
+    assert len(wb.upload_requests()) == 1  # 35 new cards: one request

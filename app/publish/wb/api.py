@@ -152,10 +152,22 @@ class WBClient:
 
     def find_cards(self, text: str) -> list[dict[str, Any]]:
         """Cards whose vendor code, nmID or barcode is ``text`` (``/content/v2/get/cards/list``)."""
-        body = {"settings": {"sort": {"ascending": False}, "cursor": {"limit": 100},
+        return self.list_cards(text=text)[0]
+
+    def list_cards(self, *, text: str = "", after: dict[str, Any] | None = None,
+                   limit: int = 100) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of the seller's cards, the most recently changed first, and the cursor of the
+        next page (None after the last). ``withPhoto: -1``: cards with photos are not left out."""
+        cursor: dict[str, Any] = {"limit": limit}
+        if after:
+            cursor.update(updatedAt=after.get("updatedAt"), nmID=after.get("nmID"))
+        body = {"settings": {"sort": {"ascending": False}, "cursor": cursor,
                              "filter": {"textSearch": text, "withPhoto": -1}}}
         answer = self._call("POST", "/content/v2/get/cards/list", json_body=body)
-        return [card for card in answer.get("cards") or [] if isinstance(card, dict)]
+        cards = [card for card in answer.get("cards") or [] if isinstance(card, dict)]
+        page = answer.get("cursor") or {}
+        more = len(cards) >= limit and page.get("nmID")  # the docs: a page shorter than limit is the last
+        return cards, ({"updatedAt": page.get("updatedAt"), "nmID": page.get("nmID")} if more else None)
 
     def error_list(self) -> list[dict[str, Any]]:
         """Every batch of the error list (cards WB did not create or update, with why), all pages."""

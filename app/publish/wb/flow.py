@@ -22,6 +22,7 @@ import mimetypes
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +37,7 @@ from app.publish.wb.listing import BundleUnreadable, Listing, bundle_folders, re
 from app.publish.wb.validate import Checked, check_listing, duplicate_vendor_codes
 
 STAGE = "publish"
+ONE_BY_ONE = 30  # up to this many cards are looked up by vendor code; more, by reading the card list
 POLL_INTERVAL = 5.0  # seconds between looks at the card list while WB creates the cards
 T = TypeVar("T")
 
@@ -90,6 +92,7 @@ class Publisher:
         self.options, self.events = options, events
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outcomes: dict[str, Outcome] = {}
+        self._searched: dict[str, list[dict[str, Any]]] = {}
 
     # --- the run ------------------------------------------------------------------------------
 
@@ -137,16 +140,14 @@ class Publisher:
             if sent_as:
                 listing.vendor_code = sent_as
         duplicates = duplicate_vendor_codes(listings, self.state.vendor_codes_in_use())
+        listings = self._complete(listings)
         checked = []
         for n, listing in enumerate(listings, start=1):
             self.events(Progress("check", n - 1, len(listings), listing.bundle))
             try:
-                listing = self._complete(listing)
                 charcs = self._charcs(listing.subject_id)
                 result = check_listing(listing, charcs, self._dictionaries(charcs or []))
-            except Cancelled:
-                raise
-            except WBAuthError:
+            except (Cancelled, WBAuthError):
                 raise
             except VitrinaError as exc:
                 self._outcome(listing.bundle, FAILED, [str(exc)])
@@ -166,53 +167,103 @@ class Publisher:
         self.events(Progress("check", len(listings), len(listings)))
         return checked
 
-    def _complete(self, listing: Listing) -> Listing:
+    def _complete(self, listings: list[Listing]) -> list[Listing]:
         """The category (asked, or the writer's suggestion offered) and the characteristics the
-        writer fills from the card text — each made once per product and kept in publish.json."""
-        chosen = self.state.chosen.setdefault(listing.bundle, {})
-        if listing.subject_id is None:
-            suggestion = chosen.get("suggested") or self._suggest(listing)
-            if suggestion:
-                chosen["suggested"] = suggestion
-            picked = self.choose_subject(listing, suggestion) if self.choose_subject else None
-            if picked:
-                self.state.choose(listing.bundle, subject_id=int(picked["subjectID"]),
-                                  subject_name=str(picked.get("subjectName") or ""))
-                listing = replace(listing, subject_id=int(picked["subjectID"]),
-                                  subject_name=str(picked.get("subjectName") or ""))
-            elif suggestion:
-                listing.subject_name = str(suggestion.get("subjectName") or "")
-        if listing.subject_id is None or self.writer is None:
-            return listing
-        if chosen.get("filled_for") == listing.subject_id:
-            return listing
-        charcs = self._charcs(listing.subject_id)
-        if not charcs:
-            return listing
-        from app.publish.wb.fill import fill_characteristics
+        writer fills from the card text — each made once per product and kept in publish.json.
+        The writer calls of all products run at once (the writer bounds its own concurrency)."""
+        if self.writer is not None:
+            self._suggest_all([lst for lst in listings if lst.subject_id is None
+                               and not self.state.chosen.get(lst.bundle, {}).get("suggested")])
+        out = []
+        for listing in listings:
+            chosen = self.state.chosen.setdefault(listing.bundle, {})
+            suggestion = chosen.get("suggested")
+            if listing.subject_id is None:
+                picked = self.choose_subject(listing, suggestion) if self.choose_subject else None
+                if picked:
+                    subject_id, name = int(picked["subjectID"]), str(picked.get("subjectName") or "")
+                    self.state.choose(listing.bundle, subject_id=subject_id, subject_name=name)
+                    listing = replace(listing, subject_id=subject_id, subject_name=name)
+            out.append(listing)
+        if self.writer is None:
+            return out
+        unfilled = [lst for lst in out if lst.subject_id is not None
+                    and self.state.chosen[lst.bundle].get("filled_for") != lst.subject_id]
+        filled = self._fill_all(unfilled)
+        return [filled.get(lst.bundle, lst) for lst in out]
 
-        result = self._await(fill_characteristics(self.writer, _card(listing), listing.photo_description,
-                                                  charcs, self._dictionaries(charcs)))
-        values = {str(k): v for k, v in result.values.items()}
-        self.state.choose(listing.bundle, characteristics=values, filled_for=listing.subject_id,
-                          fill_problems=list(result.problems))
-        self.state.save()
-        return replace(listing, characteristics={**result.values, **listing.own_characteristics})
+    def _subjects(self, word: str) -> list[dict[str, Any]]:
+        # Products of one shoot share their words ("кружк"): one search each, at 100 requests a minute.
+        assert self.client is not None
+        if word not in self._searched:
+            self._searched[word] = self.client.subjects(word, limit=30)
+        return self._searched[word]
 
-    def _suggest(self, listing: Listing) -> dict[str, Any] | None:
-        if self.client is None or self.writer is None or not listing.title:
-            return None
+    def _suggest_all(self, listings: list[Listing]) -> None:
+        if self.client is None or not listings:
+            return
         from app.publish.wb.fill import search_words, suggest_subject
 
-        candidates: dict[int, dict[str, Any]] = {}
-        for word in search_words(_card(listing)):
-            for subject in self.client.subjects(word, limit=30):
-                if isinstance(subject.get("subjectID"), int):
-                    candidates.setdefault(subject["subjectID"], subject)
-        if not candidates:
-            return None
-        picked = self._await(suggest_subject(self.writer, _card(listing), list(candidates.values())))
-        return candidates.get(picked) if picked is not None else None
+        asks = []
+        for listing in listings:
+            if not listing.title:
+                continue
+            candidates: dict[int, dict[str, Any]] = {}
+            for word in search_words(_card(listing)):
+                for subject in self._subjects(word):
+                    if isinstance(subject.get("subjectID"), int):
+                        candidates.setdefault(subject["subjectID"], subject)
+            if candidates:
+                asks.append((listing, candidates))
+        answers = self._gather([suggest_subject(self.writer, _card(listing), list(candidates.values()))
+                                for listing, candidates in asks])
+        for (listing, candidates), answer in zip(asks, answers, strict=True):
+            if isinstance(answer, int) and answer in candidates:
+                self.state.choose(listing.bundle, suggested=candidates[answer])
+            elif isinstance(answer, VitrinaError):
+                self.events(Notice(_("no category suggested: {why}").format(why=answer), item=listing.bundle))
+        self.state.save()
+
+    def _fill_all(self, listings: list[Listing]) -> dict[str, Listing]:
+        from app.publish.wb.fill import fill_characteristics
+
+        asks = []
+        for listing in listings:
+            charcs = self._charcs(listing.subject_id)
+            if charcs:
+                asks.append((listing, fill_characteristics(self.writer, _card(listing),
+                                                           listing.photo_description, charcs,
+                                                           self._dictionaries(charcs))))
+        answers = self._gather([coro for _listing, coro in asks])
+        out = {}
+        for (listing, _coro), result in zip(asks, answers, strict=True):
+            if isinstance(result, BaseException):
+                self.events(Notice(_("characteristics not filled: {why}").format(why=result),
+                                   item=listing.bundle))
+                continue
+            values = {str(k): v for k, v in result.values.items()}
+            self.state.choose(listing.bundle, characteristics=values, filled_for=listing.subject_id,
+                              fill_problems=list(result.problems))
+            values_now = {**result.values, **listing.own_characteristics}  # the user's own values win
+            out[listing.bundle] = replace(listing, characteristics=values_now)
+        self.state.save()
+        return out
+
+    def _gather(self, coros: list[Coroutine[Any, Any, T]]) -> list[T | BaseException]:
+        """Every writer call at once; a product's failure (a VitrinaError) is its own answer."""
+        if not coros:
+            return []
+
+        async def each(coro: Coroutine[Any, Any, T]) -> T | BaseException:
+            try:
+                return await coro
+            except VitrinaError as exc:
+                return exc
+
+        async def all_of() -> list[T | BaseException]:
+            return list(await asyncio.gather(*(each(c) for c in coros)))
+
+        return self._await(all_of())
 
     def _charcs(self, subject_id: int | None) -> list[Characteristic] | None:
         if subject_id is None:
@@ -241,12 +292,18 @@ class Publisher:
         client = self.client
         assert client is not None
         create, update, ready = [], [], []
+        # Never create a card WB already has: cards an earlier run made (its record lost) or the
+        # seller made by hand are found by vendor code first.
+        unknown = [i.listing.vendor_code for i in checked
+                   if self.state.remote_of(i.listing.bundle).nm_id is None
+                   and self.state.remote_of(i.listing.bundle).status != st.QUEUED]
+        existing = self._lookup(unknown, since=None)
         for item in checked:
             listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
             payload = listing.to_api(to_api(self._charcs(listing.subject_id) or [], item.characteristics))
             fingerprint = _fingerprint(payload)
             if remote.nm_id is None and remote.status != st.QUEUED:
-                found = self._find(listing.vendor_code)
+                found = existing.get(listing.vendor_code.lower())
                 if found is not None:  # made by an earlier run whose record was lost, or by hand
                     remote.vendor_code, remote.nm_id = listing.vendor_code, found["nmID"]
                     remote.status = st.CREATED
@@ -284,6 +341,25 @@ class Publisher:
             if same and isinstance(card.get("nmID"), int):
                 return card
         return None
+
+    def _lookup(self, codes: list[str], *, since: float | None) -> dict[str, dict[str, Any]]:
+        """vendor code (lower case) → card, for those of ``codes`` WB has. A few are searched one
+        by one; many by reading the card list a page of 100 at a time, newest first — until every
+        code is found, or (``since``, a time) the pages are older than the cards being waited for."""
+        assert self.client is not None
+        if len(codes) <= ONE_BY_ONE:
+            return {code.lower(): card for code in codes if (card := self._find(code)) is not None}
+        wanted, found = {code.lower() for code in codes}, {}
+        after: dict[str, Any] | None = None
+        while wanted - found.keys():
+            cards, after = self.client.list_cards(after=after)
+            for card in cards:
+                code = str(card.get("vendorCode", "")).lower()
+                if code in wanted and isinstance(card.get("nmID"), int):
+                    found[code] = card
+            if after is None or (since is not None and cards and _all_older(cards, since)):
+                break
+        return found
 
     def _batches(self, items: list[tuple[Checked, dict[str, Any], str]]) -> list[list[Any]]:
         batches: list[list[Any]] = [[]]
@@ -328,9 +404,11 @@ class Publisher:
 
     def _update(self, items: list[tuple[Checked, dict[str, Any], str]]) -> None:
         assert self.client is not None
+        current = self._lookup([self.state.remote_of(i.listing.bundle).vendor_code or i.listing.vendor_code
+                                for i, _payload, _fp in items], since=None) if items else {}
         for item, payload, fingerprint in items:
             listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
-            found = self._find(remote.vendor_code or listing.vendor_code)
+            found = current.get((remote.vendor_code or listing.vendor_code).lower())
             if found is None:
                 gone = _("card {nm} is no longer on Wildberries (deleted or in the bin); restore it, or "
                          "remove the product from publish.json to create it anew").format(nm=remote.nm_id)
@@ -357,14 +435,17 @@ class Publisher:
         waiting = {i.listing.bundle: i.listing for i in items if i.listing.bundle not in self._outcomes
                    and self.state.remote_of(i.listing.bundle).nm_id is None}
         deadline = time.monotonic() + self.options.poll_timeout
+        # WB's clock and ours differ: look an hour further back than the first card was sent.
+        since = min((self.state.remote_of(b).queued_at for b in waiting), default=0.0) - 3600
         while waiting:
+            found = self._lookup([listing.vendor_code for listing in waiting.values()], since=since)
             for bundle, listing in list(waiting.items()):
-                found = self._find(listing.vendor_code)
-                if found is not None:
+                card = found.get(listing.vendor_code.lower())
+                if card is not None:
                     remote = self.state.remote_of(bundle)
-                    remote.nm_id, remote.status = int(found["nmID"]), st.CREATED
+                    remote.nm_id, remote.status = int(card["nmID"]), st.CREATED
                     del waiting[bundle]
-                    self.state.save()
+            self.state.save()
             if waiting:
                 self._read_errors(waiting)
             if not waiting or time.monotonic() >= deadline:
@@ -442,6 +523,20 @@ class Publisher:
 def _card(listing: Listing) -> Card:
     return Card(title=listing.title, description=listing.description, attributes=listing.attributes,
                 keywords=listing.keywords)
+
+
+def _all_older(cards: list[dict[str, Any]], since: float) -> bool:
+    """Whether every card of a page was last changed before ``since`` (an unreadable date: no)."""
+    for card in cards:
+        try:
+            changed = datetime.fromisoformat(str(card.get("updatedAt") or "").replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=timezone.utc)
+        if changed.timestamp() >= since:
+            return False
+    return True
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:
