@@ -115,7 +115,9 @@ class Publisher:
     def _outcome(self, bundle: str, status: str, problems: list[str] | None = None, **kw: Any) -> Outcome:
         out = Outcome(bundle, status, list(problems or []), **kw)
         self._outcomes[bundle] = out
-        if status in (BLOCKED, UNREADABLE, REJECTED, FAILED):
+        # Blocked and unreadable bundles are found before anything is sent and listed in the result;
+        # a refusal while sending is said as it happens.
+        if status in (REJECTED, FAILED):
             self.events(ItemFailed(bundle, STAGE, "; ".join(out.problems)))
         return out
 

@@ -10,6 +10,7 @@ whole folder (``--brand``, ``--dimensions``, ``--weight``, ``--subject``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def read_bundle(folder: Path, chosen: dict[str, Any], defaults: Defaults) -> Lis
         subject_id, subject_name = defaults.subject_id, defaults.subject_name
     return Listing(
         bundle=folder.name, folder=folder, product=str(card_file.get("product") or folder.name),
-        vendor_code=str(pick("vendor_code") or folder.name)[:VENDOR_CODE_MAX],
+        vendor_code=str(pick("vendor_code") or default_vendor_code(folder.name)),
         title=str(text.get("title") or ""), description=str(text.get("description") or ""),
         photos=photos, approved=card_file.get("approved") is True,
         subject_id=subject_id, subject_name=subject_name,
@@ -160,6 +161,12 @@ def read_bundle(folder: Path, chosen: dict[str, Any], defaults: Defaults) -> Lis
         keywords=[str(k) for k in text.get("keywords") or []],
         photo_description=str(card_file.get("description") or ""),
     )
+
+
+def default_vendor_code(bundle: str) -> str:
+    """The bundle's name as a vendor code: blanks become hyphens (a code is typed and scanned as
+    one word), cut to the API's 72 characters."""
+    return re.sub(r"\s+", "-", bundle.strip())[:VENDOR_CODE_MAX]
 
 
 def bundle_folders(out_dir: Path) -> list[Path]:
