@@ -270,3 +270,36 @@ def test_a_large_folder_is_looked_up_by_pages_of_the_card_list(tmp_path: Path, w
     searches = [r for r in wb.requests_to(CARDS_LIST) if r.json()["settings"]["filter"]["textSearch"]]
     assert not searches  # no vendor code was searched one by one
     assert len(wb.upload_requests()) == 1  # 35 new cards: one request
+
+
+def test_exported_bundles_carry_the_studio_verdict_and_listing(tmp_path: Path, tiny_seg_model: Path,
+                                                               wb: FakeWB) -> None:
+    """The batch engine writes what publishing reads: `approved` from the P/X flags, `wb` from the
+    listing set in the studio; --only-approved then publishes just the approved product."""
+    import shutil
+
+    import skimage.data
+
+    from app.project import Project
+    from app.studio.flags import APPROVED, set_flag
+
+    samples = Path(skimage.data.__file__).parent
+    shoot, cards = tmp_path / "shoot", tmp_path / "cards"
+    for name in ("red", "blue"):
+        (shoot / name).mkdir(parents=True)
+        shutil.copy(samples / "coffee.png", shoot / name / "1.png")
+    project = Project(shoot)
+    set_flag(project, ["red/1.png"], APPROVED)
+    for name in ("red", "blue"):
+        project.product(name).wb = dict(WB_BLOCK)
+        project.product(name).card = {"title": f"Кружка {name}", "description": "Кружка из керамики."}
+        project.product(name).card_edited = True
+    project.save()
+    assert main(["batch", str(shoot), "-o", str(cards), "--seg-model", str(tiny_seg_model), "--device", "cpu",
+                 "--marketplace", "wb", "--no-text"]) == 0
+    red = json.loads((cards / "red" / "card.json").read_text("utf-8"))
+    blue = json.loads((cards / "blue" / "card.json").read_text("utf-8"))
+    assert red["approved"] is True and blue["approved"] is False
+    assert red["wb"]["subject_id"] == MUG and red["wb"]["brand"] == "Витрина"
+    assert publish(cards, "--only-approved") == 0
+    assert wb.created("red") is not None and wb.created("blue") is None
