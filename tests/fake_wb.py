@@ -27,7 +27,6 @@ import hashlib
 import io
 import json
 import math
-import socket
 import threading
 import time
 import uuid
@@ -38,11 +37,12 @@ from datetime import datetime, timezone
 from email import policy
 from email.parser import BytesParser
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from PIL import Image, UnidentifiedImageError
+
+from tests.loopback import LoopbackServer, TrackedHandler
 
 UPLOAD = "/content/v2/cards/upload"
 UPDATE = "/content/v2/cards/update"
@@ -225,7 +225,7 @@ def _photo_urls(nm_id: int, number: int) -> dict[str, str]:
     return {size: f"{base}/{size}/{number}.webp" for size in ("big", "c246x328", "c516x688", "square", "tm")}
 
 
-class FakeWB:
+class FakeWB(LoopbackServer):
     """Start with ``with FakeWB(...) as wb:``; point the client at ``wb.url``."""
 
     def __init__(
@@ -272,40 +272,11 @@ class FakeWB:
             ("POST", ERROR_LIST): self._error_list,
             ("POST", MEDIA_FILE): self._media_file,
         }
-        self._stopping = threading.Event()
-        self._sockets: set[socket.socket] = set()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self.port = self._server.server_address[1]
+        self._start_server(_Handler, name="fake-wb", lifetime=lifetime)
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), name="fake-wb", daemon=True
-        )  # a short poll interval: stop() returns at once instead of after the default 0.5 s
-        self._watchdog = threading.Timer(lifetime, self.stop)
-        self._watchdog.daemon = True
 
     def __enter__(self) -> FakeWB:
-        self._thread.start()
-        self._watchdog.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
-        self._watchdog.cancel()
-        self._server.shutdown()
-        with self._lock:
-            for sock in self._sockets:  # wake handlers blocked on idle keep-alive connections
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        self._server.server_close()
-        self._thread.join(5)
+        return super().__enter__()
 
     # -- test hooks -----------------------------------------------------------------------------
     def reject_vendor(self, vendor_code: str, messages: list[str], *, times: int | None = None) -> None:
@@ -793,35 +764,8 @@ def _multipart(content_type: str, body: bytes) -> dict[str, bytes] | None:
     return fields
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # server_close() then joins every handler thread
-    fake: FakeWB
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients that hang up are expected here, not noise to print
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real service
-    timeout = 10  # an idle connection frees its thread
+class _Handler(TrackedHandler):
     disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
-
-    def setup(self) -> None:
-        super().setup()
-        with self.server.fake._lock:
-            self.server.fake._sockets.add(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            with self.server.fake._lock:
-                self.server.fake._sockets.discard(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # keep test output clean
 
     def do_GET(self) -> None:
         self._serve()
@@ -831,7 +775,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = self.server.fake._handle(self.command, self.path, headers, self._read_body(headers))
+        reply = self.fake._handle(self.command, self.path, headers, self._read_body(headers))
         if reply.text is not None:
             data, kind = reply.text.encode(), "text/plain; charset=utf-8"
         else:

@@ -13,7 +13,6 @@ test forgets.
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import threading
 import time
@@ -24,9 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+from tests.loopback import LoopbackServer, TrackedHandler
 
 CARD = {
     "title": "Кружка керамическая красная 350 мл",
@@ -106,7 +106,7 @@ class Uploaded:
     purpose: str
 
 
-class FakeGigaChat:
+class FakeGigaChat(LoopbackServer):
     """Start with ``with FakeGigaChat(...) as server:``; point the SDK at ``base_url``/``auth_url``."""
 
     def __init__(
@@ -138,47 +138,13 @@ class FakeGigaChat:
         self._tokens: set[str] = set()
         self._in_flight = 0
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._sockets: set[socket.socket] = set()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        if tls is not None:
-            # Handshakes happen lazily in handler threads, so a refused client never blocks accept().
-            self._server.socket = tls.wrap_socket(
-                self._server.socket, server_side=True, do_handshake_on_connect=False
-            )
-        self.port = self._server.server_address[1]
+        self._start_server(_Handler, name="fake-gigachat", lifetime=lifetime, tls=tls)
         scheme = "https" if tls else "http"
         self.base_url = f"{scheme}://127.0.0.1:{self.port}/api/v1"
         self.auth_url = f"{scheme}://127.0.0.1:{self.port}/api/v2/oauth"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.02,), name="fake-gigachat", daemon=True
-        )  # a short poll interval: stop() returns at once instead of after the default 0.5 s
-        self._watchdog = threading.Timer(lifetime, self.stop)
-        self._watchdog.daemon = True
 
     def __enter__(self) -> FakeGigaChat:
-        self._thread.start()
-        self._watchdog.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self._stopping.is_set():
-            return
-        self._stopping.set()
-        self._watchdog.cancel()
-        self._server.shutdown()
-        with self._lock:
-            for sock in self._sockets:  # wake handlers blocked on idle keep-alive connections
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-        self._server.server_close()
-        self._thread.join(5)
+        return super().__enter__()
 
     def script(self, *replies: Reply) -> None:
         """Queue answers for the next chat requests; when empty, ``default`` answers."""
@@ -232,39 +198,7 @@ class FakeGigaChat:
             self._tokens.clear()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = False  # server_close() then joins every handler thread
-    fake: FakeGigaChat
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # failed handshakes and clients that hang up are expected here, not noise to print
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    protocol_version = "HTTP/1.1"  # keep-alive, like the real service
-    timeout = 10  # an idle connection frees its thread
-
-    def setup(self) -> None:
-        super().setup()
-        with self.fake._lock:
-            self.fake._sockets.add(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            with self.fake._lock:
-                self.fake._sockets.discard(self.connection)
-
-    @property
-    def fake(self) -> FakeGigaChat:
-        return self.server.fake
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # keep test output clean
-
+class _Handler(TrackedHandler):
     def _send(
         self,
         status: int,

@@ -17,6 +17,7 @@ from app.export.bundle import Bundle, BundlePhoto, write_bundle
 from app.publish.wb import api, flow
 from app.publish.wb.state import PublishState
 from tests.fake_wb import CARDS_LIST, MEDIA_FILE, UPDATE, UPLOAD, FakeWB
+from tests.wb_fixtures import serve_wb
 
 MUG = 2956  # the fake's «Кружки»: Цвет and Материал изделия are required
 CHARCS = {"14177449": ["красный"], "17596": ["керамика"], "17462": 350}
@@ -54,12 +55,7 @@ def _sha(path: Path) -> str:
 
 @pytest.fixture
 def wb(monkeypatch: pytest.MonkeyPatch):
-    with FakeWB(time_scale=0.01, polls_until_created=2) as fake:
-        monkeypatch.setenv(api.URL_ENV, fake.url)
-        monkeypatch.setenv("WB_API_TOKEN", fake.token)
-        # The documented pace (6 s between card uploads, 5 s between polls), a hundred times faster.
-        monkeypatch.setattr(api, "LIMITS", {k: (i / 100, b) for k, (i, b) in api.LIMITS.items()})
-        monkeypatch.setattr(flow, "POLL_INTERVAL", 0.02)
+    with serve_wb(monkeypatch, polls_until_created=2) as fake:
         yield fake
 
 

@@ -13,24 +13,18 @@ import pytest
 import skimage.data
 
 from app.cli import main
-from app.publish.wb import api, flow
-from tests.fake_wb import FakeWB
 from tests.gigachat_server import FakeGigaChat, Reply
+from tests.wb_fixtures import serve_wb
 
 SAMPLES = Path(skimage.data.__file__).parent
 
 
 @pytest.fixture
 def services(monkeypatch: pytest.MonkeyPatch):
-    with FakeGigaChat(lifetime=900) as giga, \
-            FakeWB(time_scale=0.01, polls_until_created=1, lifetime=900) as wb:
+    with FakeGigaChat(lifetime=900) as giga, serve_wb(monkeypatch, polls_until_created=1, lifetime=900) as wb:
         monkeypatch.setenv("GIGACHAT_CREDENTIALS", giga.key)
         monkeypatch.setenv("GIGACHAT_BASE_URL", giga.base_url)
         monkeypatch.setenv("GIGACHAT_AUTH_URL", giga.auth_url)
-        monkeypatch.setenv(api.URL_ENV, wb.url)
-        monkeypatch.setenv("WB_API_TOKEN", wb.token)
-        monkeypatch.setattr(api, "LIMITS", {k: (i / 100, b) for k, (i, b) in api.LIMITS.items()})
-        monkeypatch.setattr(flow, "POLL_INTERVAL", 0.02)
         yield giga, wb
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 from app.cardtext.card import Card
-from app.cardtext.gigachat_writer import GigaChatError, GigaChatSettings, GigaChatWriter
+from app.cardtext.gigachat_writer import GigaChatError, GigaChatWriter
 from app.cardtext.local_writer import LocalWriter
 from app.publish.wb.charcs import Characteristic, validate_values
 from app.publish.wb.fill import (
@@ -26,6 +26,7 @@ from app.publish.wb.fill import (
 )
 from tests.gigachat_server import FakeGigaChat, Reply
 from tests.tiny_vlm import make_tiny_causal_lm
+from tests.wb_fixtures import gigachat_writer
 
 T = TypeVar("T")
 COLOUR, VOLUME, MATERIAL = 14177449, 9001, 9002
@@ -118,11 +119,7 @@ def server() -> Iterator[FakeGigaChat]:
         yield fake
 
 
-def _gigachat(server: FakeGigaChat) -> Callable[[], GigaChatWriter]:
-    return lambda: GigaChatWriter(GigaChatSettings(
-        credentials=server.key, base_url=server.base_url, auth_url=server.auth_url, timeout=2.0,
-        max_retries=1, backoff_base=0.01, backoff_cap=0.05,
-    ))
+_gigachat = gigachat_writer
 
 
 def test_gigachat_fills_valid_values_and_an_invented_colour_is_refused(server: FakeGigaChat) -> None:
