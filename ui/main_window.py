@@ -47,6 +47,7 @@ from ui.paste_dialog import SettingsClipboard
 from ui.photo_tasks import PhotoTasks
 from ui.preview import PreviewPane
 from ui.progress import ProgressStatus
+from ui.publish_run import PublishRun
 from ui.settings_dialog import SettingsDialog
 from ui.survey import SurveyView
 from ui.watch_run import WatchRun
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._lock: ProjectLock | None = None  # one writer per folder: a batch run or another window
         self.runner = TaskRunner(self)
         self.export_box: QDialog | None = None  # the "exported — open the folder?" offer (ui/export_done.py)
+        self.publish_box: QDialog | None = None  # Publish to Wildberries' results (ui/publish_done.py)
         # Shown with open(), kept for tests and closed with the window.
         self.dialog: QDialog | None = None  # settings, about, welcome, export, model setup
         self._close_when_idle = False  # the user chose to close during a task: close when it stops
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self.tasks = PhotoTasks(self)  # first: its end-of-task handling runs before the others'
         self.text_run = CardTextRun(self)
         self.exports = ExportRun(self)
+        self.publishing = PublishRun(self)  # File → Publish to Wildberries…
         self.watch = WatchRun(self)  # File → Watch this folder (tethered shooting)
         self.flags = Flagging(self)
         self.clipboard = SettingsClipboard(  # Edit → Copy settings / Paste settings…
@@ -377,6 +380,9 @@ class MainWindow(QMainWindow):
     def choose_export(self) -> bool:
         return self.exports.choose()
 
+    def choose_publish(self) -> bool:
+        return self.publishing.choose()
+
     def showEvent(self, event: QShowEvent) -> None:
         if self._first_placement:
             self._first_placement = False
@@ -396,7 +402,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Stopping the task, then closing…"))
             event.ignore()
             return
-        for box in (self.dialog, self.export_box):
+        for box in (self.dialog, self.export_box, self.publish_box):
             if box is not None:
                 box.close()  # dialogs are windows of their own: they would outlive this one
         self.watch.stop()

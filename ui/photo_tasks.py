@@ -123,6 +123,7 @@ class PhotoTasks(QObject):
         if w.closing:
             return
         what = {"export": self.tr("export"), "text": self.tr("card text"),
-                "finetune": self.tr("model training")}.get(name, self.tr("processing"))
+                "finetune": self.tr("model training"), "publish": self.tr("publishing")}.get(
+            name, self.tr("processing"))
         w.log.add(message, what, error=True)
         w.statusBar().showMessage(message, 10000)

@@ -1,6 +1,8 @@
-"""Edit → Settings: device, models, card text provider, GigaChat key and defaults for new products.
+"""Edit → Settings: device, models, card text provider, GigaChat key, Wildberries token and defaults for
+new products.
 
-The key goes to the OS keyring (``app.cardtext.credentials``), never into the settings file.
+The key and the token go to the OS keyring (``app.cardtext.credentials``, ``app.publish.wb.token``),
+never into the settings file.
 Everything else is saved in ``app.settings`` when the user presses OK.
 """
 
@@ -43,6 +45,7 @@ from ui.connection_test import ConnectionTest
 from ui.error_details import DetailsButton, detail_of
 from ui.gigachat_scopes import fill_scopes
 from ui.logs import remember_secret
+from ui.wb_settings import WBSettings
 
 _WARN = "color: #b35900"
 _ERROR = "color: #c62828"
@@ -151,6 +154,8 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(models)
         layout.addWidget(self._gigachat_box(settings))
+        self.wb = WBSettings()
+        layout.addWidget(self.wb)
         layout.addWidget(default_box)
         layout.addWidget(buttons)
         self._show_seg_warning()
@@ -326,6 +331,8 @@ class SettingsDialog(QDialog):
                 self.key_details.set_detail(detail_of(exc))
                 return  # the dialog stays open: the key would otherwise be lost
             self.key.clear()
+        if not self.wb.save():
+            return  # the dialog stays open with the token typed: it says why it was not stored
         self.settings = self.values()
         save_settings(self.settings)
         super().accept()

@@ -27,6 +27,9 @@ class WindowActions(QObject):
                                  self.tr("Export the processed products as card bundles"))
         self.export_as = self._make(self.tr("Export &to…"), w.choose_export, "Ctrl+Shift+E",
                                     self.tr("Choose the export folder and options, then export"))
+        self.publish = self._make(self.tr("&Publish to Wildberries…"), w.choose_publish, None,
+                                  self.tr("Create or update the products' Wildberries cards and upload their "
+                                          "photos, from the export folder"))
         self.process_selected = self._make(self.tr("Process &selected"), w.process_selected, "Ctrl+R",
                                            self.tr("Cut out the selected photos"))
         self.process_all = self._make(self.tr("Process &all"), lambda: w.process(None), "Ctrl+Shift+R",
@@ -156,6 +159,7 @@ class WindowActions(QObject):
         self.recent_menu.aboutToShow.connect(self.host.fill_recent)
         file_menu.addAction(self.export)
         file_menu.addAction(self.export_as)
+        file_menu.addAction(self.publish)
         file_menu.addSeparator()
         file_menu.addAction(self.watch)
         file_menu.addSeparator()
@@ -216,6 +220,7 @@ class WindowActions(QObject):
         self.write_text_selected.setEnabled(idle and has_selection)
         self.export.setEnabled(work)
         self.export_as.setEnabled(work)
+        self.publish.setEnabled(work)  # its dialog says which products it can publish, and why not
         self.finetune.setEnabled(work)  # its dialog says how many corrections the folder has
         self.copy_settings.setEnabled(has_selection)
         self.paste_settings.setEnabled(has_selection and self.host.clipboard.snapshot is not None)

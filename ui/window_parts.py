@@ -1,6 +1,6 @@
 """What each of the window's helpers may use of the window, as small protocols.
 
-The helpers (ui/photo_tasks.py, card_text_run.py, export_run.py, watch_run.py, flagging.py,
+The helpers (ui/photo_tasks.py, card_text_run.py, export_run.py, publish_run.py, watch_run.py, flagging.py,
 window_actions.py) used to take the whole ``MainWindow`` and import it, so any of them could reach
 any part of it and the import graph had cycles. Each now names the parts it needs here, the window
 satisfies all of them, and tests/ui/test_window_parts.py checks both: a helper touches only what
@@ -64,6 +64,18 @@ class ExportHost(TaskHost, Protocol):
     export_box: QDialog | None
 
     def selected_products(self) -> list[str]: ...
+
+
+class PublishHost(TaskHost, Protocol):
+    """File → Publish to Wildberries… (ui/publish_run.py): the run, its results box, and Settings for
+    the token."""
+
+    card: CardPanel
+    publish_box: QDialog | None
+
+    def selected_products(self) -> list[str]: ...
+
+    def open_settings(self) -> QDialog: ...
 
 
 class PhotoTasksHost(TaskHost, Protocol):
@@ -145,6 +157,8 @@ class ActionsHost(Protocol):
     def export(self) -> bool: ...
 
     def choose_export(self) -> bool: ...
+
+    def choose_publish(self) -> bool: ...
 
     def process_selected(self) -> None: ...
 

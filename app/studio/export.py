@@ -236,15 +236,23 @@ def _inspector(project: Project, product: Product, photos: list[BundlePhoto], fi
     return inspect
 
 
-def _bundle(project: Project, product: Product, name: str, photos: list[BundlePhoto]) -> Bundle:
+def card_fields(project: Project, product: Product) -> dict[str, Any]:
+    """What card.json says of the product's text and listing: the card, its status, the studio's
+    verdict and the Wildberries listing. Publishing brings these up to date in a kept bundle."""
     state = project.product(product.key)
     card = card_of(project, product.key)
-    backgrounds = {p.source: background_for(project, p.source).to_json() for p in photos}
-    first = next(iter(backgrounds.values()))
     if card is not None:
         text_status = "edited" if state.card_edited else "done"
     else:
         text_status = state.text_error or "off"
+    return {"card": card.to_json() if card is not None else None, "text_status": text_status,
+            **bundle_fields(project, product)}
+
+
+def _bundle(project: Project, product: Product, name: str, photos: list[BundlePhoto]) -> Bundle:
+    card = card_of(project, product.key)
+    backgrounds = {p.source: background_for(project, p.source).to_json() for p in photos}
+    first = next(iter(backgrounds.values()))
     data: dict[str, Any] = {
         "product": product.name,
         "source": product.key,
@@ -253,10 +261,8 @@ def _bundle(project: Project, product: Product, name: str, photos: list[BundlePh
         "models": {"segmentation": _segmentation_model(project, [p.source for p in photos])},
         "masks": {p.source: project.photo(p.source).mask_source for p in photos},
         "app": {"name": "vitrina", "version": __version__},
-        "card": card.to_json() if card is not None else None,
-        "text_status": text_status,
+        **card_fields(project, product),
     }
-    data.update(bundle_fields(project, product))
     if any(spec != first for spec in backgrounds.values()):
         data["photo_backgrounds"] = backgrounds
     body = _card_body(card, text_marketplace(project, product.key).name)

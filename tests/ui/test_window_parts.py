@@ -17,6 +17,7 @@ UI = Path(__file__).resolve().parents[2] / "ui"
 HELPERS = {
     "card_text_run": window_parts.CardTextHost,
     "export_run": window_parts.ExportHost,
+    "publish_run": window_parts.PublishHost,
     "photo_tasks": window_parts.PhotoTasksHost,
     "watch_run": window_parts.WatchHost,
     "flagging": window_parts.FlaggingHost,

@@ -45,6 +45,20 @@ def get_token() -> str | None:
     return (stored or os.environ.get(ENV_VAR, "")).strip() or None
 
 
+KEYRING, ENVIRONMENT = "keyring", "environment"
+
+
+def token_source() -> str:
+    """Where the token in use comes from: KEYRING, ENVIRONMENT, or "" when there is none — so the
+    settings can say "stored" without ever reading the token back to the screen."""
+    try:
+        if keyring.get_password(SERVICE, USERNAME):
+            return KEYRING
+    except Exception:  # no keyring, a locked wallet: as get_token, the environment still counts
+        pass
+    return ENVIRONMENT if os.environ.get(ENV_VAR, "").strip() else ""
+
+
 def set_token(token: str) -> None:
     token = normalize(token)
     if not token:
