@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +28,7 @@ from app.cardtext.render import card_text
 from app.cardtext.rules import banned_found, emoji_found
 from app.project import Project
 from app.studio import card_of, set_card, text_marketplace
+from ui.wb_listing_panel import WBListingPanel
 
 SAVE_DELAY_MS = 600  # save after the user pauses typing, not on every key
 _OVER = "color: #c62828; font-weight: bold"
@@ -114,8 +116,8 @@ class CardPanel(QWidget):
         buttons.addWidget(self.regenerate)
         buttons.addWidget(self.copy)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        text = QWidget()
+        layout = QVBoxLayout(text)
         for label, editor, count in ((self.tr("Title"), self.title, self.title_count),
                                      (self.tr("Description"), self.description, self.description_count)):
             line = QHBoxLayout()
@@ -138,6 +140,16 @@ class CardPanel(QWidget):
         layout.addWidget(self.keywords_problem)
         layout.addWidget(self.flags)
         layout.addLayout(buttons)
+        # The Wildberries listing is a tab of its own: the side panel is too short for both at once.
+        self.wb = WBListingPanel()
+        self.wb.saved.connect(self.saved)
+        self.sections = QTabWidget()
+        self.sections.addTab(text, self.tr("Text"))
+        self.sections.addTab(self.wb, self.tr("Wildberries"))
+        self.wb.problems_changed.connect(self._show_wb_problems)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.heading)
+        outer.addWidget(self.sections, 1)
         self.set_product(None, "")
 
     # -- which product --------------------------------------------------------------------------
@@ -161,6 +173,13 @@ class CardPanel(QWidget):
         self.heading.setText(self._heading(project, key))
         self.flags.setText("\n".join(f"• {flag}" for flag in card.flags) if card and card.flags else "")
         self._update_counts()
+        self.wb.set_product(project, key)
+
+    def _show_wb_problems(self, count: int) -> None:
+        tab = self.tr("Wildberries")
+        self.sections.setTabText(1, f"{tab} ({count})" if count else tab)
+        said = self.tr("%n thing(s) would block publishing", "", count) if count else ""
+        self.sections.setTabToolTip(1, said)
 
     def _heading(self, project: Project | None, key: str) -> str:
         if project is None or not key:
@@ -199,6 +218,7 @@ class CardPanel(QWidget):
         if self._timer.isActive():
             self._timer.stop()
             self.save_now()
+        self.wb.flush()
 
     def save_now(self) -> None:
         if self.project is None or not self.key:
@@ -208,6 +228,7 @@ class CardPanel(QWidget):
         set_card(self.project, self.key, card, label=self.tr("Card text of {0}").format(name))
         self._base = card
         self.heading.setText(self._heading(self.project, self.key))
+        self.wb.recheck()  # the title and description are checked for Wildberries too
         self.saved.emit(self.key)
 
     def _update_counts(self) -> None:

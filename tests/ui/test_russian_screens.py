@@ -191,12 +191,15 @@ def _dialogs(window: MainWindow, processed: Path) -> Iterator[tuple[str, QWidget
     from app import settings as app_settings
     from ui.about import AboutDialog
     from ui.export_dialog import ExportDialog
+    from ui.publish_dialog import PublishDialog
     from ui.settings_dialog import SettingsDialog
     from ui.welcome.dialog import WelcomeDialog
     from ui.welcome.model_setup import ModelSetupDialog
 
     yield "settings", SettingsDialog(app_settings.load(env=False), window)
     yield "export", ExportDialog(processed, window.project.state.export, window)
+    yield "publish", PublishDialog(processed, "", window.publishing.counts(), has_token=False, parent=window)
+    yield "publish results", _publish_results(window)
     yield "about", AboutDialog(window)
     yield "model setup", ModelSetupDialog("ZhengPeng7/BiRefNet", window)
     welcome = WelcomeDialog(window)
@@ -205,7 +208,25 @@ def _dialogs(window: MainWindow, processed: Path) -> Iterator[tuple[str, QWidget
         yield f"welcome page {page + 1}", welcome
 
 
-@pytest.mark.parametrize("kind", ["settings", "export", "about", "model setup", "welcome", "paste"])
+def _publish_results(window: MainWindow) -> QWidget:
+    """Publish to Wildberries' results with a row of each kind (their words are the dialog's)."""
+    from app.publish.wb import flow
+    from app.studio.publish import StudioPublishResult
+    from ui.publish_done import PublishDone
+
+    statuses = (flow.PUBLISHED, flow.UNCHANGED, flow.WAITING, flow.REJECTED, flow.FAILED, flow.BLOCKED,
+                flow.UNREADABLE, flow.SKIPPED)
+    outcomes = [flow.Outcome(f"товар-{n}", status, ["Наименование: запрещённые символы"] if n % 2 else [],
+                             nm_id=100000000 + n, photos_sent=n) for n, status in enumerate(statuses)]
+    outcomes.append(flow.Outcome("товар-план", flow.PLANNED, payload={
+        "subjectID": 2956, "variants": [{"title": "Кружка", "characteristics": [{"id": 1, "value": 2}]}]}))
+    box = PublishDone(window.publishing.summary(StudioPublishResult(outcomes), dry_run=False), window)
+    box.show_result(StudioPublishResult(outcomes, left_out={"новый": "нет обработанных фото"}), {})
+    return box
+
+
+@pytest.mark.parametrize("kind", ["settings", "export", "publish", "about", "model setup", "welcome",
+                                  "paste"])
 def test_each_dialog_fits_in_russian(qtbot, russian: None, window: MainWindow, processed: Path,
                                      kind: str) -> None:
     problems: list[str] = []
