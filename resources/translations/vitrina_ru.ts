@@ -261,6 +261,22 @@
         <translation>Ключевые слова</translation>
     </message>
     <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>Wildberries</source>
+        <translation>Wildberries</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thing(s) would block publishing</source>
+        <translation>
+            <numerusform>%n препятствие для публикации</numerusform>
+            <numerusform>%n препятствия для публикации</numerusform>
+            <numerusform>%n препятствий для публикации</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Select a photo to edit its product&apos;s card text.</source>
         <translation>Выберите фото, чтобы править текст карточки его товара.</translation>
     </message>
@@ -1614,6 +1630,10 @@
         <translation>текст карточек</translation>
     </message>
     <message>
+        <source>publishing</source>
+        <translation>публикация</translation>
+    </message>
+    <message>
         <source>processing</source>
         <translation>обработка</translation>
     </message>
@@ -1824,6 +1844,251 @@ press Process to cut it out</source>
     <message>
         <source>Stopping…</source>
         <translation>Останавливаем…</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDialog</name>
+    <message>
+        <source>Publish to Wildberries</source>
+        <translation>Публикация на Wildberries</translation>
+    </message>
+    <message>
+        <source>Sandbox: publish to Wildberries&apos; test environment (needs a sandbox token; cards there are apart from your real ones)</source>
+        <translation>Песочница: публиковать в тестовую среду Wildberries (нужен тестовый токен; карточки там отдельно от настоящих)</translation>
+    </message>
+    <message>
+        <source>Check only</source>
+        <translation>Только проверить</translation>
+    </message>
+    <message>
+        <source>Check every product against Wildberries&apos; rules and show what would be sent; nothing is sent</source>
+        <translation>Проверить все товары по правилам Wildberries и показать, что будет отправлено; ничего не отправляется</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Опубликовать</translation>
+    </message>
+    <message>
+        <source>Create or update the cards and upload their photos</source>
+        <translation>Создать или обновить карточки и загрузить их фото</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>Товары</translation>
+    </message>
+    <message>
+        <source>The selected photos&apos; products ({0})</source>
+        <translation>Товары выбранных фото ({0})</translation>
+    </message>
+    <message>
+        <source>All approved products ({0})</source>
+        <translation>Все одобренные товары ({0})</translation>
+    </message>
+    <message>
+        <source>Nothing to publish in the selection: select processed photos in the gallery.</source>
+        <translation>В выборе нечего публиковать: выберите в галерее обработанные фото.</translation>
+    </message>
+    <message>
+        <source>No product is approved yet: approve its photos with P (every photo flagged, at least one approved).</source>
+        <translation>Пока нет одобренных товаров: одобрите их фото клавишей P (все фото отмечены, хотя бы одно одобрено).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n product(s) of the selection have no processed photo and are left out.</source>
+        <translation>
+            <numerusform>%n товар из выбора без обработанных фото и не войдёт.</numerusform>
+            <numerusform>%n товара из выбора без обработанных фото и не войдут.</numerusform>
+            <numerusform>%n товаров из выбора без обработанных фото и не войдут.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n approved product(s) have no processed photo and are left out.</source>
+        <translation>
+            <numerusform>%n одобренный товар без обработанных фото и не войдёт.</numerusform>
+            <numerusform>%n одобренных товара без обработанных фото и не войдут.</numerusform>
+            <numerusform>%n одобренных товаров без обработанных фото и не войдут.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>From the export folder</source>
+        <translation>Из папки экспорта</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <source>Products not exported there yet are exported first. The others keep their images and take your latest card text and Wildberries listing.</source>
+        <translation>Товары, ещё не экспортированные туда, сначала экспортируются. Остальные сохраняют свои изображения и получают ваш последний текст карточки и данные для Wildberries.</translation>
+    </message>
+    <message>
+        <source>Export again first (make every bundle&apos;s images anew from your saved masks, backgrounds and placement)</source>
+        <translation>Сначала экспортировать заново (изображения всех комплектов заново из сохранённых масок, фонов и расположения)</translation>
+    </message>
+    <message>
+        <source>No Wildberries API token is stored: Publish needs one (category «Контент»). Check only works without it, but cannot check each category&apos;s characteristics.</source>
+        <translation>Токен API Wildberries не сохранён: для публикации он нужен (категория «Контент»). Проверка работает и без него, но не может проверить характеристики каждой категории.</translation>
+    </message>
+    <message>
+        <source>Open Settings…</source>
+        <translation>Открыть настройки…</translation>
+    </message>
+    <message>
+        <source>Add the token in Settings → Wildberries</source>
+        <translation>Добавьте токен в Настройки → Wildberries</translation>
+    </message>
+    <message>
+        <source>Publish the bundles of…</source>
+        <translation>Публиковать комплекты из…</translation>
+    </message>
+    <message>
+        <source>Nothing to publish: approve products, or select processed photos, first.</source>
+        <translation>Нечего публиковать: сначала одобрите товары или выберите обработанные фото.</translation>
+    </message>
+    <message>
+        <source>Choose a folder.</source>
+        <translation>Выберите папку.</translation>
+    </message>
+    <message>
+        <source>Give the full path of the folder.</source>
+        <translation>Укажите полный путь к папке.</translation>
+    </message>
+    <message>
+        <source>{0} does not exist (is the disk connected?). Choose another place.</source>
+        <translation>Папки {0} нет (диск подключён?). Выберите другое место.</translation>
+    </message>
+    <message>
+        <source>Choose a folder outside the photo folder: bundles there would be read as new photos next time.</source>
+        <translation>Выберите папку вне папки с фото: иначе комплекты в следующий раз будут прочитаны как новые фото.</translation>
+    </message>
+</context>
+<context>
+    <name>PublishDone</name>
+    <message>
+        <source>Publish to Wildberries: results</source>
+        <translation>Публикация на Wildberries: итоги</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <source>nmID</source>
+        <translation>Артикул WB</translation>
+    </message>
+    <message>
+        <source>Photos sent</source>
+        <translation>Отправлено фото</translation>
+    </message>
+    <message>
+        <source>What to fix / what Wildberries said</source>
+        <translation>Что исправить / что ответил Wildberries</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Put the table on the clipboard as text</source>
+        <translation>Скопировать таблицу в буфер обмена как текст</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Скопировано</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>Опубликован</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>Без изменений</translation>
+    </message>
+    <message>
+        <source>Wildberries is still creating the card</source>
+        <translation>Wildberries ещё создаёт карточку</translation>
+    </message>
+    <message>
+        <source>Refused by Wildberries</source>
+        <translation>Отклонён Wildberries</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <source>Blocked: fix first</source>
+        <translation>Не прошёл проверку: исправьте</translation>
+    </message>
+    <message>
+        <source>Bundle unreadable</source>
+        <translation>Комплект не читается</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Пропущен</translation>
+    </message>
+    <message>
+        <source>Ready to send</source>
+        <translation>Готов к отправке</translation>
+    </message>
+    <message>
+        <source>Not published</source>
+        <translation>Не опубликован</translation>
+    </message>
+    <message>
+        <source>Would send «{0}», category {1}, {2} characteristic(s)</source>
+        <translation>Будет отправлено: «{0}», категория {1}, характеристик: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>PublishRun</name>
+    <message>
+        <source>Nothing to publish: approve products, or select processed photos, first.</source>
+        <translation>Нечего публиковать: сначала одобрите товары или выберите обработанные фото.</translation>
+    </message>
+    <message>
+        <source>Checking for Wildberries</source>
+        <translation>Проверка для Wildberries</translation>
+    </message>
+    <message>
+        <source>products</source>
+        <translation>товаров</translation>
+    </message>
+    <message>
+        <source>Publishing to Wildberries</source>
+        <translation>Публикация на Wildberries</translation>
+    </message>
+    <message>
+        <source>Exporting the bundles first</source>
+        <translation>Сначала экспорт комплектов</translation>
+    </message>
+    <message>
+        <source>cards</source>
+        <translation>карточек</translation>
+    </message>
+    <message>
+        <source>The check stopped: {0}</source>
+        <translation>Проверка остановлена: {0}</translation>
+    </message>
+    <message>
+        <source>Publishing stopped: {0}</source>
+        <translation>Публикация остановлена: {0}</translation>
+    </message>
+    <message>
+        <source>Checked: {0} ready to send, {1} blocked, {2} not published; nothing was sent.</source>
+        <translation>Проверено: готово к отправке — {0}, не прошли проверку — {1}, не публикуются — {2}; ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>Published {0}, up to date {1}, waiting for Wildberries {2}, refused {3}, blocked {4}, not published {5}.</source>
+        <translation>Опубликовано — {0}, без изменений — {1}, ждут Wildberries — {2}, отклонено — {3}, не прошли проверку — {4}, не публикуются — {5}.</translation>
+    </message>
+    <message>
+        <source>Stopped: Publish again to go on from where it stopped.</source>
+        <translation>Остановлено: опубликуйте снова, чтобы продолжить с того же места.</translation>
     </message>
 </context>
 <context>
@@ -2251,6 +2516,292 @@ press Process to cut it out</source>
     </message>
 </context>
 <context>
+    <name>WBListingPanel</name>
+    <message>
+        <source>That failed unexpectedly; the log has the details.</source>
+        <translation>Не удалось из-за непредвиденной ошибки; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Search categories, e.g. «Кружки»</source>
+        <translation>Поиск категорий, например «Кружки»</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Найти</translation>
+    </message>
+    <message>
+        <source>Suggest</source>
+        <translation>Предложить</translation>
+    </message>
+    <message>
+        <source>Ask the card writer from Settings which category fits this card</source>
+        <translation>Спросить автора текста из настроек, какая категория подходит карточке</translation>
+    </message>
+    <message>
+        <source>Click a category to choose it</source>
+        <translation>Нажмите на категорию, чтобы выбрать её</translation>
+    </message>
+    <message>
+        <source>As registered on Wildberries</source>
+        <translation>Как зарегистрирован на Wildberries</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Длина</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>Ширина</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Высота</translation>
+    </message>
+    <message>
+        <source>{0} of the package in cm</source>
+        <translation>{0} упаковки в см</translation>
+    </message>
+    <message>
+        <source>Weight of the packed product in kg</source>
+        <translation>Вес товара с упаковкой в кг</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>не задана</translation>
+    </message>
+    <message>
+        <source>Price for a new card (optional; later prices are set in the seller portal)</source>
+        <translation>Цена для новой карточки (необязательно; потом цены меняют на портале продавца)</translation>
+    </message>
+    <message>
+        <source>Fill from card text</source>
+        <translation>Заполнить по тексту карточки</translation>
+    </message>
+    <message>
+        <source>Ask the card writer from Settings for the empty characteristics (one request); your values are kept</source>
+        <translation>Спросить автора текста из настроек о пустых характеристиках (один запрос); ваши значения сохранятся</translation>
+    </message>
+    <message>
+        <source>Vendor code</source>
+        <translation>Артикул продавца</translation>
+    </message>
+    <message>
+        <source>Brand</source>
+        <translation>Бренд</translation>
+    </message>
+    <message>
+        <source>L × W × H, cm</source>
+        <translation>Д × Ш × В, см</translation>
+    </message>
+    <message>
+        <source>Weight, kg</source>
+        <translation>Вес, кг</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Characteristics</source>
+        <translation>Характеристики</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Категория</translation>
+    </message>
+    <message>
+        <source>No category chosen: search for one, or ask for a suggestion.</source>
+        <translation>Категория не выбрана: найдите её или попросите предложить.</translation>
+    </message>
+    <message>
+        <source>Chosen: «{0}» ({1})</source>
+        <translation>Выбрано: «{0}» ({1})</translation>
+    </message>
+    <message>
+        <source>Loading the characteristics…</source>
+        <translation>Загрузка характеристик…</translation>
+    </message>
+    <message>
+        <source>Required by Wildberries</source>
+        <translation>Обязательна для Wildberries</translation>
+    </message>
+    <message>
+        <source>a number in {0}</source>
+        <translation>число в {0}</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>число</translation>
+    </message>
+    <message>
+        <source>from the Wildberries list</source>
+        <translation>из списка Wildberries</translation>
+    </message>
+    <message>
+        <source>one value</source>
+        <translation>одно значение</translation>
+    </message>
+    <message>
+        <source>up to {0}, comma-separated</source>
+        <translation>до {0}, через запятую</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>через запятую</translation>
+    </message>
+    <message>
+        <source>Wildberries listing of {0}</source>
+        <translation>Данные Wildberries для {0}</translation>
+    </message>
+    <message>
+        <source>Publishing would be blocked by:</source>
+        <translation>Публикации помешает:</translation>
+    </message>
+    <message>
+        <source>Nothing blocks publishing (the photos are checked when the bundle is exported).</source>
+        <translation>Публикации ничего не мешает (фото проверяются при экспорте комплекта).</translation>
+    </message>
+    <message>
+        <source>Type a part of the category&apos;s name, e.g. «кружк».</source>
+        <translation>Введите часть названия категории, например «кружк».</translation>
+    </message>
+    <message>
+        <source>Searching Wildberries…</source>
+        <translation>Поиск на Wildberries…</translation>
+    </message>
+    <message>
+        <source>Loading the characteristics of «{0}»…</source>
+        <translation>Загрузка характеристик «{0}»…</translation>
+    </message>
+    <message>
+        <source>Asking the card writer for a category…</source>
+        <translation>Автор текста подбирает категорию…</translation>
+    </message>
+    <message>
+        <source>Wildberries category of {0}</source>
+        <translation>Категория Wildberries для {0}</translation>
+    </message>
+    <message>
+        <source>Choose the category first: its characteristics are what is filled.</source>
+        <translation>Сначала выберите категорию: заполняются именно её характеристики.</translation>
+    </message>
+    <message>
+        <source>Asking the card writer for the characteristics…</source>
+        <translation>Автор текста заполняет характеристики…</translation>
+    </message>
+    <message>
+        <source>No card writer is chosen: choose GigaChat or a local writer as the text provider in Settings.</source>
+        <translation>Автор текста не выбран: выберите в настройках GigaChat или локальную модель.</translation>
+    </message>
+    <message>
+        <source>Characteristics of {0} filled from the card text</source>
+        <translation>Характеристики {0} заполнены по тексту карточки</translation>
+    </message>
+    <message>
+        <source>Every characteristic has a value already; clear one to have it filled.</source>
+        <translation>У всех характеристик уже есть значения; очистите нужную, чтобы её заполнить.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Filled %n characteristic(s) from the card text.</source>
+        <translation>
+            <numerusform>Заполнена %n характеристика по тексту карточки.</numerusform>
+            <numerusform>Заполнены %n характеристики по тексту карточки.</numerusform>
+            <numerusform>Заполнено %n характеристик по тексту карточки.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not used:</source>
+        <translation>Не использовано:</translation>
+    </message>
+    <message>
+        <source>Wildberries has no category named like «{0}».</source>
+        <translation>На Wildberries нет категории с названием вроде «{0}».</translation>
+    </message>
+    <message>
+        <source>The card writer suggests «{0}»; click another one to change it.</source>
+        <translation>Автор текста предлагает «{0}»; нажмите на другую, чтобы сменить.</translation>
+    </message>
+    <message>
+        <source>The card writer found none of these fits; click the right one.</source>
+        <translation>Автор текста не нашёл подходящей среди этих; выберите нужную.</translation>
+    </message>
+    <message>
+        <source>Wildberries has no category for the card&apos;s words; search by name.</source>
+        <translation>На Wildberries нет категории по словам карточки; найдите по названию.</translation>
+    </message>
+</context>
+<context>
+    <name>WBSettings</name>
+    <message>
+        <source>The connection test failed unexpectedly; the log has the details.</source>
+        <translation>Проверка подключения не удалась из-за непредвиденной ошибки; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>The API token from the seller portal: Settings → API access, category «Контент» with write access</source>
+        <translation>Токен API с портала продавца: Настройки → Доступ к API, категория «Контент» с правом записи</translation>
+    </message>
+    <message>
+        <source>Forget token</source>
+        <translation>Забыть токен</translation>
+    </message>
+    <message>
+        <source>Remove the token from the system keyring (a token in the WB_API_TOKEN environment variable stays)</source>
+        <translation>Удалить токен из системного хранилища паролей (токен в переменной окружения WB_API_TOKEN останется)</translation>
+    </message>
+    <message>
+        <source>Sandbox</source>
+        <translation>Песочница</translation>
+    </message>
+    <message>
+        <source>Test against Wildberries&apos; sandbox (a test token)</source>
+        <translation>Проверить на песочнице Wildberries (тестовый токен)</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Ask the Wildberries content API whether it takes this token</source>
+        <translation>Спросить API контента Wildberries, принимает ли он этот токен</translation>
+    </message>
+    <message>
+        <source>API token:</source>
+        <translation>Токен API:</translation>
+    </message>
+    <message>
+        <source>The token in use comes from the WB_API_TOKEN environment variable; type one here to keep it in the system keyring instead.</source>
+        <translation>Используется токен из переменной окружения WB_API_TOKEN; введите токен здесь, чтобы хранить его в системном хранилище паролей.</translation>
+    </message>
+    <message>
+        <source>from the WB_API_TOKEN environment variable</source>
+        <translation>из переменной окружения WB_API_TOKEN</translation>
+    </message>
+    <message>
+        <source>A token is stored; type a new one to replace it.</source>
+        <translation>Токен сохранён; введите новый, чтобы заменить его.</translation>
+    </message>
+    <message>
+        <source>stored in the system keyring</source>
+        <translation>хранится в системном хранилище паролей</translation>
+    </message>
+    <message>
+        <source>No token yet: paste the API token from the seller portal (category «Контент») to publish cards.</source>
+        <translation>Токена пока нет: вставьте токен API с портала продавца (категория «Контент»), чтобы публиковать карточки.</translation>
+    </message>
+    <message>
+        <source>No token is stored in the system keyring. The token in use comes from the WB_API_TOKEN environment variable: unset it to stop using that token.</source>
+        <translation>В системном хранилище паролей токена нет. Используется токен из переменной окружения WB_API_TOKEN: удалите её, чтобы он больше не использовался.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Подключение…</translation>
+    </message>
+    <message>
+        <source>Connected: Wildberries takes this token ({0}).</source>
+        <translation>Подключено: Wildberries принимает этот токен ({0}).</translation>
+    </message>
+</context>
+<context>
     <name>WatchRun</name>
     <message>
         <source>Watching {0}: new photos are added and processed once fully copied.</source>
@@ -2341,6 +2892,14 @@ press Process to cut it out</source>
     <message>
         <source>Choose the export folder and options, then export</source>
         <translation>Выбрать папку и параметры экспорта, затем экспортировать</translation>
+    </message>
+    <message>
+        <source>&amp;Publish to Wildberries…</source>
+        <translation>&amp;Опубликовать на Wildberries…</translation>
+    </message>
+    <message>
+        <source>Create or update the products&apos; Wildberries cards and upload their photos, from the export folder</source>
+        <translation>Создать или обновить карточки товаров на Wildberries и загрузить их фото из папки экспорта</translation>
     </message>
     <message>
         <source>Process &amp;selected</source>

@@ -34,7 +34,7 @@ SCREEN = (1366, 768)
 # Names the Russian interface keeps in Latin letters: brands, file formats and standards that Russian
 # marketplaces and users write this way, and the key names Qt prints in shortcuts.
 WHITELIST = {
-    "GigaChat", "Sber", "Wildberries", "Ozon", "BiRefNet", "Hugging", "Face", "HuggingFace",  # names
+    "GigaChat", "Sber", "Wildberries", "WB", "Ozon", "BiRefNet", "Hugging", "Face", "HuggingFace",  # names
     "sRGB", "JPEG", "JPG", "PNG", "WebP", "TIFF", "HEIC", "CSV", "XLSX", "ZIP", "URL", "API",  # formats
     "CUDA", "GPU", "CPU", "MPS", "ONNX", "RAM", "ID",  # hardware the device menu names
     "Ctrl", "Shift", "Alt", "Del", "Esc", "Space", "Tab", "Enter", "Backspace", "PgUp", "PgDown",  # keys
