@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from PIL import Image
 
 from app.cardtext.card import Card
 from app.project import Project
@@ -305,3 +306,15 @@ def test_a_new_category_drops_the_values_it_has_no_place_for(project: Project) -
     assert wb.listing_of(project, PRODUCT).characteristics == {COLOUR: ["красный"]}
     history_of(project).undo(project)  # and the choice comes back whole
     assert wb.listing_of(project, PRODUCT).characteristics == {COLOUR: ["красный"], VOLUME: 350}
+
+
+def test_the_default_vendor_code_is_what_publishing_sends(tmp_path: Path) -> None:
+    """The studio shows the code the CLI would send for a bundle with blanks in its name."""
+    from app.publish.wb.listing import default_vendor_code
+
+    shoot = tmp_path / "shoot"
+    (shoot / "Кружка красная").mkdir(parents=True)
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(shoot / "Кружка красная" / "1.png")
+    project = Project(shoot)
+    shown = wb.default_vendor_code(project, "Кружка красная")
+    assert shown == "Кружка-красная" == default_vendor_code("Кружка красная")

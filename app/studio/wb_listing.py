@@ -28,7 +28,8 @@ from app.project import Project
 from app.publish.wb import api
 from app.publish.wb.charcs import DICTIONARIES, Characteristic, CharcCache
 from app.publish.wb.fill import Answerer, FillResult, fill_characteristics, search_words, suggest_subject
-from app.publish.wb.listing import VENDOR_CODE_MAX, Dimensions, Listing
+from app.publish.wb.listing import Dimensions, Listing
+from app.publish.wb.listing import default_vendor_code as bundle_vendor_code
 from app.publish.wb.token import get_token
 from app.publish.wb.validate import check_listing
 from app.studio.choices import card_of
@@ -133,14 +134,15 @@ def listing_of(project: Project, key: str) -> WBListing:
 
 
 def default_vendor_code(project: Project, key: str) -> str:
-    """The bundle's name (app/pipeline/bundles.py): chosen at the first export and kept for life;
-    before that, the name it will get."""
+    """What ``vitrina publish wb`` sends when none is set: the bundle's name (app/pipeline/bundles.py,
+    chosen at the first export and kept for life; before that, the name it will get) as
+    :func:`app.publish.wb.listing.default_vendor_code` makes a code of it."""
     own = project.product(key).bundle
     if not own:
         name = next((p.name for p in project.products if p.key == key), key)
         taken = {s.bundle for k, s in project.state.products.items() if s.bundle and k != key}
         own = unique_name(safe_name(name), taken)
-    return own[:VENDOR_CODE_MAX]
+    return bundle_vendor_code(own)
 
 
 def vendor_code_of(project: Project, key: str) -> str:
