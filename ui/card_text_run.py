@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from app import settings as app_settings
 from app.studio import TextResult, text_options, write_cards
 from app.studio.kept_models import describer_factory, writer_factory
+from ui.task_run import TaskRun
 
 if TYPE_CHECKING:
     from ui.window_parts import CardTextHost
@@ -18,14 +18,13 @@ if TYPE_CHECKING:
 TASK = "text"
 
 
-class CardTextRun(QObject):
+class CardTextRun(TaskRun):
+    host: CardTextHost
+
     def __init__(self, host: CardTextHost) -> None:
-        super().__init__()  # kept by the window; no QObject parent needed
-        self.host = host
+        super().__init__(host)
         host.card.regenerate_requested.connect(self.regenerate)
         host.runner.item_done.connect(self._on_item_done)
-        host.runner.progress.connect(self._on_progress)
-        host.runner.finished.connect(self._on_finished)
 
     def write(self, keys: list[str] | None, *, regenerate: tuple[str, ...] = ()) -> bool:
         """Write cards for these products (None: all) on the worker; edited cards are kept unless

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from app.errors import VitrinaError
+from ui.pool_job import PoolJobs
 
 TIMEOUT_S = 20.0
-
-log = logging.getLogger(__name__)
 
 
 async def _list_models(key: str | None, scope: str) -> list[str]:
@@ -24,35 +21,13 @@ async def _list_models(key: str | None, scope: str) -> list[str]:
         await writer.aclose()
 
 
-class _Signals(QObject):
-    done = Signal(list, str)  # model names, error ("" when it worked)
-
-
-class _Job(QRunnable):
-    def __init__(self, key: str | None, scope: str, signals: _Signals) -> None:
-        super().__init__()
-        self.key, self.scope, self.signals = key, scope, signals
-
-    def run(self) -> None:
-        try:
-            models = asyncio.run(_list_models(self.key, self.scope))
-        except VitrinaError as exc:  # the writer's messages are for the user and never hold the key
-            self.signals.done.emit([], str(exc))
-        except Exception:  # a bug or an SDK surprise: still an answer, not a hang
-            log.exception("GigaChat connection test failed unexpectedly")  # the type and trace
-            self.signals.done.emit([], QCoreApplication.translate(
-                "ConnectionTest", "The connection test failed unexpectedly; the log has the details."))
-        else:
-            self.signals.done.emit(models, "")
-
-
 class ConnectionTest(QObject):
-    finished = Signal(list, str)  # model names, error
+    finished = Signal(list, str)  # model names, error ("" when it worked)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_done)
+        self._jobs = PoolJobs(self)
+        self._jobs.answered.connect(self._on_done)
         self.busy = False
 
     def start(self, key: str | None, scope: str) -> None:
@@ -60,9 +35,11 @@ class ConnectionTest(QObject):
         if self.busy:
             return
         self.busy = True
-        # The global pool: a dialog closed mid-test does not wait; the answer then goes nowhere.
-        QThreadPool.globalInstance().start(_Job(key, scope, self._signals))
+        self._jobs.start(lambda: asyncio.run(_list_models(key, scope)), what="GigaChat connection test",
+                         unexpected=QCoreApplication.translate(
+                             "ConnectionTest", "The connection test failed unexpectedly; the log has the "
+                                               "details."))
 
-    def _on_done(self, models: list[str], error: str) -> None:
+    def _on_done(self, _number: int, models: list[str] | None, error: str) -> None:
         self.busy = False
-        self.finished.emit(models, error)
+        self.finished.emit(models or [], error)

@@ -12,23 +12,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.project import ExportTarget
 from app.project.state import EXPORT_SCOPES
-
-
-def inside(folder: Path, root: Path) -> bool:
-    """``folder`` is ``root`` or below it (bundles there would be scanned as new photos)."""
-    folder, root = folder.resolve(), root.resolve()
-    return folder == root or root in folder.parents
+from ui.export_folder import FolderField
 
 
 class ExportDialog(QDialog):
@@ -39,10 +31,8 @@ class ExportDialog(QDialog):
         self.counts = counts
         self.setWindowTitle(self.tr("Export card bundles"))
         self.photos = photos
-        self.folder = QLineEdit(target.folder or str(self.suggested_folder()))
-        self.folder.setMinimumWidth(420)
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
+        self.folder_field = FolderField(target.folder, photos, self.tr("Export the card bundles into…"))
+        self.folder = self.folder_field.edit
         self.replace = QCheckBox(self.tr("Replace bundles that are already there (they are made again "
                                          "from your saved masks, backgrounds and text)"))
         self.replace.setChecked(target.replace)
@@ -66,13 +56,10 @@ class ExportDialog(QDialog):
         self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("One folder per product, with report.csv and manifest.csv beside "
                                         "them, goes into:")))
-        layout.addLayout(row)
+        layout.addWidget(self.folder_field)
         scope_row = QHBoxLayout()
         scope_row.addWidget(QLabel(self.tr("Export:")))
         scope_row.addWidget(self.scope, 1)
@@ -85,34 +72,13 @@ class ExportDialog(QDialog):
         self.scope.currentIndexChanged.connect(self._check)
         self._check()
 
-    def suggested_folder(self) -> Path:
-        """Beside the photo folder, named after it: never inside it."""
-        return self.photos.parent / self.tr("{0} cards").format(self.photos.name)
-
     def target(self) -> ExportTarget:
-        return ExportTarget(folder=self.folder.text().strip(), replace=self.replace.isChecked(),
+        return ExportTarget(folder=self.folder_field.text(), replace=self.replace.isChecked(),
                             fix=self.fix.isChecked(), scope=self.scope.currentData())
 
-    def _browse(self) -> None:
-        start = self.folder.text().strip() or str(self.photos.parent)
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Export the card bundles into…"), start)
-        if chosen:
-            self.folder.setText(chosen)
-
     def _check(self) -> None:
-        text = self.folder.text().strip()
-        problem = ""
-        if not text:
-            problem = self.tr("Choose a folder.")
-        elif not Path(text).is_absolute():
-            problem = self.tr("Give the full path of the folder.")
-        elif not Path(text).parent.is_dir():
-            problem = self.tr("{0} does not exist (is the disk connected?). Choose another place.").format(
-                Path(text).parent)
-        elif inside(Path(text), self.photos):
-            problem = self.tr("Choose a folder outside the photo folder: bundles there would be read as new "
-                              "photos next time.")
-        elif self.counts is not None and not self.counts.get(self.scope.currentData(), 0):
+        problem = self.folder_field.problem()
+        if not problem and self.counts is not None and not self.counts.get(self.scope.currentData(), 0):
             problem = {"approved": self.tr("No product is approved yet: approve its photos with P (every "
                                            "photo flagged, at least one approved)."),
                        "selected": self.tr("No processed product is selected: select photos in the gallery "

@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-
 from app.errors import VitrinaError
 from app.project import Product, Project
 from app.project.state import EXPORT_SCOPES
@@ -25,6 +23,7 @@ from app.studio import (
 )
 from ui.export_dialog import ExportDialog
 from ui.export_done import export_finished
+from ui.task_run import TaskRun
 
 if TYPE_CHECKING:
     from ui.window_parts import ExportHost
@@ -33,13 +32,12 @@ TASK = "export"
 _EXPORTABLE = ("done", REVIEW, EDITED)  # photos with a mask
 
 
-class ExportRun(QObject):
+class ExportRun(TaskRun):
+    host: ExportHost
+
     def __init__(self, host: ExportHost) -> None:
-        super().__init__()  # kept by the window; no QObject parent needed
-        self.host = host
+        super().__init__(host)
         self._left_out = ""  # "12 product(s) not approved yet": said again when the export ends
-        host.runner.progress.connect(self._on_progress)
-        host.runner.finished.connect(self._on_finished)
 
     def folder(self) -> str:
         """Where one-click Export writes ("" until a folder was chosen for this photo folder)."""

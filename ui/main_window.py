@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.progress = ProgressStatus()
         self.statusBar().addPermanentWidget(self.progress)
         self.models = ModelKeeping()  # models stay loaded between tasks; the status bar shows them
+        self.card.wb.kept = self.models.kept  # Suggest and Fill there reuse a loaded local writer
         self.statusBar().addPermanentWidget(self.models.label)
         self.history = ChoiceHistory(self.statusBar(), before=self.card.flush,
                                      report=lambda why: self.log.add(why, error=True), parent=self)

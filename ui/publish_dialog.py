@@ -1,29 +1,30 @@
 """File → Publish to Wildberries…: which products, from which export folder, and how (a check only,
-the sandbox, the bundles made again first). Without a stored token it says so and offers Settings."""
+the sandbox, the bundles made again first), with the brand and package for the folder's products
+without their own. Without a stored token it says so and offers Settings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.export_dialog import inside
+from app.studio.publish import PackageDefaults
+from ui.export_folder import FolderField
+from ui.layout_pieces import with_button
+from ui.publish_defaults import PackageDefaultsBox
 
 _ERROR = "color: #c62828"
 SCOPES = ("selected", "approved")
@@ -36,17 +37,13 @@ class PublishChoice:
     reexport: bool
     sandbox: bool
     dry_run: bool  # Check only: nothing is sent
+    defaults: PackageDefaults = field(default_factory=PackageDefaults)  # for products without their own
 
 
 @dataclass(frozen=True)
 class ScopeCount:
     ready: int  # products of the scope that can be published
     unprocessed: int = 0  # products of the scope left out: no processed photo
-
-
-def suggested_folder(photos: Path) -> Path:
-    """Where Export to… suggests, beside the photo folder (its translation is Export's own)."""
-    return photos.parent / QCoreApplication.translate("ExportDialog", "{0} cards").format(photos.name)
 
 
 class PublishDialog(QDialog):
@@ -61,6 +58,8 @@ class PublishDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._products_box(scope))
         layout.addWidget(self._folder_box(folder))
+        self.defaults = PackageDefaultsBox()
+        layout.addWidget(self.defaults)
         self.sandbox = QCheckBox(self.tr("Sandbox: publish to Wildberries' test environment (needs a sandbox "
                                          "token; cards there are apart from your real ones)"))
         layout.addWidget(self.sandbox)
@@ -79,9 +78,9 @@ class PublishDialog(QDialog):
         buttons.accepted.connect(self._publish)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.folder.textChanged.connect(self._check)
+        self.folder.textChanged.connect(self._folder_changed)
         self.scopes.idToggled.connect(lambda *_: self._check())
-        self._check()
+        self._folder_changed()
         self.resize(max(self.sizeHint().width(), 640), self.sizeHint().height())
 
     def _products_box(self, scope: str) -> QGroupBox:
@@ -124,14 +123,9 @@ class PublishDialog(QDialog):
     def _folder_box(self, folder: str) -> QGroupBox:
         box = QGroupBox(self.tr("From the export folder"))
         column = QVBoxLayout(box)
-        self.folder = QLineEdit(folder or str(suggested_folder(self.photos)))
-        self.folder.setMinimumWidth(420)
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        column.addLayout(row)
+        self.folder_field = FolderField(folder, self.photos, self.tr("Publish the bundles of…"))
+        self.folder = self.folder_field.edit
+        column.addWidget(self.folder_field)
         note = QLabel(self.tr("Products not exported there yet are exported first. The others keep their "
                               "images and take your latest card text and Wildberries listing."))
         note.setWordWrap(True)
@@ -142,9 +136,6 @@ class PublishDialog(QDialog):
         return box
 
     def _token_row(self) -> QWidget:
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
         self.token_state = QLabel(self.tr("No Wildberries API token is stored: Publish needs one (category "
                                           "«Контент»). Check only works without it, but cannot check each "
                                           "category's characteristics."))
@@ -153,22 +144,15 @@ class PublishDialog(QDialog):
         self.settings_button = QPushButton(self.tr("Open Settings…"))
         self.settings_button.setToolTip(self.tr("Add the token in Settings → Wildberries"))
         self.settings_button.clicked.connect(self._open_settings)
-        line.addWidget(self.token_state, 1)
-        line.addWidget(self.settings_button)
+        row = with_button(self.token_state, self.settings_button)
         row.setVisible(not self.has_token)
         return row
 
     def choice(self) -> PublishChoice:
         checked = self.scopes.checkedId()
-        return PublishChoice(scope=SCOPES[checked] if checked >= 0 else "", folder=self.folder.text().strip(),
+        return PublishChoice(scope=SCOPES[checked] if checked >= 0 else "", folder=self.folder_field.text(),
                              reexport=self.reexport.isChecked(), sandbox=self.sandbox.isChecked(),
-                             dry_run=self.dry_run)
-
-    def _browse(self) -> None:
-        start = self.folder.text().strip() or str(self.photos.parent)
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Publish the bundles of…"), start)
-        if chosen:
-            self.folder.setText(chosen)
+                             dry_run=self.dry_run, defaults=self.defaults.value())
 
     def _open_settings(self) -> None:
         self.reject()
@@ -182,21 +166,16 @@ class PublishDialog(QDialog):
         self.dry_run = False
         self.accept()
 
+    def _folder_changed(self) -> None:
+        if not self.folder_field.problem():
+            self.defaults.load(self.folder_field.text())
+        self._check()
+
     def _check(self) -> None:
-        text = self.folder.text().strip()
-        problem = ""
         if self.scopes.checkedId() < 0:
             problem = self.tr("Nothing to publish: approve products, or select processed photos, first.")
-        elif not text:
-            problem = self.tr("Choose a folder.")
-        elif not Path(text).is_absolute():
-            problem = self.tr("Give the full path of the folder.")
-        elif not Path(text).parent.is_dir():
-            problem = self.tr("{0} does not exist (is the disk connected?). Choose another place.").format(
-                Path(text).parent)
-        elif inside(Path(text), self.photos):
-            problem = self.tr("Choose a folder outside the photo folder: bundles there would be read as new "
-                              "photos next time.")
+        else:
+            problem = self.folder_field.problem() or self.defaults.problem
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.check_button.setEnabled(not problem)

@@ -11,8 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-
 from app import settings as app_settings
 from app.errors import VitrinaError
 from app.publish.wb import flow
@@ -22,6 +20,7 @@ from app.studio.kept_models import writer_factory
 from app.studio.publish import StudioPublishResult, publish, publish_keys, unpublishable
 from ui.publish_dialog import SCOPES, PublishChoice, PublishDialog, ScopeCount
 from ui.publish_done import publish_finished
+from ui.task_run import TaskRun
 
 if TYPE_CHECKING:
     from ui.window_parts import PublishHost
@@ -29,15 +28,13 @@ if TYPE_CHECKING:
 TASK = "publish"
 
 
-class PublishRun(QObject):
+class PublishRun(TaskRun):
+    host: PublishHost
+
     def __init__(self, host: PublishHost) -> None:
-        super().__init__()  # kept by the window; no QObject parent needed
-        self.host = host
+        super().__init__(host)
         self._names: dict[str, str] = {}  # product key -> name, for the results
         self._choice: PublishChoice | None = None
-        host.runner.progress.connect(self._on_progress)
-        host.runner.finished.connect(self._on_finished)
-        host.runner.failed.connect(self._on_failed)
 
     def counts(self) -> dict[str, ScopeCount]:
         """How many products each choice of the dialog would publish, and leave out unprocessed."""
@@ -110,7 +107,7 @@ class PublishRun(QObject):
             writer = (lambda: make_writer(options, events)) if options.enabled else None
             return publish(project, keys, Path(choice.folder), sandbox=choice.sandbox,
                            dry_run=choice.dry_run, reexport=choice.reexport, fix=fix, writer=writer,
-                           events=events, cancelled=cancel.is_set)
+                           defaults=choice.defaults, events=events, cancelled=cancel.is_set)
 
         w.runner.start(TASK, task)
         w.update_actions()

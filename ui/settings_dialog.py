@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -41,14 +39,15 @@ from app.segment.registry import with_pin
 from app.settings import Settings
 from app.settings import save as save_settings
 from ui import settings_models
+from ui.connection_check import ConnectionCheck
 from ui.connection_test import ConnectionTest
-from ui.error_details import DetailsButton, detail_of
 from ui.gigachat_scopes import fill_scopes
-from ui.logs import remember_secret
+from ui.layout_pieces import with_button
+from ui.secret_field import WARN, SecretField, SecretStore, SecretTexts
 from ui.wb_settings import WBSettings
 
-_WARN = "color: #b35900"
-_ERROR = "color: #c62828"
+GIGACHAT_KEY = SecretStore(source=credentials.key_source, save=credentials.set_key,
+                           delete=credentials.delete_key, normalize=credentials.normalize)
 
 
 def _select(combo: QComboBox, value: str, label: str | None = None) -> None:
@@ -85,7 +84,7 @@ class SettingsDialog(QDialog):
         self._select_folder(self.seg_model, settings.seg_model)
         self.seg_warning = QLabel()
         self.seg_warning.setWordWrap(True)
-        self.seg_warning.setStyleSheet(_WARN)
+        self.seg_warning.setStyleSheet(WARN)
         self.seg_model.currentIndexChanged.connect(self._show_seg_warning)
         seg_folder = QPushButton(self.tr("Choose folder…"))
         seg_folder.setToolTip(self.tr("A model folder on disk (config.json, model.safetensors and its code)"))
@@ -132,9 +131,9 @@ class SettingsDialog(QDialog):
         models = QFormLayout()
         models.addRow(self.tr("Language:"), self.language)
         models.addRow(self.tr("Device:"), self.device)
-        models.addRow(self.tr("Segmentation model:"), self._with_button(self.seg_model, seg_folder))
+        models.addRow(self.tr("Segmentation model:"), with_button(self.seg_model, seg_folder))
         models.addRow("", self.seg_warning)
-        models.addRow(self.tr("Describer model:"), self._with_button(self.vlm_model, vlm_folder))
+        models.addRow(self.tr("Describer model:"), with_button(self.vlm_model, vlm_folder))
         self.describer = settings_models.describer_box(settings)
         self.precision = settings_models.precision_box(settings)
         self.keep_minutes = settings_models.keep_minutes_box(settings)
@@ -162,15 +161,24 @@ class SettingsDialog(QDialog):
         self._enable_gigachat()
 
     def _gigachat_box(self, settings: Settings) -> QGroupBox:
-        self.key = QLineEdit()
-        self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_state = QLabel()
-        self.key_details = DetailsButton()  # the keyring's own words, for whoever helps the user
-        self._show_key_state()
-        forget = QPushButton(self.tr("Forget key"))
-        forget.setToolTip(self.tr("Remove the key from the system keyring (a key in the "
-                                  "GIGACHAT_CREDENTIALS environment variable stays)"))
-        forget.clicked.connect(self._forget_key)
+        environment_in_use = self.tr("The key in use comes from the GIGACHAT_CREDENTIALS "
+                                     "environment variable: unset it to stop using that key.")
+        texts = SecretTexts(
+            from_environment=self.tr("The key in use comes from the GIGACHAT_CREDENTIALS environment "
+                                     "variable; type one here to keep it in the system keyring "
+                                     "instead."),
+            environment_placeholder=self.tr("from the GIGACHAT_CREDENTIALS environment variable"),
+            stored=self.tr("A key is stored; type a new one to replace it."),
+            stored_placeholder=self.tr("stored in the system keyring"),
+            none_yet=self.tr("No key yet: paste the authorization key from the GigaChat "
+                             "studio."),
+            forgotten_but_environment=self.tr("No key is stored in the system keyring.") + " "
+            + environment_in_use,
+            environment_in_use=environment_in_use)
+        self.secret = SecretField(GIGACHAT_KEY, texts, self.tr("Forget key"),
+                                  self.tr("Remove the key from the system keyring (a key in the "
+                                          "GIGACHAT_CREDENTIALS environment variable stays)"))
+        self.key, self.key_state, self.key_details = self.secret.field, self.secret.state, self.secret.details
         self.scope = QComboBox()
         fill_scopes(self.scope)
         _select(self.scope, settings.gigachat_scope)
@@ -178,34 +186,22 @@ class SettingsDialog(QDialog):
         self.gigachat_model.setEditable(True)
         self.gigachat_model.setToolTip(self.tr("Test the connection to list the models your key can use"))
         _select(self.gigachat_model, settings.gigachat_model)
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.setToolTip(self.tr("Sign in with this key and scope and list the models"))
-        self.test_button.clicked.connect(self.test_connection)
-        self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
-        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check = ConnectionCheck(self.tr("Test connection"), self.tr(
+            "Sign in with this key and scope and list the models"), self.test_connection)
+        self.test_button, self.test_result = self.check.button, self.check.result
         self.tester = ConnectionTest(self)
         self.tester.finished.connect(self._on_tested)
         form = QFormLayout()
-        form.addRow(self.tr("Authorization key:"), self._with_button(self.key, forget))
-        form.addRow("", self._with_button(self.key_state, self.key_details))
+        form.addRow(self.tr("Authorization key:"), with_button(self.key, self.secret.forget_button))
+        form.addRow("", with_button(self.key_state, self.key_details))
         form.addRow(self.tr("Scope:"), self.scope)
-        form.addRow(self.tr("Model:"), self._with_button(self.gigachat_model, self.test_button))
+        form.addRow(self.tr("Model:"), with_button(self.gigachat_model, self.test_button))
         self.concurrency = settings_models.concurrency_box(settings)
         form.addRow(self.tr("Requests at once:"), self.concurrency)
         form.addRow("", self.test_result)
         self.gigachat_box = QGroupBox("GigaChat")
         self.gigachat_box.setLayout(form)
         return self.gigachat_box
-
-    @staticmethod
-    def _with_button(field: QWidget, button: QPushButton) -> QWidget:
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(field, 1)
-        line.addWidget(button)
-        return row
 
     # -- reactions ------------------------------------------------------------------------------
     def _show_seg_warning(self) -> None:
@@ -245,58 +241,14 @@ class SettingsDialog(QDialog):
         if folder:
             self._select_folder(combo, folder)
 
-    def _show_key_state(self) -> None:
-        source = credentials.key_source()
-        self.key_state.setStyleSheet("")
-        self.key_details.set_detail("")
-        if source == credentials.ENVIRONMENT:
-            self.key_state.setText(self.tr("The key in use comes from the GIGACHAT_CREDENTIALS environment "
-                                           "variable; type one here to keep it in the system keyring "
-                                           "instead."))
-            self.key.setPlaceholderText(self.tr("from the GIGACHAT_CREDENTIALS environment variable"))
-        elif source:
-            self.key_state.setText(self.tr("A key is stored; type a new one to replace it."))
-            self.key.setPlaceholderText(self.tr("stored in the system keyring"))
-        else:
-            self.key_state.setText(self.tr("No key yet: paste the authorization key from the GigaChat "
-                                           "studio."))
-            self.key.setPlaceholderText("")
-
-    def _forget_key(self) -> None:
-        try:
-            credentials.delete_key()
-        except VitrinaError as exc:
-            self._show_key_state()
-            self.key_state.setText(self._after_forget(str(exc)))
-            self.key_state.setStyleSheet(_WARN)
-            self.key_details.set_detail(detail_of(exc))
-            return
-        self._show_key_state()
-        if credentials.key_source() == credentials.ENVIRONMENT:
-            self.key_state.setText(self._after_forget(self.tr("No key is stored in the system keyring.")))
-
-    def _after_forget(self, what_happened: str) -> str:
-        """What Forget did, and why a key may still be in use (the environment is not ours to clear)."""
-        if credentials.key_source() != credentials.ENVIRONMENT:
-            return what_happened
-        return what_happened + " " + self.tr("The key in use comes from the GIGACHAT_CREDENTIALS "
-                                             "environment variable: unset it to stop using that key.")
-
     def test_connection(self) -> None:
-        self.test_button.setEnabled(False)
-        self.test_result.setStyleSheet("")
-        self.test_result.setText(self.tr("Connecting…"))
-        typed = credentials.normalize(self.key.text()) or None
-        remember_secret(typed)  # the SDK may log the request; the key must not reach the log file
-        self.tester.start(typed, self.scope.currentData())
+        self.check.testing(self.tr("Connecting…"))
+        self.tester.start(self.secret.typed(), self.scope.currentData())
 
     def _on_tested(self, models: list[str], error: str) -> None:
-        self.test_button.setEnabled(True)
+        self.check.answered(error, self.tr("Connected. Models: {0}").format(", ".join(models)))
         if error:
-            self.test_result.setStyleSheet(_ERROR)
-            self.test_result.setText(error)
             return
-        self.test_result.setText(self.tr("Connected. Models: {0}").format(", ".join(models)))
         current = self.gigachat_model.currentText()
         self.gigachat_model.clear()
         for name in models:
@@ -320,19 +272,8 @@ class SettingsDialog(QDialog):
         return values if seg in VARIANTS else values.with_seg_folder(seg)
 
     def accept(self) -> None:
-        typed = self.key.text()
-        if typed.strip():
-            remember_secret(credentials.normalize(typed))
-            try:
-                credentials.set_key(typed)
-            except VitrinaError as exc:
-                self.key_state.setText(str(exc))
-                self.key_state.setStyleSheet(_ERROR)
-                self.key_details.set_detail(detail_of(exc))
-                return  # the dialog stays open: the key would otherwise be lost
-            self.key.clear()
-        if not self.wb.save():
-            return  # the dialog stays open with the token typed: it says why it was not stored
+        if not self.secret.save() or not self.wb.save():
+            return  # the dialog stays open with the key or token typed: it says why it was not stored
         self.settings = self.values()
         save_settings(self.settings)
         super().accept()

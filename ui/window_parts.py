@@ -1,10 +1,10 @@
 """What each of the window's helpers may use of the window, as small protocols.
 
-The helpers (ui/photo_tasks.py, card_text_run.py, export_run.py, publish_run.py, watch_run.py, flagging.py,
-window_actions.py) used to take the whole ``MainWindow`` and import it, so any of them could reach
-any part of it and the import graph had cycles. Each now names the parts it needs here, the window
-satisfies all of them, and tests/ui/test_window_parts.py checks both: a helper touches only what
-its protocol lists, and the window has everything every protocol lists.
+The helpers (ui/photo_tasks.py, card_text_run.py, export_run.py, publish_run.py and their task_run.py,
+watch_run.py, flagging.py, window_actions.py) used to take the whole ``MainWindow`` and import it,
+so any of them could reach any part of it and the import graph had cycles. Each now names the parts
+it needs here, the window satisfies all of them, and tests/ui/test_window_parts.py checks both: a
+helper touches only what its protocol lists, and the window has everything every protocol lists.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ from app.pipeline.bundles import assign_bundle_names, on_disk, read_card, source
 from app.project import Product, Project
 from app.publish.wb import flow
 from app.publish.wb.flow import PublishResult
-from app.studio.export import card_fields, export_products
+from app.publish.wb.listing import Defaults, Dimensions
+from app.studio.export import card_fields, export_products, export_target
 from app.studio.flags import approved_products, is_rejected
 from app.studio.items import EDITED, REVIEW, photo_status
 
@@ -41,6 +42,34 @@ WriterFactory = Callable[[], Any]  # made on the worker once the bundles are rea
 class StudioPublishResult(PublishResult):
     products: dict[str, str] = field(default_factory=dict)  # bundle folder name -> product key
     left_out: dict[str, str] = field(default_factory=dict)  # product key -> why it was not published
+
+
+@dataclass(frozen=True)
+class PackageDefaults:
+    """What the Publish dialog sets for an export folder's products without their own brand and
+    package; the folder's other defaults (a category or price given to ``vitrina publish wb``) stay."""
+
+    brand: str = ""
+    dimensions: Dimensions | None = None  # None: no default package
+
+    def applied_to(self, defaults: Defaults) -> Defaults:
+        return replace(defaults, brand=" ".join(self.brand.split()), dimensions=self.dimensions)
+
+
+def folder_defaults(folder: Path) -> Defaults:
+    """The defaults the folder's ``.vitrina/publish.json`` keeps for products without their own
+    (Defaults() when it has none yet). One that cannot be read is a VitrinaError saying so: it is
+    never taken for empty, since it records what Wildberries already has."""
+    from app.publish.wb.state import PublishState
+
+    return PublishState.open(Path(folder), sandbox=False).defaults
+
+
+def export_defaults(project: Project) -> Defaults:
+    """:func:`folder_defaults` of the project's remembered export folder (Defaults() before its first
+    export): what its products without their own brand, package or price are published with."""
+    folder = export_target(project).folder
+    return folder_defaults(Path(folder)) if folder else Defaults()
 
 
 class _CancelFlag(threading.Event):
@@ -173,11 +202,13 @@ def charc_cache() -> Any:
 
 def publish(project: Project, keys: Iterable[str], output: Path, *, sandbox: bool = False,
             dry_run: bool = False, reexport: bool = False, fix: bool = False,
-            writer: WriterFactory | None = None, events: EventSink = ignore,
-            cancelled: Callable[[], bool] = lambda: False) -> StudioPublishResult:
+            writer: WriterFactory | None = None, defaults: PackageDefaults | None = None,
+            events: EventSink = ignore, cancelled: Callable[[], bool] = lambda: False) -> StudioPublishResult:
     """Prepare the products' bundles in ``output`` and publish them (``dry_run``: check them and
     say what would be sent, sending nothing). No token stored: a VitrinaError before anything,
-    except for a dry run, which then checks what it can offline."""
+    except for a dry run, which then checks what it can offline. ``defaults`` are kept in the
+    folder's publish.json for its products without their own, as the CLI's ``--brand`` and
+    ``--dimensions`` are, and used by this run."""
     from app.publish.wb.api import WBClient
     from app.publish.wb.state import PublishState
     from app.publish.wb.token import get_token
@@ -188,10 +219,14 @@ def publish(project: Project, keys: Iterable[str], output: Path, *, sandbox: boo
         raise VitrinaError(_("No Wildberries API token is stored: add it in Settings → Wildberries "
                              "(a token of the «Контент» category)."))
     state = PublishState.open(output, sandbox=sandbox)  # an unreadable record stops us here, not later
+    if defaults is not None:
+        state.defaults = defaults.applied_to(state.defaults)
     names, left_out = _prepare(project, keys, output, reexport=reexport, fix=fix, events=events,
                                cancelled=cancelled)
     products = {name: key for key, name in names.items()}
     if not names or cancelled():
+        if defaults is not None:
+            state.save()  # the Publisher saves them otherwise: typed once, they are there next time
         return StudioPublishResult([], cancelled=cancelled(), products=products, left_out=left_out)
     client = WBClient(token, sandbox=sandbox, cancelled=cancelled) if token else None
     made = writer() if writer is not None else None

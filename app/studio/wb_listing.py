@@ -28,12 +28,13 @@ from app.project import Project
 from app.publish.wb import api
 from app.publish.wb.charcs import DICTIONARIES, Characteristic, CharcCache
 from app.publish.wb.fill import Answerer, FillResult, fill_characteristics, search_words, suggest_subject
-from app.publish.wb.listing import Dimensions, Listing
+from app.publish.wb.listing import Defaults, Dimensions, Listing
 from app.publish.wb.listing import default_vendor_code as bundle_vendor_code
 from app.publish.wb.token import get_token
 from app.publish.wb.validate import check_listing
 from app.studio.choices import card_of
 from app.studio.history import PRODUCT, recording
+from app.studio.publish import export_defaults
 
 _SEPARATORS = re.compile(r"[,;\n]")
 _NUMBER = re.compile(r"\s*([-+]?\d+(?:[.,]\d+)?)\s*([^\d\s].*)?", re.DOTALL)
@@ -374,25 +375,33 @@ async def fill(project: Project, key: str, writer: Answerer, *, category: Catego
 def check(project: Project, key: str, category: Category | None = None) -> list[str]:
     """What ``vitrina publish wb`` would block this product on, in words; never a network call.
 
-    ``category`` is the one the caller has loaded; else the cache's. Photos are left out: they are
-    checked in the bundle export writes (its compliance check), not here."""
+    A brand, package or price the product lacks is the remembered export folder's default, as the
+    publisher takes it. ``category`` is the one the caller has loaded; else the cache's. Photos are
+    left out: they are checked in the bundle export writes (its compliance check), not here."""
     listing = listing_of(project, key)
     card = card_of(project, key)
     if category is not None and category.subject_id != listing.subject_id:
         category = None
     if category is None and listing.subject_id is not None:
         category = cached_characteristics(listing.subject_id)
+    try:
+        folder, unreadable = export_defaults(project), ""
+    except VitrinaError as exc:  # publishing there would stop on it too
+        folder, unreadable = Defaults(), str(exc)
     name = next((p.name for p in project.products if p.key == key), key)
     as_published = Listing(
         bundle=name, folder=Path(), product=name, vendor_code=vendor_code_of(project, key),
         title=card.title if card else "", description=card.description if card else "", photos=[],
-        subject_id=listing.subject_id, subject_name=listing.subject_name, brand=listing.brand,
-        dimensions=listing.dimensions, price=listing.price, characteristics=dict(listing.characteristics))
+        subject_id=listing.subject_id, subject_name=listing.subject_name,
+        brand=listing.brand or folder.brand, dimensions=listing.dimensions or folder.dimensions,
+        price=listing.price or folder.price, characteristics=dict(listing.characteristics))
     charcs = list(category.charcs) if category is not None else None
     checked = check_listing(as_published, charcs, dict(category.dictionaries) if category else {})
     photos = _("no photos in the bundle")
     problems = [p for p in checked.problems if p != photos]
     if category is None and listing.subject_id is not None:
         problems.append(_("the category's characteristics are not loaded yet, so they are not checked"))
+    if unreadable:
+        problems.append(unreadable)
     return problems
 

@@ -1514,6 +1514,21 @@
     </message>
 </context>
 <context>
+    <name>PackageDefaultsBox</name>
+    <message>
+        <source>For products without their own</source>
+        <translation>Для товаров без своих данных</translation>
+    </message>
+    <message>
+        <source>Kept in the export folder for every product whose Wildberries listing (Card text tab) has no brand or package of its own</source>
+        <translation>Хранится в папке экспорта для всех товаров, у которых в данных Wildberries (вкладка «Текст карточки») нет своего бренда или упаковки</translation>
+    </message>
+    <message>
+        <source>as registered on Wildberries</source>
+        <translation>как зарегистрирован на Wildberries</translation>
+    </message>
+</context>
+<context>
     <name>PasteDialog</name>
     <message>
         <source>Paste settings</source>
@@ -1913,10 +1928,6 @@ press Process to cut it out</source>
         <translation>Из папки экспорта</translation>
     </message>
     <message>
-        <source>Choose…</source>
-        <translation>Выбрать…</translation>
-    </message>
-    <message>
         <source>Products not exported there yet are exported first. The others keep their images and take your latest card text and Wildberries listing.</source>
         <translation>Товары, ещё не экспортированные туда, сначала экспортируются. Остальные сохраняют свои изображения и получают ваш последний текст карточки и данные для Wildberries.</translation>
     </message>
@@ -1943,22 +1954,6 @@ press Process to cut it out</source>
     <message>
         <source>Nothing to publish: approve products, or select processed photos, first.</source>
         <translation>Нечего публиковать: сначала одобрите товары или выберите обработанные фото.</translation>
-    </message>
-    <message>
-        <source>Choose a folder.</source>
-        <translation>Выберите папку.</translation>
-    </message>
-    <message>
-        <source>Give the full path of the folder.</source>
-        <translation>Укажите полный путь к папке.</translation>
-    </message>
-    <message>
-        <source>{0} does not exist (is the disk connected?). Choose another place.</source>
-        <translation>Папки {0} нет (диск подключён?). Выберите другое место.</translation>
-    </message>
-    <message>
-        <source>Choose a folder outside the photo folder: bundles there would be read as new photos next time.</source>
-        <translation>Выберите папку вне папки с фото: иначе комплекты в следующий раз будут прочитаны как новые фото.</translation>
     </message>
 </context>
 <context>
@@ -2572,6 +2567,22 @@ press Process to cut it out</source>
     <message>
         <source>Price for a new card (optional; later prices are set in the seller portal)</source>
         <translation>Цена для новой карточки (необязательно; потом цены меняют на портале продавца)</translation>
+    </message>
+    <message>
+        <source>{0} (the export folder&apos;s default)</source>
+        <translation>{0} (по умолчанию для папки экспорта)</translation>
+    </message>
+    <message>
+        <source>package {0} × {1} × {2} cm, {3} kg</source>
+        <translation>упаковка {0} × {1} × {2} см, {3} кг</translation>
+    </message>
+    <message>
+        <source>price {0} ₽</source>
+        <translation>цена {0} ₽</translation>
+    </message>
+    <message>
+        <source>Left empty, the export folder&apos;s defaults apply: {0}.</source>
+        <translation>Если оставить пустым, действуют значения папки экспорта: {0}.</translation>
     </message>
     <message>
         <source>Fill from card text</source>

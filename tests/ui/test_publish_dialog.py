@@ -231,3 +231,45 @@ def test_a_refused_token_is_said_in_the_results_box(qtbot, window, listed, wb, k
     assert "did not accept the API token" in box.summary.text() and "not-the-token" not in box.summary.text()
     assert not wb.upload_requests()
     box.close()
+
+
+def test_the_folders_brand_and_package_are_shown_kept_and_used_for_products_without_their_own(
+        qtbot, window, listed, wb, token) -> None:
+    listing = {k: v for k, v in LISTING.items() if k not in ("brand", "dimensions")}
+    window.project.product(PRODUCT).wb = dict(listing, vendor_code=MUG_CODE)
+    window.project.save()
+    (listed / ".vitrina").mkdir(parents=True)
+    (listed / ".vitrina" / "publish.json").write_text(json.dumps(
+        {"version": 1, "defaults": {"brand": "Витрина", "price": 990,
+                                    "dimensions": {"length": 12, "width": 9, "height": 10, "weight": 0.4}}}),
+        encoding="utf-8")
+    dialog = _open(window, listed)
+    box = dialog.defaults
+    assert box.isEnabled() and box.brand.text() == "Витрина"  # what the CLI or the last Publish gave
+    assert (box.package.length.value(), box.package.weight.value()) == (12, 0.4)
+    box.brand.clear()
+    qtbot.keyClicks(box.brand, "Vitrina Home")
+    box.package.height.setValue(11)
+    result = run_task(qtbot, window, lambda: dialog.check_button.click() or True)
+    window.publish_box.close()
+    (outcome,) = result.outcomes
+    variant = outcome.payload["variants"][0]
+    assert variant["brand"] == "Vitrina Home" and variant["dimensions"]["height"] == 11
+    defaults = json.loads((listed / ".vitrina" / "publish.json").read_text("utf-8"))["defaults"]
+    assert defaults["brand"] == "Vitrina Home" and defaults["dimensions"]["height"] == 11
+    assert defaults["price"] == 990  # what the dialog does not show stays as it was
+    assert _open(window, listed).defaults.brand.text() == "Vitrina Home"  # there next time
+    window.dialog.reject()
+
+
+def test_an_unreadable_publish_json_is_said_before_anything_is_sent(qtbot, window, listed, wb, token) -> None:
+    (listed / ".vitrina").mkdir(parents=True)
+    (listed / ".vitrina" / "publish.json").write_text("{ broken", encoding="utf-8")
+    dialog = _open(window, listed)
+    assert "publish.json cannot be read" in dialog.problem.text() and dialog.problem.isVisible()
+    assert not dialog.publish_button.isEnabled() and not dialog.check_button.isEnabled()
+    assert not dialog.defaults.isEnabled()
+    dialog.folder.setText(str(listed.parent / "elsewhere"))  # another folder: nothing in the way
+    assert not dialog.problem.isVisible() and dialog.publish_button.isEnabled()
+    assert dialog.defaults.isEnabled() and dialog.defaults.brand.text() == ""
+    dialog.reject()

@@ -61,9 +61,9 @@ def _open(qtbot, window: MainWindow, tmp_path) -> WBListingPanel:  # noqa: ANN00
 def _rows(panel: WBListingPanel) -> dict[str, QLineEdit]:
     """The characteristics form as the user reads it: label text → its editor."""
     rows = {}
-    for row in range(panel.charcs_form.rowCount()):
-        label = panel.charcs_form.itemAt(row, panel.charcs_form.ItemRole.LabelRole).widget()
-        editor = panel.charcs_form.itemAt(row, panel.charcs_form.ItemRole.FieldRole).widget()
+    for row in range(panel.charcs.form.rowCount()):
+        label = panel.charcs.form.itemAt(row, panel.charcs.form.ItemRole.LabelRole).widget()
+        editor = panel.charcs.form.itemAt(row, panel.charcs.form.ItemRole.FieldRole).widget()
         assert isinstance(label, QLabel) and isinstance(editor, QLineEdit)
         rows[label.text().split(",")[0].split(" <")[0]] = editor
     return rows
@@ -88,29 +88,29 @@ def _completes(editor: QLineEdit, typed: str, chosen: str) -> None:
 
 
 def _click(qtbot, panel: WBListingPanel, text: str) -> None:  # noqa: ANN001
-    item = next(panel.results.item(n) for n in range(panel.results.count())
-                if panel.results.item(n).text().startswith(text))
-    qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton,
-                     pos=panel.results.visualItemRect(item).center())
+    item = next(panel.category.results.item(n) for n in range(panel.category.results.count())
+                if panel.category.results.item(n).text().startswith(text))
+    qtbot.mouseClick(panel.category.results.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.category.results.visualItemRect(item).center())
 
 
 def test_choose_a_category_fill_it_see_what_blocks_and_undo(qtbot, window: MainWindow, tmp_path,
                                                             fake_wb: FakeWB, writer: FakeGigaChat) -> None:
     panel = _open(qtbot, window, tmp_path)
     project = window.project
-    assert panel.chosen.text().startswith("No category chosen")
+    assert panel.category.chosen.text().startswith("No category chosen")
     assert "no Wildberries category" in panel.blocking.text()
     assert window.card.sections.tabText(1) == "Wildberries (2)"  # no category, no package: seen from Text too
-    assert panel.vendor_code.placeholderText() == PRODUCT  # the bundle's name, until the user sets one
+    assert panel.fields.vendor_code.placeholderText() == PRODUCT  # the bundle's name, until the user sets one
 
-    panel.search.setText("кружк")
-    qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.results.count() == 2, timeout=WAIT_MS)
-    assert panel.results.isVisible()
+    panel.category.search.setText("кружк")
+    qtbot.mouseClick(panel.category.search_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.category.results.count() == 2, timeout=WAIT_MS)
+    assert panel.category.results.isVisible()
     _click(qtbot, panel, "Кружки — Посуда")
-    qtbot.waitUntil(lambda: panel.charcs_form.rowCount() == 4, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.charcs.form.rowCount() == 4, timeout=WAIT_MS)
     assert project.product(PRODUCT).wb["subject_id"] == 2956
-    assert "«Кружки» (2956)" in panel.chosen.text() and not panel.results.isVisible()
+    assert "«Кружки» (2956)" in panel.category.chosen.text() and not panel.category.results.isVisible()
     rows = _rows(panel)
     assert list(rows)[:2] == ["Цвет", "Материал изделия"]  # the required ones first
     assert rows["Объем"].placeholderText() == "a number in мл"
@@ -138,7 +138,7 @@ def test_choose_a_category_fill_it_see_what_blocks_and_undo(qtbot, window: MainW
 
     # Another product shows its own (empty) listing; coming back shows this one's.
     show(qtbot, window, [LOOSE])
-    assert panel.chosen.text().startswith("No category chosen") and panel.charcs_form.rowCount() == 0
+    assert panel.category.chosen.text().startswith("No category chosen") and panel.charcs.form.rowCount() == 0
     show(qtbot, window, [ONE])
     assert _rows(panel)["Цвет"].text() == "красный"
 
@@ -157,12 +157,13 @@ def test_package_brand_and_price_are_saved_for_the_product_shown(qtbot, window: 
                                                                  fake_wb: FakeWB) -> None:
     panel = _open(qtbot, window, tmp_path)
     with qtbot.waitSignal(window.card.saved, timeout=5_000):
-        panel.brand.insert("Витрина")
+        panel.fields.brand.insert("Витрина")
     with qtbot.waitSignal(window.card.saved, timeout=5_000):
-        for spin, value in ((panel.length, 12), (panel.width, 9), (panel.height, 10)):
+        package = panel.fields.package
+        for spin, value in ((package.length, 12), (package.width, 9), (package.height, 10),
+                            (package.weight, 0.4)):
             spin.setValue(value)
-        panel.weight.setValue(0.4)
-        panel.price.setValue(990)
+        panel.fields.price.setValue(990)
     listing = window.project.product(PRODUCT).wb
     assert listing["brand"] == "Витрина" and listing["price"] == 990
     assert listing["dimensions"] == {"length": 12, "width": 9, "height": 10, "weight": 0.4}
@@ -174,11 +175,11 @@ def test_suggest_asks_the_writer_and_chooses_its_pick(qtbot, window: MainWindow,
                                                       writer: FakeGigaChat) -> None:
     panel = _open(qtbot, window, tmp_path)
     writer.script(Reply(content='{"subjectID": 2956}'))
-    qtbot.mouseClick(panel.suggest_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.charcs_form.rowCount() == 4, timeout=WAIT_MS)
+    qtbot.mouseClick(panel.category.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.charcs.form.rowCount() == 4, timeout=WAIT_MS)
     assert window.project.product(PRODUCT).wb["subject_name"] == "Кружки"
     assert "suggests «Кружки»" in panel.category_note.text()
-    assert panel.results.count() == 2  # the other candidates, to pick another one
+    assert panel.category.results.count() == 2  # the other candidates, to pick another one
     assert len(writer.chat_requests()) == 1
 
 
@@ -189,12 +190,12 @@ def test_without_a_token_the_search_says_how_to_add_one(qtbot, window: MainWindo
     note = panel.category_note.text()
     assert panel.category_note.isVisible()
     assert "Settings → Wildberries" in note and "vitrina wildberries set-token" in note
-    panel.search.setText("кружк")
-    qtbot.mouseClick(panel.search_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.search_button.isEnabled(), timeout=WAIT_MS)
-    assert "Settings → Wildberries" in panel.category_note.text() and panel.results.count() == 0
+    panel.category.search.setText("кружк")
+    qtbot.mouseClick(panel.category.search_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.category.search_button.isEnabled(), timeout=WAIT_MS)
+    assert "Settings → Wildberries" in panel.category_note.text() and panel.category.results.count() == 0
     with qtbot.waitSignal(window.card.saved, timeout=5_000):  # the rest is still the user's to fill
-        qtbot.keyClicks(panel.vendor_code, "MUG-1")
+        qtbot.keyClicks(panel.fields.vendor_code, "MUG-1")
     assert window.project.product(PRODUCT).wb == {"vendor_code": "MUG-1"}
 
 
@@ -202,5 +203,67 @@ def test_no_card_writer_is_said_instead_of_a_silent_button(qtbot, window: MainWi
                                                            fake_wb: FakeWB) -> None:
     app_settings.update(text_provider="none")
     panel = _open(qtbot, window, tmp_path)
-    qtbot.mouseClick(panel.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.category.suggest_button, Qt.MouseButton.LeftButton)
     assert "No card writer is chosen" in panel.fill_note.text() and panel.fill_note.isVisible()
+
+
+class _LocalWriter:
+    """A stand-in for the local card writer, whose load is what takes seconds and gigabytes."""
+
+    async def answer(self, system: str, user: str) -> str:
+        return '{"subjectID": 2956}'
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _suggest_twice(qtbot, window: MainWindow, tmp_path, monkeypatch, keep_minutes: int) -> list[str]:  # noqa: ANN001
+    """Suggest, twice, with a local writer; returns the writer loads it took."""
+    from app.pipeline import text as text_stage
+
+    loads: list[str] = []
+    monkeypatch.setattr(text_stage, "default_writer",
+                        lambda options, _events: loads.append(options.provider) or _LocalWriter())
+    app_settings.update(text_provider="local", keep_models_minutes=keep_minutes)
+    window.models.settings_saved()  # as Settings → OK does
+    panel = _open(qtbot, window, tmp_path)
+    for _ in range(2):
+        qtbot.mouseClick(panel.category.suggest_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "suggests «Кружки»" in panel.category_note.text(), timeout=WAIT_MS)
+        qtbot.waitUntil(panel.category.suggest_button.isEnabled, timeout=WAIT_MS)
+    return loads
+
+
+def test_a_second_suggestion_reuses_the_local_writer_the_window_keeps(qtbot, window: MainWindow, tmp_path,
+                                                                      fake_wb: FakeWB, monkeypatch) -> None:
+    assert _suggest_twice(qtbot, window, tmp_path, monkeypatch, keep_minutes=10) == ["local"]
+    assert window.models.kept.loaded()  # kept, and shown in the status bar, until Keep models says
+
+
+def test_keep_models_off_releases_the_writer_after_each_suggestion(qtbot, window: MainWindow, tmp_path,
+                                                                   fake_wb: FakeWB, monkeypatch) -> None:
+    assert _suggest_twice(qtbot, window, tmp_path, monkeypatch, keep_minutes=0) == ["local", "local"]
+    assert window.models.kept.loaded() == []
+
+
+def test_the_export_folders_defaults_stand_for_what_the_product_lacks(qtbot, window: MainWindow, tmp_path,
+                                                                      fake_wb: FakeWB) -> None:
+    from app.project import ExportTarget
+    from app.studio import remember_export_target
+
+    panel = _open(qtbot, window, tmp_path)
+    assert "no package dimensions" in panel.blocking.text()
+    out = tmp_path / "cards"
+    (out / ".vitrina").mkdir(parents=True)
+    (out / ".vitrina" / "publish.json").write_text(json.dumps({"version": 1, "defaults": {
+        "brand": "Витрина", "dimensions": {"length": 12, "width": 9, "height": 10, "weight": 0.4}}}), "utf-8")
+    remember_export_target(window.project, ExportTarget(folder=str(out)))  # as Export to… does
+    show(qtbot, window, [LOOSE])
+    show(qtbot, window, [ONE])
+    assert "Витрина" in panel.fields.brand.placeholderText() and panel.fields.brand.text() == ""
+    assert "12 × 9 × 10 cm, 0.4 kg" in panel.fields.folder_note.text()
+    assert panel.fields.folder_note.isVisible()
+    assert "no package dimensions" not in panel.blocking.text()
+    with qtbot.waitSignal(window.card.saved, timeout=5_000):
+        panel.fields.package.length.setValue(20)  # its own package: the folder's is no longer what counts
+    assert not panel.fields.folder_note.isVisible()

@@ -18,6 +18,7 @@ HELPERS = {
     "card_text_run": window_parts.CardTextHost,
     "export_run": window_parts.ExportHost,
     "publish_run": window_parts.PublishHost,
+    "task_run": window_parts.TaskHost,
     "photo_tasks": window_parts.PhotoTasksHost,
     "watch_run": window_parts.WatchHost,
     "flagging": window_parts.FlaggingHost,

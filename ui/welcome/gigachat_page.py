@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from app.cardtext import credentials
 from app.cardtext.local_writer import WRITER_MODELS
 from app.errors import VitrinaError
 from app.firstrun.plan import default_writer
+from ui.connection_check import ConnectionCheck
 from ui.connection_test import ConnectionTest
 from ui.gigachat_scopes import fill_scopes
 from ui.logs import remember_secret
@@ -63,11 +63,8 @@ class GigaChatPage(QWidget):
         self.key.setPlaceholderText(self.tr("paste the Authorization key here"))
         self.scope = QComboBox()
         fill_scopes(self.scope)
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.clicked.connect(self.test_connection)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check = ConnectionCheck(self.tr("Test connection"), "", self.test_connection)
+        self.test_button, self.result = self.check.button, self.check.result
         self.tester = ConnectionTest(self)
         self.tester.finished.connect(self._on_tested)
 
@@ -113,18 +110,11 @@ class GigaChatPage(QWidget):
     def test_connection(self) -> None:
         typed = credentials.normalize(self.key.text()) or None
         remember_secret(typed)  # the SDK may log the request; the key must not reach the log file
-        self.test_button.setEnabled(False)
-        self.result.setStyleSheet("")
-        self.result.setText(self.tr("Connecting…"))
+        self.check.testing(self.tr("Connecting…"))
         self.tester.start(typed, self.scope.currentData())
 
     def _on_tested(self, models: list[str], error: str) -> None:
-        self.test_button.setEnabled(True)
-        if error:
-            self.result.setStyleSheet(_ERROR)
-            self.result.setText(error)
-        else:
-            self.result.setText(self.tr("Connected. Models: {0}").format(", ".join(models)))
+        self.check.answered(error, self.tr("Connected. Models: {0}").format(", ".join(models)))
 
     def save(self) -> bool:
         """Store the key (keyring) and the choice; False, with the reason shown, when it cannot."""

@@ -16,13 +16,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +42,7 @@ from app.firstrun.plan import (
 from app.firstrun.rate import RateMeter
 from app.models import catalogue, trust
 from app.models.trust import Offer
+from ui.layout_pieces import scrolling_down
 from ui.welcome import units
 from ui.welcome.hardware_box import HardwareBox
 from ui.welcome.model_row import ModelRow, role_title
@@ -118,11 +117,7 @@ class ModelsPage(QWidget):
         layout.addLayout(buttons)
         # A failed download can say several long things at once (one per model, in Russian longer
         # still): they scroll in the room left, never cut off at the dialog's bottom edge.
-        self.message_area = QScrollArea()
-        self.message_area.setWidget(self.message)
-        self.message_area.setWidgetResizable(True)
-        self.message_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.message_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.message_area = scrolling_down(self.message)
         self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.message_area, 1)
         if roles:
