@@ -238,7 +238,7 @@ class RayBatchRun(BatchRun):
                                    "factory": self.ray_options.segmenter_factory},
             # Ray Data restarts a dead actor and retries its batch by default (max_restarts=-1,
             # max_task_retries=-1); tests/test_ray_engine.py kills one to hold it to that.
-            batch_size=masks.GPU_CALL if cuda else 1, compute=ray.data.ActorPoolStrategy(size=actors),
+            batch_size=masks.GPU_CALL if cuda else 1, compute=_overlapping_pool(ray, actors),
             num_gpus=(0.5 if text_on_gpu else 1.0) if cuda else 0, num_cpus=self.ray_options.model_cpus)
         if self._text_on:
             limit = int(self.options.text.writer_settings.get("max_concurrency") or 1)
@@ -267,6 +267,19 @@ class RayBatchRun(BatchRun):
     @staticmethod
     def _cluster_gpus(ray: Any) -> int:
         return int(ray.cluster_resources().get("GPU", 0))
+
+
+def _overlapping_pool(ray: Any, size: int) -> Any:
+    """Model actors that take their next batch in (and hand their last one on) while the model runs:
+    two calls in flight per actor, the model itself still one call at a time (Ray Data runs the
+    function of only one at once unless told otherwise; ``Segment`` holds a lock besides, for Ray
+    versions before that). Without it the GPU waits while the actor's thread copies photos."""
+    import inspect
+
+    strategy = ray.data.ActorPoolStrategy
+    if "max_concurrent_calls_per_actor" in inspect.signature(strategy).parameters:
+        return strategy(size=size, max_concurrent_calls_per_actor=2)
+    return strategy(size=size)
 
 
 def _with_env(ray: Any, env: dict[str, str]) -> dict[str, Any]:
