@@ -16,6 +16,9 @@ mask. Each run gets a fresh copy of the folder and a fresh output, so nothing is
    efficiency images/s(N) ÷ (N × images/s(1)) (target ≥ 0.9 for as many N as the CPU can feed).
    Where it drops, the CPU side (decode + compose + encode, ~1 core-s per 2 MP photo here) is the
    limit, not the GPUs: the bench prints the CPU's ceiling, cores ÷ CPU core-seconds per photo.
+3. Feeding (``--feed``): how busy one segmentation actor keeps its stand-in GPU when decoded photos
+   are already waiting in the object store — the actor's own overhead per photo (taking a batch in,
+   handing it on), apart from the CPU side's limit. 100 % means the GPU never waits for its actor.
 """
 
 from __future__ import annotations
@@ -57,8 +60,15 @@ class StandInGPU:
     device = "cuda"  # as a GPU segmenter: the pipeline hands it batches
     model_id, revision = "bench/stand-in-gpu", "0" * 40
 
+    def __init__(self, busy_log: str | None = None) -> None:
+        self.busy_log = busy_log  # where each call's start, end and photos go (--feed)
+
     def segment(self, images):
+        started = time.time()
         time.sleep(SECONDS_PER_IMAGE * len(images))
+        if self.busy_log:
+            with open(self.busy_log, "a", encoding="utf-8") as log:
+                log.write(f"{started} {time.time()} {len(images)}\n")
         masks = []
         for image in images:
             h, w = image.shape[:2]
@@ -73,6 +83,13 @@ class StandInGPU:
 
 def stand_in(options, events):  # a module-level factory: the Ray actors import it by name
     return StandInGPU()
+
+
+BUSY_LOG: str | None = None  # set before the feeding run; pickled with the factory below
+
+
+def logging_stand_in(options, events):
+    return StandInGPU(BUSY_LOG)
 
 
 def make_photos(folder: Path, count: int, size: tuple[int, int] = (1800, 1200)) -> None:
@@ -126,6 +143,33 @@ def fresh_actor_seconds(ray) -> float:
     return min(took)
 
 
+def feeding(ray, source: Path, tmp: Path, model: Path) -> tuple[float, float]:
+    """(photos/s through the model, its busy share) of one segmentation actor, built as the engine
+    builds it (``segment_stage``), over photos decoded beforehand and waiting in the object store."""
+    global BUSY_LOG
+    from app.pipeline import ray_stages as rs
+    from app.pipeline.ray_engine import RayOptions, segment_stage
+
+    BUSY_LOG = str(tmp / "busy.log")
+    Path(BUSY_LOG).unlink(missing_ok=True)
+    jobs = []
+    for folder in sorted(p for p in source.iterdir() if p.is_dir()):
+        photos = [rs.PhotoJob(rel=f"{folder.name}/{p.name}", path=str(p), content_hash="",
+                              mask_file=str(tmp / "masks" / folder.name / f"{p.stem}.png"))
+                  for p in sorted(folder.iterdir())]
+        jobs.append(rs.ProductJob(folder.name, folder.name, folder.name, False, photos))
+    decoded = (ray.data.from_items([{rs.ITEM: rs.pack(job)} for job in jobs], override_num_blocks=len(jobs))
+               .map(rs.decode, fn_kwargs={"max_pixels": None}, num_cpus=1).materialize())
+    options = BatchOptions(background=None, seg_model=str(model), device="cpu")
+    ray_options = RayOptions(segmenter_factory=logging_stand_in, model_cpus=0)
+    staged = segment_stage(ray, decoded, options, ray_options, actors=1, cuda=False)
+    for _ in staged.select_columns([rs.ITEM]).iter_batches(batch_size=1, prefetch_batches=0):
+        pass  # only the jobs come back here: the pixels stay in the object store
+    calls = [tuple(float(v) for v in line.split()) for line in Path(BUSY_LOG).read_text().splitlines()]
+    span = max(end for _, end, _ in calls) - min(start for start, _, _ in calls)
+    return sum(n for _, _, n in calls) / span, sum(end - start for start, end, _ in calls) / span
+
+
 def timed(engine: str, source: Path, tmp: Path, label: str, model: Path, gpus: int) -> tuple[float, float]:
     """(wall seconds, the machine's busy CPU seconds) of one run on a fresh copy of the folder."""
     from app.pipeline.ray_engine import RayOptions, run_batch_ray
@@ -150,6 +194,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="8 photos, N = 1 and 2 only")
     parser.add_argument("--photos", type=int, help="photos per run (default 24)")
     parser.add_argument("--size", default="1800x1200", help="the photos' width x height (4000x3000: 12 MP)")
+    parser.add_argument("--feed", action="store_true", help="only how busy one model actor keeps its GPU")
     parser.add_argument("--stand-in-gpus", type=int, nargs="+", help="the N to scale over (default 1 2 4)")
     args = parser.parse_args()
     photos = args.photos or (8 if args.quick else 24)
@@ -172,6 +217,14 @@ def main() -> None:
             source = tmp / "source"
             make_photos(source, photos, size)
             model = model_folder(tmp)
+            if args.feed:
+                feeding(ray, source, tmp, model)  # the workers' imports, as on a running cluster
+                rate, busy = feeding(ray, source, tmp, model)
+                shot = f"{size[0]}×{size[1]}"
+                print(f"One segmentation actor, {photos} photos {shot} waiting: {rate:.1f} photos/s "
+                      f"through the model (alone {1 / SECONDS_PER_IMAGE:.1f}/s), busy {busy:.0%}")
+                row("ray", f"model actor's stand-in GPU busy, {shot}", f"{busy:.0%}", "100 %", "—")
+                return
             timed("ray", source, tmp, "warm-up", model, 1)  # workers and imports, as on a running cluster
             actor_start = fresh_actor_seconds(ray)
             local_wall, local_cpu = timed("local", source, tmp, "local", model, 1)

@@ -231,15 +231,8 @@ class RayBatchRun(BatchRun):
         ds = ray.data.from_items([{ray_stages.ITEM: ray_stages.pack(job)} for job in jobs],
                                  override_num_blocks=len(jobs))
         ds = ds.map(ray_stages.decode, fn_kwargs={"max_pixels": self.options.max_pixels}, num_cpus=1)
-        ds = ds.map_batches(
-            ray_stages.Segment, batch_format="numpy",
-            fn_constructor_kwargs={"seg_model": self.options.seg_model, "device": self.options.device,
-                                   "batch_size": self.options.batch_size,
-                                   "factory": self.ray_options.segmenter_factory},
-            # Ray Data restarts a dead actor and retries its batch by default (max_restarts=-1,
-            # max_task_retries=-1); tests/test_ray_engine.py kills one to hold it to that.
-            batch_size=masks.GPU_CALL if cuda else 1, compute=_overlapping_pool(ray, actors),
-            num_gpus=(0.5 if text_on_gpu else 1.0) if cuda else 0, num_cpus=self.ray_options.model_cpus)
+        ds = segment_stage(ray, ds, self.options, self.ray_options, actors=actors, cuda=cuda,
+                           gpu_share=0.5 if text_on_gpu else 1.0)
         if self._text_on:
             limit = int(self.options.text.writer_settings.get("max_concurrency") or 1)
             self.limiter = ray.remote(num_cpus=0)(ray_stages.GigaChatLimiter).remote(limit)
@@ -267,6 +260,21 @@ class RayBatchRun(BatchRun):
     @staticmethod
     def _cluster_gpus(ray: Any) -> int:
         return int(ray.cluster_resources().get("GPU", 0))
+
+
+def segment_stage(ray: Any, ds: Any, options: BatchOptions, ray_options: RayOptions, *, actors: int,
+                  cuda: bool, gpu_share: float = 1.0) -> Any:
+    """The segmentation actors over ``ds`` (decoded rows): one model each, ``gpu_share`` of a GPU."""
+    from app.pipeline import ray_stages
+
+    return ds.map_batches(
+        ray_stages.Segment, batch_format="numpy",
+        fn_constructor_kwargs={"seg_model": options.seg_model, "device": options.device,
+                               "batch_size": options.batch_size, "factory": ray_options.segmenter_factory},
+        # Ray Data restarts a dead actor and retries its batch by default (max_restarts=-1,
+        # max_task_retries=-1); tests/test_ray_engine.py kills one to hold it to that.
+        batch_size=masks.GPU_CALL if cuda else 1, compute=_overlapping_pool(ray, actors),
+        num_gpus=gpu_share if cuda else 0, num_cpus=ray_options.model_cpus)
 
 
 def _overlapping_pool(ray: Any, size: int) -> Any:
