@@ -112,6 +112,21 @@ def test_a_refusal_is_a_clear_error_and_the_files_are_still_deleted(server: Fake
     assert len(server.files) == 1 and server.live_files() == []
 
 
+def test_one_refused_product_leaves_the_others_described(server: FakeGigaChat) -> None:
+    from app.describe.protocol import PartlyDescribed
+
+    server.script(Reply(content="Не могу", finish_reason="blacklist"))  # the first request to arrive
+    with pytest.raises(PartlyDescribed) as err:
+        _describe(server, [[RED], [RED], [RED]])
+    outcomes = err.value.results
+    assert len(outcomes) == 3
+    refused = [r for r in outcomes if isinstance(r, GigaChatError)]
+    assert len(refused) == 1 and refused[0].kind == "refused"
+    assert [r.text for r in outcomes if isinstance(r, Description)] == [DESCRIPTION["description"]] * 2
+    assert "1 of 3 products could not be described" in str(err.value)
+    assert server.live_files() == []
+
+
 def test_service_errors_take_the_writers_path(server: FakeGigaChat) -> None:
     server.script(Reply.error(500), Reply.description())
     assert _describe(server, [[RED]])[0].text == DESCRIPTION["description"]  # retried

@@ -81,11 +81,50 @@ def test_writes_start_while_later_products_are_still_described() -> None:
     assert writer.closed
 
 
-def test_a_failed_describe_batch_fails_only_its_products() -> None:
+def test_a_failed_describe_batch_fails_only_the_product_that_fails_alone() -> None:
     describer, writer = SlowDescriber(fail_for="VLM out of memory"), RecordingWriter()
     stage = _stage(describer, writer)
     outcome: dict[str, str] = {}
     stage.submit(_requests(4, poisoned=3), lambda key, card, error: outcome.__setitem__(key, error))
     stage.close()
-    assert outcome["p0"] == outcome["p1"] == ""
-    assert "VLM out of memory" in outcome["p2"] and "VLM out of memory" in outcome["p3"]
+    assert outcome["p0"] == outcome["p1"] == outcome["p2"] == ""  # p2 was in p3's batch
+    assert "VLM out of memory" in outcome["p3"]
+    assert len(describer.finished_at) == 4  # two batches, then p2 and p3 once more on their own
+
+
+class PartlyDescriber:
+    """A describer that describes a batch in one go and says which of its products failed."""
+
+    model_id, revision, batch_size = "fake-remote", "r1", 8
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def describe(self, products):
+        from app.describe.protocol import PartlyDescribed
+
+        self.calls += 1
+        results = [VitrinaError("GigaChat refused to describe the photos") if p[0][0, 0, 0] == 7
+                   else Description(f"item {i}") for i, p in enumerate(products)]
+        if any(isinstance(r, VitrinaError) for r in results):
+            raise PartlyDescribed(results)
+        return results
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_partly_described_batch_writes_the_others_and_asks_nothing_again() -> None:
+    describer, writer = PartlyDescriber(), RecordingWriter()
+    stage = _stage(describer, writer)
+    cards: dict[str, Card | None] = {}
+    errors: dict[str, str] = {}
+
+    def done(key, card, error):
+        cards[key], errors[key] = card, error
+
+    stage.submit(_requests(3, poisoned=1), done)
+    stage.close()
+    assert describer.calls == 1  # the products already described are not sent again
+    assert cards["p0"].description == "item 0" and cards["p2"].description == "item 2"
+    assert cards["p1"] is None and "refused to describe" in errors["p1"]

@@ -26,8 +26,9 @@ from app.cardtext.gigachat_client import (
     GigaChatError,
     RetriesExhausted,
 )
-from app.describe.protocol import Description
+from app.describe.protocol import Description, PartlyDescribed
 from app.describe.vlm import PROMPT, parse_description
+from app.errors import VitrinaError
 from app.events import EventSink, Progress, ignore
 from app.i18n import _
 
@@ -117,12 +118,16 @@ class GigaChatDescriber:
                 done += 1
                 self._events(Progress("describe", done, len(products)))
 
-        # Every product runs to its end (and deletes its files) before the first failure is raised.
+        # Every product runs to its end (and deletes its files) before a failure is raised; one
+        # product GigaChat refuses (or that meets an error of its own) takes no other's text with it.
         results = await asyncio.gather(*(one(p) for p in products), return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return list(results)  # type: ignore[arg-type]
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if not failed:
+            return list(results)  # type: ignore[arg-type]
+        unexpected = [r for r in failed if not isinstance(r, VitrinaError)]
+        if unexpected or len(results) == 1:
+            raise (unexpected or failed)[0]
+        raise PartlyDescribed(results)  # type: ignore[arg-type]
 
     async def _describe_one(self, conn: Connection, photos: Sequence[np.ndarray]) -> Description:
         s = self.settings

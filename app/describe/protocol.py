@@ -8,6 +8,9 @@ from typing import Protocol
 
 import numpy as np
 
+from app.errors import VitrinaError
+from app.i18n import _
+
 
 @dataclass(frozen=True)
 class Description:
@@ -19,12 +22,24 @@ class Description:
     revision: str = ""
 
 
+class PartlyDescribed(VitrinaError):
+    """A batch in which some products were described and some not: ``results`` holds, in order,
+    each product's Description or the error that product alone met."""
+
+    def __init__(self, results: Sequence[Description | VitrinaError]) -> None:
+        failed = [r for r in results if isinstance(r, VitrinaError)]
+        super().__init__(_("{failed} of {total} products could not be described: {error}").format(
+            failed=len(failed), total=len(results), error=failed[0] if failed else ""))
+        self.results = list(results)
+
+
 class Describer(Protocol):
     model_id: str
     revision: str
 
     def describe(self, products: Sequence[Sequence[np.ndarray]]) -> list[Description]:
-        """Describe several products at once (batched); each is a list of RGB uint8 photos."""
+        """Describe several products at once (batched); each is a list of RGB uint8 photos. A product
+        that fails on its own, in a batch where others did not, raises ``PartlyDescribed``."""
         ...
 
     def close(self) -> None: ...

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from app.cardtext.card import Card, CardWriter
-from app.describe.protocol import Describer, Description
+from app.describe.protocol import Describer, Description, PartlyDescribed
 from app.errors import Cancelled, VitrinaError
 from app.events import EventSink, Notice, ignore
 from app.i18n import _
@@ -85,6 +85,20 @@ def default_writer(options: TextOptions, events: EventSink) -> CardWriter:
     return make_writer(options.provider, **settings)
 
 
+def _describe(describer: Describer, chunk: list[TextRequest]) -> list[Description | VitrinaError]:
+    """Each request's description, or the error that request alone meets: a batch that fails as a
+    whole is described again one product at a time, so one bad product (a photo the model chokes
+    on, a refusal) does not take its batch-mates' text with it."""
+    try:
+        return list(describer.describe([r.photos for r in chunk]))
+    except PartlyDescribed as exc:
+        return exc.results
+    except VitrinaError as exc:
+        if len(chunk) == 1:
+            return [exc]
+    return [_describe(describer, [request])[0] for request in chunk]
+
+
 class TextStage:
     def __init__(self, options: TextOptions, marketplace: Marketplace, *, events: EventSink = ignore,
                  describer_factory: DescriberFactory = default_describer,
@@ -132,15 +146,12 @@ class TextStage:
         step = max(1, int(getattr(describer, "batch_size", 4) or 4))
         for start in range(0, len(requests), step):
             chunk = requests[start:start + step]
-            try:
-                descriptions = describer.describe([r.photos for r in chunk])
-            except VitrinaError as exc:
-                for r in chunk:
-                    on_done(r.key, None, _("card text failed: {error}").format(error=exc))
-                continue
-            for request, description in zip(chunk, descriptions, strict=True):
+            for request, outcome in zip(chunk, _describe(describer, chunk), strict=True):
+                if isinstance(outcome, VitrinaError):
+                    on_done(request.key, None, _("card text failed: {error}").format(error=outcome))
+                    continue
                 future = asyncio.run_coroutine_threadsafe(
-                    self._write(writer, request, description, on_done), self._loop)
+                    self._write(writer, request, outcome, on_done), self._loop)
                 self._pending.add(future)
                 future.add_done_callback(self._pending.discard)
 
