@@ -299,3 +299,19 @@ def test_exported_bundles_carry_the_studio_verdict_and_listing(tmp_path: Path, t
     assert red["wb"]["subject_id"] == MUG and red["wb"]["brand"] == "Витрина"
     assert publish(cards, "--only-approved") == 0
     assert wb.created("red") is not None and wb.created("blue") is None
+
+
+@pytest.mark.parametrize("content, says", [
+    ("[1, 2]", "is not a Vitrina publishing record"),
+    ('{"version": "two"}', "is not a Vitrina publishing record"),
+    ('{"version": 99}', "newer Vitrina"),
+    ("{not json", "cannot be read"),
+])
+def test_a_damaged_publishing_record_stops_the_run_with_its_reason(tmp_path: Path, content: str,
+                                                                   says: str) -> None:
+    record = tmp_path / ".vitrina" / "publish.json"
+    record.parent.mkdir()
+    record.write_text(content, encoding="utf-8")
+    with pytest.raises(api.WBError, match=says):
+        PublishState.open(tmp_path, sandbox=False)
+    assert record.read_text(encoding="utf-8") == content  # never replaced by an empty record

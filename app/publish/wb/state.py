@@ -76,9 +76,13 @@ class PublishState:
             raise WBError(_("{path} cannot be read ({why}); it records what is already on Wildberries. "
                             "Restore it, or move it away to start over.").format(path=self.path, why=exc)) \
                 from None
-        if not isinstance(raw, dict) or int(raw.get("version") or 0) > VERSION:
-            from app.publish.wb.api import WBError
+        from app.publish.wb.api import WBError
 
+        version = raw.get("version", 0) if isinstance(raw, dict) else None
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise WBError(_("{path} is not a Vitrina publishing record; it should record what is already on "
+                            "Wildberries. Restore it, or move it away to start over.").format(path=self.path))
+        if version > VERSION:
             raise WBError(_("{path} was written by a newer Vitrina.").format(path=self.path))
         return raw
 
