@@ -315,3 +315,43 @@ def test_a_damaged_publishing_record_stops_the_run_with_its_reason(tmp_path: Pat
     with pytest.raises(api.WBError, match=says):
         PublishState.open(tmp_path, sandbox=False)
     assert record.read_text(encoding="utf-8") == content  # never replaced by an empty record
+
+
+def _queued(out: Path, bundle: str, seconds_ago: float) -> None:
+    """A record saying ``bundle``'s card was sent that long ago and is still on its way."""
+    import time
+
+    from app.publish.wb import state as st
+
+    record = PublishState.open(out, sandbox=False)
+    remote = record.remote_of(bundle)
+    remote.vendor_code, remote.status, remote.card = bundle, st.QUEUED, "x"
+    remote.queued_at = time.time() - seconds_ago
+    record.save()
+
+
+def _short_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cards that never appear on the fake are waited for half a second, then the run ends."""
+    import functools
+
+    monkeypatch.setattr(flow, "PublishOptions", functools.partial(flow.PublishOptions, poll_timeout=0.5))
+
+
+def test_a_card_wb_dropped_without_a_word_is_sent_again(out: Path, wb: FakeWB, monkeypatch) -> None:
+    _short_wait(monkeypatch)
+    _queued(out, "mug-red", seconds_ago=flow.DROPPED_AFTER + 60)  # the fake never got it
+    assert publish(out) == 0
+    sent = [card["vendorCode"] for request in wb.upload_requests() for group in request.json()
+            for card in group["variants"]]
+    assert sorted(sent) == ["mug-blue", "mug-red"]
+    record = PublishState.open(out, sandbox=False)
+    assert record.remote["mug-red"].nm_id is not None and len(wb.photos_of("mug-red")) == 3
+
+
+def test_a_card_sent_minutes_ago_is_waited_for_not_sent_twice(out: Path, wb: FakeWB, monkeypatch) -> None:
+    _short_wait(monkeypatch)
+    _queued(out, "mug-red", seconds_ago=600)
+    publish(out)
+    sent = [card["vendorCode"] for request in wb.upload_requests() for group in request.json()
+            for card in group["variants"]]
+    assert sent == ["mug-blue"]

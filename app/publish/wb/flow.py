@@ -39,6 +39,10 @@ from app.publish.wb.validate import Checked, check_listing, duplicate_vendor_cod
 STAGE = "publish"
 ONE_BY_ONE = 30  # up to this many cards are looked up by vendor code; more, by reading the card list
 POLL_INTERVAL = 5.0  # seconds between looks at the card list while WB creates the cards
+# A card still neither created nor in the error list this long after it was sent was dropped by WB
+# (it creates cards within minutes): the next run sends it again. WB refuses a second card with
+# the same vendor code, so a card that was only slow cannot become two.
+DROPPED_AFTER = 3 * 3600.0
 T = TypeVar("T")
 
 # What the run did with each bundle, as the summary and the studio show it.
@@ -294,24 +298,30 @@ class Publisher:
         client = self.client
         assert client is not None
         create, update, ready = [], [], []
+        now = time.time()
+
+        def unsent(remote: st.Remote) -> bool:
+            """No card on WB yet, and none on its way: never sent, or sent so long ago that WB
+            (which creates cards within minutes) dropped it without a word in its error list."""
+            queued = remote.status == st.QUEUED and now - remote.queued_at < DROPPED_AFTER
+            return remote.nm_id is None and not queued
+
         # Never create a card WB already has: cards an earlier run made (its record lost) or the
         # seller made by hand are found by vendor code first.
-        unknown = [i.listing.vendor_code for i in checked
-                   if self.state.remote_of(i.listing.bundle).nm_id is None
-                   and self.state.remote_of(i.listing.bundle).status != st.QUEUED]
+        unknown = [i.listing.vendor_code for i in checked if unsent(self.state.remote_of(i.listing.bundle))]
         existing = self._lookup(unknown, since=None)
         for item in checked:
             listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
             payload = listing.to_api(to_api(self._charcs(listing.subject_id) or [], item.characteristics))
             fingerprint = _fingerprint(payload)
-            if remote.nm_id is None and remote.status != st.QUEUED:
+            if unsent(remote):
                 found = existing.get(listing.vendor_code.lower())
                 if found is not None:  # made by an earlier run whose record was lost, or by hand
                     remote.vendor_code, remote.nm_id = listing.vendor_code, found["nmID"]
                     remote.status = st.CREATED
                     remote.card = fingerprint if _same_text(found, payload) else "unknown"
                     self.state.save()
-            if remote.nm_id is None and remote.status != st.QUEUED:
+            if unsent(remote):
                 create.append((item, payload, fingerprint))
             elif remote.nm_id is not None and remote.card != fingerprint:
                 update.append((item, payload, fingerprint))
