@@ -40,8 +40,8 @@ STAGE = "publish"
 ONE_BY_ONE = 30  # up to this many cards are looked up by vendor code; more, by reading the card list
 POLL_INTERVAL = 5.0  # seconds between looks at the card list while WB creates the cards
 # A card still neither created nor in the error list this long after it was sent was dropped by WB
-# (it creates cards within minutes): the next run sends it again. WB refuses a second card with
-# the same vendor code, so a card that was only slow cannot become two.
+# (it creates cards within minutes): the next run sends it again, after looking its vendor code up
+# like any unsent card's, so a card that was only slow is found rather than made twice.
 DROPPED_AFTER = 3 * 3600.0
 T = TypeVar("T")
 
