@@ -19,7 +19,7 @@ from PIL import Image
 
 from app import imaging
 from app.compose.compose import CanvasSpec, Composed, compose
-from app.compose.compose import auto_placement as auto_placement_on
+from app.compose.fit import auto_placement as auto_placement_on
 from app.compose.geometry import MaskGeometry, geometry_of
 from app.compose.placement import Placement
 from app.project import Project
