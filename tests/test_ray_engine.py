@@ -229,3 +229,37 @@ def test_stopping_leaves_whole_bundles_or_none_and_the_next_run_finishes(cluster
     assert not again.cancelled and again.done == 4  # exported now, or kept from the stopped run
     assert not [p for p in out.iterdir() if p.name.startswith(".partial-")]
     assert {r["status"] for r in _csv(out / "report.csv") if r["file"].endswith(".png")} <= {"done", "exists"}
+
+
+def test_hashes_taken_at_decode_name_duplicates_and_catch_a_changed_file(cluster, tmp_path,
+                                                                         tiny_seg_model) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(tiny_seg_model, model)
+    shoot, out = _shoot(tmp_path / "shoot"), tmp_path / "out"
+    shutil.copy(SAMPLES / "coffee.png", shoot / "coffee again.png")  # the same bytes as a photo of the mug
+    counted = RayOptions(segmenter_factory=counting_segmenter)
+    local_shoot = tmp_path / "local"
+    shutil.copytree(shoot, local_shoot)
+    run_batch_ray(shoot, out, _options(model), counted)
+    run_batch(local_shoot, tmp_path / "local-out", _options(tiny_seg_model))
+    twins = ("coffee again.png", "Кофейная чашка/1.png")
+    rows = {r["file"]: r["message"] for r in _csv(out / "report.csv") if r["file"] in twins}
+    local_rows = {r["file"]: r["message"] for r in _csv(tmp_path / "local-out" / "report.csv")
+                  if r["file"] in twins}
+    assert rows == local_rows
+    assert sum(f"same picture as {other}" in rows[name] for name, other in (twins, twins[::-1])) == 1
+    log = tmp_path / "segmented.log"
+    assert sum(int(n) for n in log.read_text().split()) == 5
+    before = json.loads((shoot / ".vitrina" / "state.json").read_text("utf-8"))
+    shutil.copy(SAMPLES / "camera.png", shoot / "astronaut.png")  # another picture under the same name
+    shutil.rmtree(out / "astronaut")  # its bundle is redone: its cached mask is the old picture's
+    shutil.rmtree(out / "cat toy")  # this one's cached mask still fits
+    again = run_batch_ray(shoot, out, _options(model), counted)
+    assert sum(int(n) for n in log.read_text().split()) == 6  # that photo alone, segmented again
+    assert again.exported_now == 2
+    after = json.loads((shoot / ".vitrina" / "state.json").read_text("utf-8"))
+    hashes = [{rel: state["photos"][rel]["content_hash"] for rel in ("astronaut.png", "cat toy.png")}
+              for state in (before, after)]
+    assert hashes[1]["astronaut.png"] != hashes[0]["astronaut.png"]
+    assert hashes[1]["cat toy.png"] == hashes[0]["cat toy.png"]
+    assert run_batch(shoot, out, _options(model)).exported_now == 0  # the local engine agrees: nothing left

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -173,30 +174,39 @@ class RayBatchRun(BatchRun):
 
     # -- the driver's side ---------------------------------------------------------------------
     def _jobs(self, ray: Any, todo: list[Product], names: dict[str, str], redo: set[str]) -> list:
-        """One job per product: its photos' hashes (read on the cluster), the cached masks that still
-        fit, the duplicates, the card to keep."""
+        """One job per product: what the state knows of each photo (its hash, whether its cached
+        mask fits the model), the duplicates, the card to keep.
+
+        Each photo's content hash is taken where it is decoded, from the same read: a pass over
+        the whole folder first would read every photo from the NAS twice and keep the GPUs waiting
+        until it ended. Only photos of the same byte size as another (the only ones that can be
+        duplicates) are hashed here first, on the cluster, to name the duplicates as the local
+        engine does."""
         from app.pipeline.ray_stages import PhotoJob, ProductJob
 
         rels = [rel for product in todo for rel in product.photos]
-        paths = [str(self.project.photo_path(rel)) for rel in rels]
-        hash_task = ray.remote(num_cpus=1)(_hash_photo)
-        hashes = dict(zip(rels, ray.get([hash_task.remote(path) for path in paths]), strict=True))
+        sizes = {rel: _size(self.project.photo_path(rel)) for rel in rels}
+        count = Counter(size for size in sizes.values() if size is not None)
+        twins = [rel for rel in rels if sizes[rel] is not None and count[sizes[rel]] > 1]
+        hashes: dict[str, str] = {}
+        if twins:
+            hash_task = ray.remote(num_cpus=1)(_hash_photo)
+            digests = ray.get([hash_task.remote(str(self.project.photo_path(rel))) for rel in twins])
+            hashes = dict(zip(twins, digests, strict=True))
         first_of: dict[str, str] = {}
         jobs = []
         for product in todo:
             photos = []
             for rel in product.photos:
-                digest = hashes[rel]
-                state = self.project.photo(rel)
-                if digest and state.content_hash != digest:  # as masks.current_mask: a changed file
-                    state.content_hash, state.mask_source, state.mask_model = digest, "", ""
-                    state.status, state.error = PENDING, ""
-                    self.project.mark_dirty()
+                digest = hashes.get(rel, "")
+                if digest:
+                    self._changed(rel, digest)
                 first = first_of.setdefault(digest, rel) if digest else rel
+                known = self.project.photo(rel).content_hash
                 photos.append(PhotoJob(
-                    rel=rel, path=str(self.project.photo_path(rel)), content_hash=digest,
+                    rel=rel, path=str(self.project.photo_path(rel)), content_hash=digest, known_hash=known,
                     mask_file=str(mask_file(self.project.state_dir, rel)),
-                    cached=bool(digest) and self.project.has_current_mask(rel, digest, self.model_key),
+                    mask_fits=bool(known) and self.project.has_current_mask(rel, known, self.model_key),
                     duplicate_of=first if first != rel else ""))
             state = self.project.product(product.key)
             keep = bool(state.card) and (state.card_edited or not self.options.regenerate_text)
@@ -206,11 +216,24 @@ class RayBatchRun(BatchRun):
                                    publishing=bundle_fields(self.project, product)))
         return jobs
 
+    def _changed(self, rel: str, digest: str) -> None:
+        """As masks.current_mask: a changed file invalidates everything derived from it."""
+        state = self.project.photo(rel)
+        if state.content_hash != digest:
+            state.content_hash, state.mask_source, state.mask_model = digest, "", ""
+            state.status, state.error = PENDING, ""
+            self.project.mark_dirty()
+
     def _take(self, job: Any) -> None:
-        """A product back from the cluster: its masks, its card, its outcome into the state."""
+        """A product back from the cluster: its photos' hashes, masks and card, its outcome into
+        the state."""
         for photo in job.photos:
+            if photo.content_hash:
+                self._changed(photo.rel, photo.content_hash)
             if photo.made_by_model:
                 self.project.record_mask(photo.rel, source="model", model=self.model_key)
+            elif photo.from_file:
+                self.project.record_mask(photo.rel, source="file")
         state = self.project.product(job.key)
         if job.wants_text:
             if job.card is not None:
@@ -309,6 +332,13 @@ def _gigachat_env() -> dict[str, str]:
     if key:
         env[ENV_VAR] = key
     return env
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None  # decoding says why, for this photo alone
 
 
 def _hash_photo(path: str) -> str:

@@ -4,8 +4,9 @@ One row is one product (``ProductJob``), so a bundle's photos travel together an
 finished as soon as its own photos are ready. Nothing here holds the project: the driver
 (app/pipeline/ray_engine.py) owns its state and lock, and applies what comes back. The stages:
 
-- ``decode`` (CPU task): the photos (``masks.load_path``), the cached mask when it still fits, or a
-  cut-out's own alpha;
+- ``decode`` (CPU task): the photos (``masks.load_path``) and their content hashes, from the same
+  read; the cached mask when the file is unchanged and the mask fits the model, or a cut-out's own
+  alpha;
 - ``Segment`` (actor, one model per GPU): the photos without a mask, batched as the model likes;
   it does nothing but run the model, because its process is the GPU's only feeder;
 - ``Text`` (actor): the card text through the local ``TextStage``; GigaChat's requests at once are
@@ -49,9 +50,10 @@ LIMITER_NAME = "vitrina-gigachat-limiter"
 class PhotoJob:
     rel: str
     path: str
-    content_hash: str
+    content_hash: str  # "" until decode reads the file (the driver hashed only possible duplicates)
     mask_file: str  # where this photo's mask is cached (the project's state folder, shared)
-    cached: bool = False  # the cached mask still fits the file and the model
+    known_hash: str = ""  # the file's hash when the state last saw it
+    mask_fits: bool = False  # the cached mask fits the model; it is the mask if the file is unchanged
     duplicate_of: str = ""
     error: str = ""
     rgb: np.ndarray | None = None  # in a stage only: between stages the pixels are the row's RGB
@@ -175,7 +177,8 @@ def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
             photo.error = loaded.error
             continue
         photo.rgb, photo.notes = loaded.photo.rgb, list(loaded.photo.notes)
-        if photo.cached:
+        photo.content_hash = loaded.content_hash  # the driver records it, and a change of file
+        if photo.mask_fits and photo.content_hash == photo.known_hash:
             photo.mask = _read_cached(photo.mask_file, loaded.photo.rgb.shape[:2])
         alpha = loaded.photo.alpha
         if photo.mask is None and alpha is not None and alpha.min() < 255:
@@ -235,7 +238,8 @@ def _cache_mask(photo: PhotoJob) -> None:
         data = encode_png(np.ascontiguousarray(photo.mask, dtype=np.uint8))
         atomic.write_bytes(Path(photo.mask_file), data)
     except OSError:
-        photo.made_by_model = False  # not cached: the driver must not record a mask that is not there
+        # Not cached: the driver must not record a mask that is not there.
+        photo.made_by_model = photo.from_file = False
 
 
 # -- card text ---------------------------------------------------------------------------------
@@ -326,7 +330,7 @@ def use_cluster_gate(limiter: Any) -> None:
 def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
     job = from_row(row)
     for photo in job.photos:
-        if photo.made_by_model:
+        if photo.made_by_model or photo.from_file:
             _cache_mask(photo)  # before the bundle: the driver records only masks that are there
     card = Card.from_json(job.card) if job.card else None
     photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of) for p in _good(job)]  # type: ignore[arg-type]
