@@ -38,6 +38,7 @@ class BundlePhoto:
     mask: np.ndarray  # uint8 alpha at source resolution
     notes: list[str] = field(default_factory=list)
     object_box: tuple[int, int, int, int] | None = None  # where the product landed in ``image``
+    source_hash: str = ""  # the source file's content hash: a later run sees the photo was replaced
 
 
 @dataclass
@@ -67,10 +68,11 @@ def _write_files(folder: Path, bundle: Bundle) -> list[dict[str, Any]]:
         save_image(folder / cutout_name, photo.cutout, png_fast=True, direct=True)
         mask_name = _names(count, i, "mask") + ".png"
         save_image(folder / mask_name, photo.mask, png_fast=True, direct=True)
-        files.append(
-            {"source": photo.source, "image": image_name, "cutout": cutout_name, "mask": mask_name,
-             "notes": list(photo.notes)}
-        )
+        entry = {"source": photo.source, "image": image_name, "cutout": cutout_name, "mask": mask_name,
+                 "notes": list(photo.notes)}
+        if photo.source_hash:
+            entry["source_hash"] = photo.source_hash
+        files.append(entry)
     return files
 
 

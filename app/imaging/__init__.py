@@ -3,7 +3,7 @@
 The lower layer of the core: knows nothing of projects or pipelines.
 """
 
-from app.imaging.files import content_hash
+from app.imaging.files import content_hash, file_key
 from app.imaging.formats import HEIF_AVAILABLE, SUPPORTED_SUFFIXES, is_photo_name
 from app.imaging.load import (
     DEFAULT_MAX_MEGAPIXELS,
@@ -24,6 +24,7 @@ __all__ = [
     "ImageFormat",
     "Photo",
     "content_hash",
+    "file_key",
     "is_photo_name",
     "load_photo",
     "max_pixels_limit",

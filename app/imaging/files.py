@@ -69,6 +69,16 @@ def open_readonly(path: str | os.PathLike[str]) -> BinaryIO:
         raise BadPhotoError(_("cannot read the file: {why}").format(why=err.strerror or err)) from None
 
 
+def file_key(path: str | os.PathLike[str]) -> str:
+    """The file's size and modification time, "" when it cannot be read: while they stay the same,
+    its content hash need not be read again."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
 def content_hash(path: str | os.PathLike[str]) -> str:
     """sha256 (hex) of the file's bytes, read in chunks so large files cost no memory."""
     digest = hashlib.sha256()

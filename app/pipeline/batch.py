@@ -215,7 +215,7 @@ class BatchRun:
         """Compose every good photo of a product and write its bundle (runs on a CPU thread)."""
         state = self.project.product(work.product.key)
         photos = [PhotoIn(lp.rel, lp.photo.rgb, work.masks[lp.rel], list(lp.photo.notes),
-                          self._duplicate_of.get(lp.rel, ""))
+                          self._duplicate_of.get(lp.rel, ""), lp.content_hash)
                   for lp in work.good_photos() if lp.photo is not None]
         product = ProductIn(work.product.key, work.product.name, work.bundle_name, work.replace, photos,
                             dict(work.failed), card, text_error, bool(state.card_edited),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app import imaging
+from app.errors import VitrinaError
 from app.i18n import _
 from app.naming import safe_name, unique_name
 from app.pipeline import report
@@ -103,6 +105,13 @@ class OnDisk:
         if removed:
             return _("bundle updated: photo removed or renamed ({names})").format(
                 names=", ".join(str(r) for r in removed[:3]))
+        recorded = {e.get("source"): e.get("source_hash") for e in (self.card or {}).get("files", [])
+                    if isinstance(e, dict) and e.get("source_hash")}
+        replaced = [rel for rel in photos
+                    if rel in recorded and current_hash(project, rel) not in ("", recorded[rel])]
+        if replaced:
+            return _("bundle updated: photo replaced by another picture ({names})").format(
+                names=", ".join(replaced[:3]))
         return ""
 
     def notes_of(self, rel: str) -> list[str]:
@@ -111,6 +120,23 @@ class OnDisk:
             if isinstance(entry, dict) and entry.get("source") == rel:
                 return [str(n) for n in entry.get("notes", []) if n]
         return []
+
+
+def current_hash(project: Project, rel: str) -> str:
+    """The photo file's content hash now: the state's while the file keeps the size and mtime it
+    was read at, else read again (and noted, so a rerun does not read it once more); "" when it
+    cannot be read (decoding will say why)."""
+    path = project.photo_path(rel)
+    key = imaging.file_key(path)
+    state = project.photo(rel)
+    if not key or (state.content_hash and state.file_key == key):
+        return state.content_hash if key else ""
+    try:
+        digest = imaging.content_hash(path)
+    except (VitrinaError, OSError):
+        return ""
+    project.note_file(rel, digest, key)
+    return digest
 
 
 def sources_of(project: Project, key: str) -> frozenset[str]:

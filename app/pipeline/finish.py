@@ -59,6 +59,7 @@ class PhotoIn:
     mask: np.ndarray
     notes: list[str] = field(default_factory=list)  # the decoder's notes
     duplicate_of: str = ""  # the first photo of the run with the same bytes
+    content_hash: str = ""  # the file's, recorded in the bundle
 
 
 @dataclass
@@ -134,7 +135,8 @@ def _compose(ctx: FinishContext, photo: PhotoIn, hint: str | None, out: Finished
         return None
     out.photo_states[photo.rel] = {"notes": notes}
     out.notices += [(note, photo.rel) for note in (*duplicate, *composed.notes)]
-    return BundlePhoto(photo.rel, composed.image, composed.cutout, photo.mask, notes, composed.object_box)
+    return BundlePhoto(photo.rel, composed.image, composed.cutout, photo.mask, notes, composed.object_box,
+                       photo.content_hash)
 
 
 def _inspector(ctx: FinishContext, product: ProductIn, photos: list[BundlePhoto],

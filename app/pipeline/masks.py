@@ -17,7 +17,7 @@ from app import imaging
 from app.errors import ModelError, VitrinaError
 from app.events import Event, EventSink, Notice, Progress
 from app.i18n import _
-from app.project import PENDING, Project
+from app.project import Project
 from app.segment import Segmenter, resolve
 
 
@@ -35,6 +35,7 @@ class Loaded:
     photo: imaging.Photo | None = None
     content_hash: str = ""
     error: str = ""
+    file_key: str = ""  # imaging.file_key, taken before the file was read
 
 
 def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
@@ -45,9 +46,10 @@ def load(project: Project, rel: str, max_pixels: int | None = None) -> Loaded:
 def load_path(path: Path, rel: str, max_pixels: int | None = None, *, content_hash: str = "") -> Loaded:
     """``load`` for a photo's path alone (a Ray worker has the path, not the project);
     ``content_hash`` when it is known already (the Ray engine hashed every photo first)."""
+    key = imaging.file_key(path)  # before reading: a file replaced meanwhile is read again next time
     try:
         photo = imaging.load_photo(path, max_pixels=max_pixels)
-        return Loaded(rel, photo, content_hash or imaging.content_hash(path))
+        return Loaded(rel, photo, content_hash or imaging.content_hash(path), file_key=key)
     except VitrinaError as exc:
         return Loaded(rel, error=str(exc))
     except OSError as exc:
@@ -57,12 +59,7 @@ def load_path(path: Path, rel: str, max_pixels: int | None = None, *, content_ha
 def current_mask(project: Project, loaded: Loaded, key: str) -> np.ndarray | None:
     """The saved mask while it still fits the file and the model, or the photo's own alpha."""
     assert loaded.photo is not None
-    state = project.photo(loaded.rel)
-    if state.content_hash != loaded.content_hash:
-        # A changed file invalidates everything derived from it, even an edited mask.
-        state.content_hash, state.mask_source, state.mask_model = loaded.content_hash, "", ""
-        state.status, state.error = PENDING, ""
-        project.mark_dirty()
+    project.note_file(loaded.rel, loaded.content_hash, loaded.file_key)
     if project.has_current_mask(loaded.rel, loaded.content_hash, key):
         mask = project.load_mask(loaded.rel)
         if mask is not None and mask.shape == loaded.photo.rgb.shape[:2]:

@@ -33,7 +33,7 @@ from app.pipeline import masks, report
 from app.pipeline.batch import BatchRun, SegmenterFactory
 from app.pipeline.options import BatchOptions
 from app.pipeline.report import BatchResult
-from app.project import PENDING, Product
+from app.project import Product
 from app.project.store import mask_file
 from app.publish.fields import bundle_fields
 
@@ -200,7 +200,7 @@ class RayBatchRun(BatchRun):
             for rel in product.photos:
                 digest = hashes.get(rel, "")
                 if digest:
-                    self._changed(rel, digest)
+                    self.project.note_file(rel, digest)
                 first = first_of.setdefault(digest, rel) if digest else rel
                 known = self.project.photo(rel).content_hash
                 photos.append(PhotoJob(
@@ -216,20 +216,12 @@ class RayBatchRun(BatchRun):
                                    publishing=bundle_fields(self.project, product)))
         return jobs
 
-    def _changed(self, rel: str, digest: str) -> None:
-        """As masks.current_mask: a changed file invalidates everything derived from it."""
-        state = self.project.photo(rel)
-        if state.content_hash != digest:
-            state.content_hash, state.mask_source, state.mask_model = digest, "", ""
-            state.status, state.error = PENDING, ""
-            self.project.mark_dirty()
-
     def _take(self, job: Any) -> None:
         """A product back from the cluster: its photos' hashes, masks and card, its outcome into
         the state."""
         for photo in job.photos:
             if photo.content_hash:
-                self._changed(photo.rel, photo.content_hash)
+                self.project.note_file(photo.rel, photo.content_hash, photo.file_key)
             if photo.made_by_model:
                 self.project.record_mask(photo.rel, source="model", model=self.model_key)
             elif photo.from_file:

@@ -53,6 +53,7 @@ class PhotoJob:
     content_hash: str  # "" until decode reads the file (the driver hashed only possible duplicates)
     mask_file: str  # where this photo's mask is cached (the project's state folder, shared)
     known_hash: str = ""  # the file's hash when the state last saw it
+    file_key: str = ""  # its size and mtime when decode read it (the driver records it)
     mask_fits: bool = False  # the cached mask fits the model; it is the mask if the file is unchanged
     duplicate_of: str = ""
     error: str = ""
@@ -177,7 +178,7 @@ def decode(row: dict[str, Any], max_pixels: int | None) -> dict[str, Any]:
             photo.error = loaded.error
             continue
         photo.rgb, photo.notes = loaded.photo.rgb, list(loaded.photo.notes)
-        photo.content_hash = loaded.content_hash  # the driver records it, and a change of file
+        photo.content_hash, photo.file_key = loaded.content_hash, loaded.file_key  # the driver records them
         if photo.mask_fits and photo.content_hash == photo.known_hash:
             photo.mask = _read_cached(photo.mask_file, loaded.photo.rgb.shape[:2])
         alpha = loaded.photo.alpha
@@ -333,7 +334,8 @@ def finish(row: dict[str, Any], ctx: FinishContext) -> dict[str, Any]:
         if photo.made_by_model or photo.from_file:
             _cache_mask(photo)  # before the bundle: the driver records only masks that are there
     card = Card.from_json(job.card) if job.card else None
-    photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of) for p in _good(job)]  # type: ignore[arg-type]
+    photos = [PhotoIn(p.rel, p.rgb, p.mask, p.notes, p.duplicate_of, p.content_hash)  # type: ignore[arg-type]
+              for p in _good(job)]
     failed = {p.rel: p.error for p in job.photos if p.error}
     product = ProductIn(job.key, job.name, job.bundle_name, job.replace, photos, failed, card, job.text_error,
                         job.card_edited, job.publishing)

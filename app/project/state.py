@@ -19,6 +19,7 @@ PENDING, DONE, FAILED = "pending", "done", "failed"
 @dataclass
 class PhotoState:
     content_hash: str = ""
+    file_key: str = ""  # the file's size and mtime when content_hash was read (app.imaging.file_key)
     status: str = PENDING
     mask_source: str = ""  # "model" | "edited" | "" (none yet)
     mask_model: str = ""  # "repo_or_dir@revision" that made the model mask

@@ -22,7 +22,7 @@ from app.i18n import _
 from app.imaging.png import encode_png
 from app.project.moves import follow_moves
 from app.project.scan import STATE_DIR_NAME, Product, ScanResult, scan_folder
-from app.project.state import PhotoState, ProductState, ProjectState
+from app.project.state import PENDING, PhotoState, ProductState, ProjectState
 
 STATE_FILE = "state.json"
 _MADE = ("model", "file")  # mask sources that are not the user's edits
@@ -264,6 +264,19 @@ class Project:
             self._dirty = True
         self.save()
         return True
+
+    def note_file(self, rel: str, content_hash: str, file_key: str = "") -> None:
+        """What the photo's file holds now (its content hash, read when its size and mtime were
+        ``file_key``). A changed file invalidates everything derived from it, even an edited mask."""
+        with self._lock:
+            state = self.photo(rel)
+            if state.content_hash != content_hash:
+                state.content_hash, state.mask_source, state.mask_model = content_hash, "", ""
+                state.status, state.error = PENDING, ""
+                self._dirty = True
+            if file_key and state.file_key != file_key:
+                state.file_key = file_key
+                self._dirty = True
 
     def has_current_mask(self, rel: str, content_hash: str, model: str) -> bool:
         """True when the cached mask still fits the photo file and the chosen model.

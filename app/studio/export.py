@@ -192,7 +192,8 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     state = project.photo(rel)
     if not state.mask_source:
         raise VitrinaError(_("not processed yet: process it before exporting"))
-    if state.content_hash and state.content_hash != imaging.content_hash(path):
+    digest = imaging.content_hash(path)
+    if state.content_hash and state.content_hash != digest:
         raise VitrinaError(_("the photo changed since it was processed: process it again"))
     photo = imaging.load_photo(path)
     mask = project.load_mask(rel)
@@ -208,7 +209,7 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     for note in composed.notes:
         events(Notice(note, item=rel))
     return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes],
-                       composed.object_box)
+                       composed.object_box, digest)
 
 
 def _inspector(project: Project, product: Product, photos: list[BundlePhoto], fix: bool,

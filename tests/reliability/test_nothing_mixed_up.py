@@ -263,3 +263,31 @@ def test_a_photo_added_to_an_exported_product_updates_its_bundle(tmp_path, vitri
     assert [f["source"] for f in card["files"]] == ["Кружка/1.png", "Кружка/2.png"]
     again = vitrina(*images_only(src, out, tiny_seg_model))
     assert read_report(out)["Кружка/1.png"]["status"] == "exists", again.err
+
+
+def test_a_photo_shot_again_under_the_same_name_updates_its_bundle(tmp_path, vitrina, tiny_seg_model,
+                                                                   monkeypatch) -> None:
+    import hashlib
+
+    from app import imaging
+
+    src, out = tmp_path / "shoot", tmp_path / "cards"
+    _save(src / "Кружка" / "1.png", _COLOURS[0])
+    _save(src / "bag.png", _COLOURS[1])
+    assert vitrina(*images_only(src, out, tiny_seg_model)).code == 0
+    card = json.loads((out / "Кружка" / "card.json").read_text("utf-8"))
+    digest = hashlib.sha256((src / "Кружка" / "1.png").read_bytes()).hexdigest()
+    assert card["files"][0]["source_hash"] == digest  # what the bundle was made from
+    _save(src / "Кружка" / "1.png", _COLOURS[2])  # the photographer shot it again
+    run = vitrina(*images_only(src, out, tiny_seg_model))
+    assert "bundle updated: photo replaced by another picture (Кружка/1.png)" in run.err
+    report = read_report(out)
+    assert report["Кружка/1.png"]["status"] == "done" and report["bag.png"]["status"] == "exists"
+    assert np.abs(_centre_colour(out / "Кружка") - _COLOURS[2]).max() < 40  # the new picture's cut-out
+    reads = []
+    real = imaging.content_hash
+    monkeypatch.setattr(imaging, "content_hash", lambda path: reads.append(path) or real(path))
+    vitrina(*images_only(src, out, tiny_seg_model))
+    report = read_report(out)
+    assert report["Кружка/1.png"]["status"] == report["bag.png"]["status"] == "exists"
+    assert reads == []  # unchanged files are known by their size and time, not read again
