@@ -207,3 +207,41 @@ def test_stopped_during_the_export_publishes_nothing(tmp_path: Path, wb: FakeWB)
     result = publish(project, [PRODUCT], tmp_path / "cards", cancelled=lambda: True)
     assert result.cancelled and not result.outcomes and not wb.requests
     assert "stopped" in result.left_out[PRODUCT]
+
+
+def test_a_bundle_edited_since_the_export_is_made_again_and_the_others_are_kept(tmp_path: Path) -> None:
+    from app.compose.placement import Placement
+    from app.studio import background_named, set_photo_background, set_placement
+    from app.studio.export import export_products
+
+    project = listed_project(tmp_path)
+    out = tmp_path / "cards"
+    prepare_bundles(project, [PRODUCT, LOOSE], out)
+    mug, ball = out / "Кружка" / "01.jpg", out / "ball" / "01.jpg"
+    stamps = {path: path.stat().st_mtime_ns for path in (mug, ball)}
+    first = next(p for p in project.products if p.key == PRODUCT).photos[0]
+    brushed = project.load_mask(first).copy()
+    brushed[: brushed.shape[0] // 3] = 0  # the top third brushed away
+    project.save_mask(first, brushed, source="edited")
+    prepare_bundles(project, [PRODUCT, LOOSE], out)  # publishing: the mug's bundle shows the old mask
+    assert mug.stat().st_mtime_ns != stamps[mug] and ball.stat().st_mtime_ns == stamps[ball]
+    from PIL import Image
+
+    files = json.loads((out / "Кружка" / "card.json").read_text("utf-8"))["files"]
+    mask_name = next(f["mask"] for f in files if f["source"] == first)
+    saved = np.asarray(Image.open(out / "Кружка" / mask_name))
+    assert saved[: brushed.shape[0] // 3].max() == 0  # the brushed mask is the bundle's now
+
+    for change in (lambda: set_photo_background(project, [LOOSE], background_named("transparent")),
+                   lambda: set_placement(project, [LOOSE], Placement(0.5, 0.5, 0.5))):
+        before = ball.stat().st_mtime_ns if ball.exists() else None
+        change()
+        events: list[Event] = []
+        export_products(project, [LOOSE], out, overwrite=False, events=events.append)
+        remade = next((out / "ball").glob("01.*"))
+        assert remade.stat().st_mtime_ns != before  # the studio's own Export redoes it too
+        assert any("changed since the export" in str(getattr(e, "message", "")) for e in events)
+        ball = remade
+    kept: list[Event] = []
+    export_products(project, [LOOSE], out, overwrite=False, events=kept.append)
+    assert not any("changed since the export" in str(getattr(e, "message", "")) for e in kept)

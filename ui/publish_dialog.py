@@ -126,8 +126,9 @@ class PublishDialog(QDialog):
         self.folder_field = FolderField(folder, self.photos, self.tr("Publish the bundles of…"))
         self.folder = self.folder_field.edit
         column.addWidget(self.folder_field)
-        note = QLabel(self.tr("Products not exported there yet are exported first. The others keep their "
-                              "images and take your latest card text and Wildberries listing."))
+        note = QLabel(self.tr("Products not exported there yet, or whose masks, backgrounds or placement "
+                              "changed since, are exported first. The others keep their images and take "
+                              "your latest card text and Wildberries listing."))
         note.setWordWrap(True)
         column.addWidget(note)
         self.reexport = QCheckBox(self.tr("Export again first (make every bundle's images anew from your "

@@ -39,6 +39,7 @@ class BundlePhoto:
     notes: list[str] = field(default_factory=list)
     object_box: tuple[int, int, int, int] | None = None  # where the product landed in ``image``
     source_hash: str = ""  # the source file's content hash: a later run sees the photo was replaced
+    look: str = ""  # the studio's digest of what the images depend on (app/studio/look.py)
 
 
 @dataclass
@@ -72,6 +73,8 @@ def _write_files(folder: Path, bundle: Bundle) -> list[dict[str, Any]]:
                  "notes": list(photo.notes)}
         if photo.source_hash:
             entry["source_hash"] = photo.source_hash
+        if photo.look:
+            entry["look"] = photo.look
         files.append(entry)
     return files
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,8 @@ class OnDisk:
     card: dict[str, Any] | None = None
     conflict: str = ""  # why the folder is not this product's (empty when it is, or is absent)
 
-    def changes(self, project: Project, photos: tuple[str, ...]) -> str:
+    def changes(self, project: Project, photos: tuple[str, ...],
+                look: Callable[[str], str] | None = None) -> str:
         """Why this product's bundle no longer shows its photos ("" when it still does): a photo was
         added (and has not failed: a broken file would redo the bundle on every run) or removed."""
         listed = [e.get("source") for e in (self.card or {}).get("files", []) if isinstance(e, dict)]
@@ -112,6 +113,13 @@ class OnDisk:
         if replaced:
             return _("bundle updated: photo replaced by another picture ({names})").format(
                 names=", ".join(replaced[:3]))
+        # ``look``: what the photo's images depend on now (the studio's, app/studio/look.py).
+        looks = {e.get("source"): e.get("look") for e in (self.card or {}).get("files", [])
+                 if isinstance(e, dict) and e.get("look")}
+        changed = [rel for rel in photos if look is not None and rel in looks and look(rel) != looks[rel]]
+        if changed:
+            why = _("bundle updated: mask, background or placement changed since the export ({names})")
+            return why.format(names=", ".join(changed[:3]))
         return ""
 
     def notes_of(self, rel: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from app.publish.fields import bundle_fields
 from app.studio.choices import background_for, canvas_for, card_of, marketplace_of, text_marketplace
 from app.studio.flags import is_rejected
 from app.studio.items import ERROR, PENDING, photo_status
+from app.studio.look import look_of
 from app.studio.placement import placement_for
 
 STAGE = "export"
@@ -146,7 +148,8 @@ def _export_one(project: Project, product: Product, output: Path, name: str, ove
         for rel in kept_photos:
             row(rel, report.CONFLICT, there.conflict)
         return
-    change = there.changes(project, kept_photos) if there.exists else ""
+    looks = partial(look_of, project, key=product.key)  # what its photos would look like now
+    change = there.changes(project, kept_photos, looks) if there.exists else ""
     if change:  # its own bundle no longer shows its photos: redone in place
         events(Notice(change, item=product.key))
         overwrite = True
@@ -209,7 +212,7 @@ def _compose(project: Project, rel: str, product: Product, events: EventSink) ->
     for note in composed.notes:
         events(Notice(note, item=rel))
     return BundlePhoto(rel, composed.image, composed.cutout, mask, [*photo.notes, *composed.notes],
-                       composed.object_box, digest)
+                       composed.object_box, digest, look_of(project, rel, product.key))
 
 
 def _inspector(project: Project, product: Product, photos: list[BundlePhoto], fix: bool,

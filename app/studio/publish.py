@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from app.publish.wb.listing import Defaults, Dimensions
 from app.studio.export import card_fields, export_products, export_target
 from app.studio.flags import approved_products, is_rejected
 from app.studio.items import EDITED, REVIEW, photo_status
+from app.studio.look import look_of
 
 STAGE = flow.STAGE
 SCOPES = ("approved", "selected")
@@ -138,9 +140,10 @@ def _prepare(project: Project, keys: Iterable[str], output: Path, *, reexport: b
             continue
         there = on_disk(output, names[product.key], sources_of(project, product.key))
         kept = tuple(rel for rel in product.photos if not is_rejected(project, rel))
+        looks = partial(look_of, project, key=product.key)  # what its photos would look like now
         if there.conflict:  # another product's folder, or not a bundle: never replaced
             leave_out(product.key, there.conflict)
-        elif reexport or not there.exists or there.changes(project, kept):
+        elif reexport or not there.exists or there.changes(project, kept, looks):
             to_export.append(product.key)
         else:
             why = _refresh_card(project, product, output / names[product.key])

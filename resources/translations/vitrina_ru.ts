@@ -1928,10 +1928,6 @@ press Process to cut it out</source>
         <translation>Из папки экспорта</translation>
     </message>
     <message>
-        <source>Products not exported there yet are exported first. The others keep their images and take your latest card text and Wildberries listing.</source>
-        <translation>Товары, ещё не экспортированные туда, сначала экспортируются. Остальные сохраняют свои изображения и получают ваш последний текст карточки и данные для Wildberries.</translation>
-    </message>
-    <message>
         <source>Export again first (make every bundle&apos;s images anew from your saved masks, backgrounds and placement)</source>
         <translation>Сначала экспортировать заново (изображения всех комплектов заново из сохранённых масок, фонов и расположения)</translation>
     </message>
@@ -1950,6 +1946,10 @@ press Process to cut it out</source>
     <message>
         <source>Publish the bundles of…</source>
         <translation>Публиковать комплекты из…</translation>
+    </message>
+    <message>
+        <source>Products not exported there yet, or whose masks, backgrounds or placement changed since, are exported first. The others keep their images and take your latest card text and Wildberries listing.</source>
+        <translation>Товары, ещё не экспортированные туда или с тех пор изменённые (маска, фон, расположение), сначала экспортируются. Остальные сохраняют свои изображения и получают ваш последний текст карточки и данные для Wildberries.</translation>
     </message>
     <message>
         <source>Nothing to publish: approve products, or select processed photos, first.</source>
