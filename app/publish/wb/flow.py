@@ -15,24 +15,22 @@ never makes a duplicate. Publishing again sends only what is new or changed.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import mimetypes
 import time
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from app.cardtext.card import Card
 from app.errors import Cancelled, VitrinaError
 from app.events import EventSink, ItemFailed, Notice, Progress, ignore
 from app.i18n import _
 from app.publish.wb import state as st
 from app.publish.wb.api import WBAuthError, WBClient, WBError
-from app.publish.wb.charcs import DICTIONARIES, Characteristic, CharcCache, to_api
+from app.publish.wb.charcs import CharcCache, to_api
+from app.publish.wb.complete import Completer, SubjectChooser
 from app.publish.wb.listing import BundleUnreadable, Listing, bundle_folders, read_bundle
 from app.publish.wb.validate import Checked, check_listing, duplicate_vendor_codes
 
@@ -43,7 +41,6 @@ POLL_INTERVAL = 5.0  # seconds between looks at the card list while WB creates t
 # (it creates cards within minutes): the next run sends it again, after looking its vendor code up
 # like any unsent card's, so a card that was only slow is found rather than made twice.
 DROPPED_AFTER = 3 * 3600.0
-T = TypeVar("T")
 
 # What the run did with each bundle, as the summary and the studio show it.
 BLOCKED, SKIPPED, UNREADABLE, PLANNED = "blocked", "skipped", "unreadable", "planned"
@@ -81,9 +78,6 @@ class PublishResult:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
-SubjectChooser = Callable[[Listing, dict[str, Any] | None], dict[str, Any] | None]
-
-
 class Publisher:
     """One run over ``out_dir``. ``client`` is None only for a dry run without a token: then the
     categories' characteristics are checked from the cache, if it has them."""
@@ -94,9 +88,8 @@ class Publisher:
         self.out_dir, self.state, self.client = out_dir, state, client
         self.cache, self.writer, self.choose_subject = cache, writer, choose_subject
         self.options, self.events = options, events
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.completer = Completer(state, client, cache, writer, choose_subject, events)
         self._outcomes: dict[str, Outcome] = {}
-        self._searched: dict[str, list[dict[str, Any]]] = {}
 
     # --- the run ------------------------------------------------------------------------------
 
@@ -111,7 +104,7 @@ class Publisher:
             cancelled = True
         finally:
             self.state.save()
-            self._close_writer()
+            self.completer.close()
         outcomes = sorted(self._outcomes.values(), key=lambda o: o.bundle)
         sent = self.client.requests_sent if self.client is not None else 0
         return PublishResult(outcomes, cancelled=cancelled, requests=sent)
@@ -146,13 +139,13 @@ class Publisher:
             if sent_as:
                 listing.vendor_code = sent_as
         duplicates = duplicate_vendor_codes(listings, self.state.vendor_codes_in_use())
-        listings = self._complete(listings)
+        listings = self.completer.complete(listings)
         checked = []
         for n, listing in enumerate(listings, start=1):
             self.events(Progress("check", n - 1, len(listings), listing.bundle))
             try:
-                charcs = self._charcs(listing.subject_id)
-                result = check_listing(listing, charcs, self._dictionaries(charcs or []))
+                charcs = self.completer.charcs(listing.subject_id)
+                result = check_listing(listing, charcs, self.completer.dictionaries(charcs or []))
             except (Cancelled, WBAuthError):
                 raise
             except VitrinaError as exc:
@@ -172,125 +165,6 @@ class Publisher:
                 checked.append(result)
         self.events(Progress("check", len(listings), len(listings)))
         return checked
-
-    def _complete(self, listings: list[Listing]) -> list[Listing]:
-        """The category (asked, or the writer's suggestion offered) and the characteristics the
-        writer fills from the card text — each made once per product and kept in publish.json.
-        The writer calls of all products run at once (the writer bounds its own concurrency)."""
-        if self.writer is not None:
-            self._suggest_all([lst for lst in listings if lst.subject_id is None
-                               and not self.state.chosen.get(lst.bundle, {}).get("suggested")])
-        out = []
-        for listing in listings:
-            chosen = self.state.chosen.setdefault(listing.bundle, {})
-            suggestion = chosen.get("suggested")
-            if listing.subject_id is None:
-                picked = self.choose_subject(listing, suggestion) if self.choose_subject else None
-                if picked:
-                    subject_id, name = int(picked["subjectID"]), str(picked.get("subjectName") or "")
-                    self.state.choose(listing.bundle, subject_id=subject_id, subject_name=name)
-                    listing = replace(listing, subject_id=subject_id, subject_name=name)
-            out.append(listing)
-        if self.writer is None:
-            return out
-        unfilled = [lst for lst in out if lst.subject_id is not None
-                    and self.state.chosen[lst.bundle].get("filled_for") != lst.subject_id]
-        filled = self._fill_all(unfilled)
-        return [filled.get(lst.bundle, lst) for lst in out]
-
-    def _subjects(self, word: str) -> list[dict[str, Any]]:
-        # Products of one shoot share their words ("кружк"): one search each, at 100 requests a minute.
-        assert self.client is not None
-        if word not in self._searched:
-            self._searched[word] = self.client.subjects(word, limit=30)
-        return self._searched[word]
-
-    def _suggest_all(self, listings: list[Listing]) -> None:
-        if self.client is None or not listings:
-            return
-        from app.publish.wb.fill import search_words, suggest_subject
-
-        asks = []
-        for listing in listings:
-            if not listing.title:
-                continue
-            candidates: dict[int, dict[str, Any]] = {}
-            for word in search_words(_card(listing)):
-                for subject in self._subjects(word):
-                    if isinstance(subject.get("subjectID"), int):
-                        candidates.setdefault(subject["subjectID"], subject)
-            if candidates:
-                asks.append((listing, candidates))
-        answers = self._gather([suggest_subject(self.writer, _card(listing), list(candidates.values()))
-                                for listing, candidates in asks])
-        for (listing, candidates), answer in zip(asks, answers, strict=True):
-            if isinstance(answer, int) and answer in candidates:
-                self.state.choose(listing.bundle, suggested=candidates[answer])
-            elif isinstance(answer, VitrinaError):
-                self.events(Notice(_("no category suggested: {why}").format(why=answer), item=listing.bundle))
-        self.state.save()
-
-    def _fill_all(self, listings: list[Listing]) -> dict[str, Listing]:
-        from app.publish.wb.fill import fill_characteristics
-
-        asks = []
-        for listing in listings:
-            charcs = self._charcs(listing.subject_id)
-            if charcs:
-                asks.append((listing, fill_characteristics(self.writer, _card(listing),
-                                                           listing.photo_description, charcs,
-                                                           self._dictionaries(charcs))))
-        answers = self._gather([coro for _listing, coro in asks])
-        out = {}
-        for (listing, _coro), result in zip(asks, answers, strict=True):
-            if isinstance(result, BaseException):
-                self.events(Notice(_("characteristics not filled: {why}").format(why=result),
-                                   item=listing.bundle))
-                continue
-            values = {str(k): v for k, v in result.values.items()}
-            self.state.choose(listing.bundle, characteristics=values, filled_for=listing.subject_id,
-                              fill_problems=list(result.problems))
-            values_now = {**result.values, **listing.own_characteristics}  # the user's own values win
-            out[listing.bundle] = replace(listing, characteristics=values_now)
-        self.state.save()
-        return out
-
-    def _gather(self, coros: list[Coroutine[Any, Any, T]]) -> list[T | BaseException]:
-        """Every writer call at once; a product's failure (a VitrinaError) is its own answer."""
-        if not coros:
-            return []
-
-        async def each(coro: Coroutine[Any, Any, T]) -> T | BaseException:
-            try:
-                return await coro
-            except VitrinaError as exc:
-                return exc
-
-        async def all_of() -> list[T | BaseException]:
-            return list(await asyncio.gather(*(each(c) for c in coros)))
-
-        return self._await(all_of())
-
-    def _charcs(self, subject_id: int | None) -> list[Characteristic] | None:
-        if subject_id is None:
-            return None
-        if self.client is None:
-            return self.cache.cached_charcs(subject_id)
-        return self.cache.get_charcs(subject_id, self.client.charcs)
-
-    def _dictionaries(self, charcs: list[Characteristic]) -> dict[str, list[str]]:
-        out = {}
-        for charc in charcs:
-            kind = DICTIONARIES.get(charc.name)
-            if kind is None:
-                continue
-            if self.client is None:
-                values = self.cache.cached_dictionary(kind)
-            else:
-                values = self.cache.get_dictionary(kind, self.client.directory)
-            if values is not None:
-                out[kind] = values
-        return out
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -312,7 +186,8 @@ class Publisher:
         existing = self._lookup(unknown, since=None)
         for item in checked:
             listing, remote = item.listing, self.state.remote_of(item.listing.bundle)
-            payload = listing.to_api(to_api(self._charcs(listing.subject_id) or [], item.characteristics))
+            charcs = self.completer.charcs(listing.subject_id) or []
+            payload = listing.to_api(to_api(charcs, item.characteristics))
             fingerprint = _fingerprint(payload)
             if unsent(remote):
                 found = existing.get(listing.vendor_code.lower())
@@ -514,28 +389,6 @@ class Publisher:
         self.state.save()
         self._outcome(listing.bundle, PUBLISHED if changed else UNCHANGED, nm_id=remote.nm_id,
                       photos_sent=sent)
-
-    # --- the writer's event loop --------------------------------------------------------------
-
-    def _await(self, coro: Coroutine[Any, Any, T]) -> T:
-        # One loop for the whole run: an async SDK client belongs to the loop it was first used on.
-        if self._loop is None:
-            self._loop = asyncio.new_event_loop()
-        return self._loop.run_until_complete(coro)
-
-    def _close_writer(self) -> None:
-        if self._loop is None:
-            return
-        if self.writer is not None and hasattr(self.writer, "aclose"):
-            self._loop.run_until_complete(self.writer.aclose())
-        self._loop.close()
-        self._loop = None
-
-
-def _card(listing: Listing) -> Card:
-    return Card(title=listing.title, description=listing.description, attributes=listing.attributes,
-                keywords=listing.keywords)
-
 
 def _all_older(cards: list[dict[str, Any]], since: float) -> bool:
     """Whether every card of a page was last changed before ``since`` (an unreadable date: no)."""
