@@ -22,6 +22,7 @@ from app import atomic, imaging
 from app.errors import Cancelled, VitrinaError
 from app.finetune.pairs import BadPair, Pair, read_mask
 from app.i18n import _
+from app.imaging.save import encoded
 
 WORK_SCALE = 4 / 3
 
@@ -71,8 +72,8 @@ def _working_copy(pair: Pair, side: int, cache: Path) -> Sample:
                 height=photo.rgb.shape[0]))
         image, mask = _shrunk(photo.rgb, mask, side)
         # The mask last: a copy whose mask is there is whole (the image was written first).
-        atomic.write_with(image_path, lambda fh: Image.fromarray(image).save(fh, "JPEG", quality=95))
-        atomic.write_with(mask_path, lambda fh: Image.fromarray(mask).save(fh, "PNG"))
+        atomic.write_bytes(image_path, encoded(image, "JPEG", quality=95))
+        atomic.write_bytes(mask_path, encoded(mask, "PNG"))
     return Sample(image_path, mask_path, pair.product, pair.label)
 
 

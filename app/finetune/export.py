@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import Image
-
 from app import atomic, imaging
 from app.errors import VitrinaError
 from app.finetune.pairs import PRODUCT_SEPARATOR, BadPair, Pair, read_mask, safe_name
 from app.i18n import _
+from app.imaging.save import encoded
 
 
 def export_pairs(pairs: Sequence[Pair], out: Path) -> tuple[int, list[BadPair]]:
@@ -39,9 +38,8 @@ def export_pairs(pairs: Sequence[Pair], out: Path) -> tuple[int, list[BadPair]]:
             bad.append(BadPair(pair.label, str(exc)))
             continue
         try:
-            atomic.write_with(im / f"{name}.jpg",
-                              lambda fh, rgb=photo.rgb: Image.fromarray(rgb).save(fh, "JPEG", quality=95))
-            atomic.write_with(gt / f"{name}.png", lambda fh, m=mask: Image.fromarray(m).save(fh, "PNG"))
+            atomic.write_bytes(im / f"{name}.jpg", encoded(photo.rgb, "JPEG", quality=95))
+            atomic.write_bytes(gt / f"{name}.png", encoded(mask, "PNG"))
         except OSError as exc:
             why = exc.strerror or exc
             raise VitrinaError(_("Cannot write {name}: {why}").format(name=name, why=why)) from exc

@@ -3,6 +3,7 @@ settings marketplaces expect."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -71,16 +72,33 @@ def save_image(
         im = im.convert("RGB")  # so that the embedded sRGB profile matches the pixels
     try:
         try:
-            write(path, lambda fh: im.save(fh, **params))
+            data = _encoded(im, params)
         except OSError as err:
             if not params.get("optimize") or err.errno is not None:
                 raise
             # Pillow sizes the optimizer's buffer from the pixel count; very noisy photos at high
             # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
-            write(path, lambda fh: im.save(fh, **{**params, "optimize": False}))
+            data = _encoded(im, {**params, "optimize": False})
+        write(path, lambda fh: fh.write(data))
     except OSError as err:
         why = err.strerror or err
         raise ExportError(_("cannot save {name}: {why}").format(name=path.name, why=why)) from err
+
+
+def encoded(image: np.ndarray, fmt: str, **params: Any) -> bytes:
+    """A plain encode of an array (no sRGB tag, Pillow's settings): for working files written with
+    ``atomic.write_bytes`` — never hand Pillow the file itself (see ``_encoded``)."""
+    return _encoded(Image.fromarray(image), {"format": fmt, **params})
+
+
+def _encoded(im: Image.Image, params: dict[str, Any]) -> bytes:
+    """The file's bytes, encoded in memory. Handed a real file, Pillow's encoder writes with
+    write(2) and checks only for -1: on a nearly full disk its last chunk goes out short and the
+    save "succeeds" with a truncated file. Python's own file object retries a short write, and the
+    full disk then raises (tests/reliability/test_output_faults.py)."""
+    buffer = io.BytesIO()
+    im.save(buffer, **params)
+    return buffer.getvalue()
 
 
 def _format_for(path: Path) -> ImageFormat:

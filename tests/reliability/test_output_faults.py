@@ -182,3 +182,26 @@ def test_the_input_folder_as_output_is_refused(shoot, tiny_seg_model, vitrina) -
     assert run.code == 2 and "the output folder must not be the input folder" in run.err
     assert snapshot(shoot) == before
     assert sorted(p.name for p in shoot.iterdir() if p.name != ".vitrina") == entries
+
+
+def test_an_image_that_only_partly_fits_on_the_disk_is_an_error_not_a_short_file(tmp_path) -> None:
+    """Pillow's encoder, handed a real file, checks write(2) only for -1: on a nearly full disk
+    the last chunk is written short and the save "succeeds" with a truncated file. The bundle
+    around it then looked whole (seen once in CI as a truncated 01.jpg in a "done" bundle)."""
+    from app.errors import ExportError
+    from app.imaging import save_image
+
+    rng = np.random.default_rng(1)
+    noisy = rng.integers(0, 256, (96, 128, 3), dtype=np.uint8)  # ~30 KB as JPEG: one encoder chunk
+    with _tmpfs(tmp_path / "disk", "size=64k") as disk:
+        filler = disk / "filler"
+        with open(filler, "wb", buffering=0) as fh:  # the disk filled up, then about 8 KB freed
+            try:
+                while fh.write(b"\0" * 4096):
+                    pass
+            except OSError:
+                pass
+        os.truncate(filler, filler.stat().st_size - 8 * 1024)
+        target = disk / "01.jpg"
+        with pytest.raises(ExportError, match="No space left on device"):
+            save_image(target, noisy, quality=95, direct=True)
