@@ -71,14 +71,7 @@ def save_image(
     if fmt == "jpeg" and im.mode == "L":
         im = im.convert("RGB")  # so that the embedded sRGB profile matches the pixels
     try:
-        try:
-            data = _encoded(im, params)
-        except OSError as err:
-            if not params.get("optimize") or err.errno is not None:
-                raise
-            # Pillow sizes the optimizer's buffer from the pixel count; very noisy photos at high
-            # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
-            data = _encoded(im, {**params, "optimize": False})
+        data = encode_with(im, params)
         write(path, lambda fh: fh.write(data))
     except OSError as err:
         why = err.strerror or err
@@ -87,15 +80,26 @@ def save_image(
 
 def encoded(image: np.ndarray, fmt: str, **params: Any) -> bytes:
     """A plain encode of an array (no sRGB tag, Pillow's settings): for working files written with
-    ``atomic.write_bytes`` — never hand Pillow the file itself (see ``_encoded``)."""
-    return _encoded(Image.fromarray(image), {"format": fmt, **params})
+    ``atomic.write_bytes`` — never hand Pillow the file itself (see ``encode_with``)."""
+    return encode_with(Image.fromarray(image), {"format": fmt, **params})
 
 
-def _encoded(im: Image.Image, params: dict[str, Any]) -> bytes:
+def encode_with(im: Image.Image, params: dict[str, Any]) -> bytes:
     """The file's bytes, encoded in memory. Handed a real file, Pillow's encoder writes with
     write(2) and checks only for -1: on a nearly full disk its last chunk goes out short and the
     save "succeeds" with a truncated file. Python's own file object retries a short write, and the
     full disk then raises (tests/reliability/test_output_faults.py)."""
+    try:
+        return _in_memory(im, params)
+    except OSError as err:
+        if not params.get("optimize") or err.errno is not None:
+            raise
+        # Pillow sizes the optimizer's buffer from the pixel count; very noisy photos at high
+        # quality overflow it ("Suspension not allowed here"). Unoptimized output is ~5 % larger.
+        return _in_memory(im, {**params, "optimize": False})
+
+
+def _in_memory(im: Image.Image, params: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     im.save(buffer, **params)
     return buffer.getvalue()

@@ -3,7 +3,6 @@ format, file size. Each returns new pixels or bytes and says what it changed."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +10,7 @@ from PIL import Image
 
 from app import formats
 from app.i18n import _
-from app.imaging.save import _encoder_params, _to_pil  # the export's own encoder settings
+from app.imaging.save import _encoder_params, _to_pil, encode_with  # the export's own encoder settings
 from app.marketplace.marketplaces import Marketplace
 
 MB = 1_000_000  # marketplaces' "MB": the smaller reading, so a pass is a pass under both
@@ -40,16 +39,7 @@ def encode(pixels: np.ndarray, fmt: str, quality: int = 95) -> bytes:
     params = _encoder_params(im, _PIL_FORMAT[normalise_format(fmt)], quality, False)  # type: ignore[arg-type]
     if params["format"] == "JPEG" and im.mode == "L":
         im = im.convert("RGB")
-    buffer = io.BytesIO()
-    try:
-        im.save(buffer, **params)
-    except OSError:
-        # libjpeg's optimised mode needs the whole file in one buffer that Pillow sizes at
-        # width×height bytes; noise-like content at high quality is larger. Unoptimised output
-        # streams (a few % bigger).
-        buffer = io.BytesIO()
-        im.save(buffer, **{**params, "optimize": False})
-    return buffer.getvalue()
+    return encode_with(im, params)
 
 
 def flatten(pixels: np.ndarray, colour: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:

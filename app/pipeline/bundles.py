@@ -106,17 +106,15 @@ class OnDisk:
         if removed:
             return _("bundle updated: photo removed or renamed ({names})").format(
                 names=", ".join(str(r) for r in removed[:3]))
-        recorded = {e.get("source"): e.get("source_hash") for e in (self.card or {}).get("files", [])
-                    if isinstance(e, dict) and e.get("source_hash")}
-        replaced = [rel for rel in photos
-                    if rel in recorded and current_hash(project, rel) not in ("", recorded[rel])]
+        entries = {e.get("source"): e for e in (self.card or {}).get("files", []) if isinstance(e, dict)}
+        made = [(rel, entries[rel]) for rel in photos if rel in entries]
+        replaced = [rel for rel, e in made
+                    if e.get("source_hash") and current_hash(project, rel) not in ("", e["source_hash"])]
         if replaced:
             return _("bundle updated: photo replaced by another picture ({names})").format(
                 names=", ".join(replaced[:3]))
         # ``look``: what the photo's images depend on now (the studio's, app/studio/look.py).
-        looks = {e.get("source"): e.get("look") for e in (self.card or {}).get("files", [])
-                 if isinstance(e, dict) and e.get("look")}
-        changed = [rel for rel in photos if look is not None and rel in looks and look(rel) != looks[rel]]
+        changed = [rel for rel, e in made if look is not None and e.get("look") and look(rel) != e["look"]]
         if changed:
             why = _("bundle updated: mask, background or placement changed since the export ({names})")
             return why.format(names=", ".join(changed[:3]))
@@ -136,9 +134,11 @@ def current_hash(project: Project, rel: str) -> str:
     cannot be read (decoding will say why)."""
     path = project.photo_path(rel)
     key = imaging.file_key(path)
+    if not key:
+        return ""
     state = project.photo(rel)
-    if not key or (state.content_hash and state.file_key == key):
-        return state.content_hash if key else ""
+    if state.content_hash and state.file_key == key:
+        return state.content_hash
     try:
         digest = imaging.content_hash(path)
     except (VitrinaError, OSError):
